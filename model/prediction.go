@@ -1,0 +1,118 @@
+package model
+
+// Prediction is the result of classifying one image.
+type Prediction struct {
+	Label         Class               // the paper's decision rule (Decide)
+	Probabilities [NumClasses]float32 // in Classes order; sums to one
+	A             [NumA]float32       // network A: in-between, merged, round, spiral
+	B             [NumB]float32       // network B: cigar, edge-on
+
+	classifier   *Classifier
+	featA, featB []float32 // last feature maps, [C, side, side]
+	camSide      int
+}
+
+// CAM is a class activation map on the network's last feature grid: row
+// major, Side x Side, in logit units (before any normalisation).
+type CAM struct {
+	Class  Class
+	Side   int
+	Values []float32
+}
+
+// CAM returns the class activation map of class c:
+// CAM_c(x,y) = sum_k w[k,c] F_k(x,y), exact because the head is a global
+// average pool followed by one linear layer. Round, in-between and spiral
+// come from network A; cigar and edge-on from network B, the network that
+// tells those two apart.
+func (p *Prediction) CAM(c Class) CAM {
+	feat, head, cols, col := p.featA, p.classifier.headA, NumA, AIndex(c)
+	if b, ok := BIndex(c); ok {
+		feat, head, cols, col = p.featB, p.classifier.headB, NumB, b
+	}
+	side := p.camSide
+	plane := side * side
+	out := CAM{Class: c, Side: side, Values: make([]float32, plane)}
+	for k := 0; k < p.classifier.channels; k++ {
+		w := head[k*cols+col]
+		f := feat[k*plane : (k+1)*plane]
+		for i, v := range f {
+			out.Values[i] += w * v
+		}
+	}
+	return out
+}
+
+// Normalized maps the CAM to [0,1]: negative evidence is clipped to zero and
+// the strongest cell becomes one. An all-zero map stays zero.
+func (m CAM) Normalized() []float32 {
+	out := make([]float32, len(m.Values))
+	var hi float32
+	for _, v := range m.Values {
+		hi = max(hi, v)
+	}
+	if hi <= 0 {
+		return out
+	}
+	for i, v := range m.Values {
+		out[i] = max(v, 0) / hi
+	}
+	return out
+}
+
+// Result is the JSON form shared by every runtime, so that the wasm module,
+// the edge worker and the native CLI answer in the same shape.
+type Result struct {
+	Label         string             `json:"label"`
+	Class         string             `json:"class"` // slug of Label
+	Probabilities map[string]float32 `json:"probabilities"`
+	Hierarchy     Hierarchy          `json:"hierarchy"`
+	ModelVersion  string             `json:"model_version"`
+	CAM           *CAMResult         `json:"cam,omitempty"`
+}
+
+// Hierarchy reports the two networks' decisions.
+type Hierarchy struct {
+	A         map[string]float32 `json:"a"`
+	ADecision string             `json:"a_decision"`
+	B         map[string]float32 `json:"b"`
+	BDecision string             `json:"b_decision"`
+}
+
+// CAMResult is the attention map of the predicted class, normalised to [0,1].
+type CAMResult struct {
+	Class  string    `json:"class"`
+	Side   int       `json:"side"`
+	Values []float32 `json:"values"`
+}
+
+// Result converts the prediction to its JSON form; withCAM adds the
+// normalised attention map of the predicted class.
+func (p *Prediction) Result(withCAM bool) Result {
+	r := Result{
+		Label:         p.Label.String(),
+		Class:         p.Label.Slug(),
+		Probabilities: make(map[string]float32, NumClasses),
+		Hierarchy: Hierarchy{
+			A:         make(map[string]float32, NumA),
+			ADecision: ANames[argmax(p.A[:])],
+			B:         make(map[string]float32, NumB),
+			BDecision: BNames[argmax(p.B[:])],
+		},
+		ModelVersion: p.classifier.Version(),
+	}
+	for _, c := range Classes {
+		r.Probabilities[c.Slug()] = p.Probabilities[c]
+	}
+	for i, n := range ANames {
+		r.Hierarchy.A[n] = p.A[i]
+	}
+	for i, n := range BNames {
+		r.Hierarchy.B[n] = p.B[i]
+	}
+	if withCAM {
+		m := p.CAM(p.Label)
+		r.CAM = &CAMResult{Class: p.Label.Slug(), Side: m.Side, Values: m.Normalized()}
+	}
+	return r
+}

@@ -1,0 +1,129 @@
+package model
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	_ "image/gif" // GIF is one of the accepted upload formats
+	_ "image/jpeg"
+	_ "image/png"
+
+	"golang.org/x/image/draw"
+)
+
+// Limits on what Decode accepts. The header is read first, so an image that
+// claims to be 60000x60000 is refused before any pixel memory is allocated.
+const (
+	MaxSide   = 8192        // longest accepted width or height, in pixels
+	MaxPixels = 4096 * 4096 // largest accepted width*height
+	MinSide   = 8           // smaller images carry no morphology
+)
+
+// The paper's crops are taken from 424x424 Challenge images: 240 for
+// evaluation, 256 before the training augmentations. For other image sizes
+// the same fraction of the shorter side is used.
+const (
+	EvalCropFraction  = 240.0 / 424.0
+	TrainCropFraction = 256.0 / 424.0
+)
+
+// Mean and Std are the per-channel normalisation of the HIWL training code
+// (galaxy images are mostly dark sky, hence the small values).
+var (
+	Mean = [3]float32{0.046, 0.041, 0.030}
+	Std  = [3]float32{0.090, 0.075, 0.065}
+)
+
+// Errors returned by Decode; wrap-checked with errors.Is.
+var (
+	ErrEmpty    = errors.New("model: empty image data")
+	ErrNotImage = errors.New("model: not a JPEG, PNG or GIF image")
+	ErrTooLarge = errors.New("model: image dimensions over the limit")
+	ErrTooSmall = errors.New("model: image dimensions under the limit")
+	ErrCorrupt  = errors.New("model: image data is truncated or corrupt")
+)
+
+// Decode checks the header of a JPEG, PNG or GIF image against the size
+// limits and only then decodes its pixels.
+func Decode(data []byte) (image.Image, error) {
+	if len(data) == 0 {
+		return nil, ErrEmpty
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		if errors.Is(err, image.ErrFormat) {
+			return nil, ErrNotImage
+		}
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	if cfg.Width > MaxSide || cfg.Height > MaxSide || cfg.Width*cfg.Height > MaxPixels {
+		return nil, fmt.Errorf("%w: %s is %dx%d, limit is %d per side and %d pixels",
+			ErrTooLarge, format, cfg.Width, cfg.Height, MaxSide, MaxPixels)
+	}
+	if cfg.Width < MinSide || cfg.Height < MinSide {
+		return nil, fmt.Errorf("%w: %s is %dx%d, need at least %dx%d",
+			ErrTooSmall, format, cfg.Width, cfg.Height, MinSide, MinSide)
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, format, err)
+	}
+	return img, nil
+}
+
+// CenterCrop returns the centred square covering fraction of the shorter side.
+func CenterCrop(img image.Image, fraction float64) image.Rectangle {
+	b := img.Bounds()
+	short := min(b.Dx(), b.Dy())
+	side := max(1, int(float64(short)*fraction+0.5))
+	x0 := b.Min.X + (b.Dx()-side)/2
+	y0 := b.Min.Y + (b.Dy()-side)/2
+	return image.Rect(x0, y0, x0+side, y0+side)
+}
+
+// Resize scales the src rectangle of img to a size x size RGBA image with
+// bilinear filtering (x/image/draw widens the kernel when shrinking, so
+// downscaling is anti-aliased).
+func Resize(img image.Image, src image.Rectangle, size int) *image.RGBA {
+	dst := image.NewRGBA(image.Rect(0, 0, size, size))
+	draw.BiLinear.Scale(dst, dst.Bounds(), img, src, draw.Src, nil)
+	return dst
+}
+
+// Normalize turns an RGBA image into the network's CHW float32 layout,
+// scaled to [0,1] and standardised with Mean and Std. Alpha is ignored
+// (transparent pixels are already premultiplied to black).
+func Normalize(img *image.RGBA) []float32 {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	out := make([]float32, 3*w*h)
+	plane := w * h
+	for y := 0; y < h; y++ {
+		row := img.Pix[(y)*img.Stride:]
+		for x := 0; x < w; x++ {
+			px := row[4*x : 4*x+3]
+			for c := 0; c < 3; c++ {
+				out[c*plane+y*w+x] = (float32(px[c])/255 - Mean[c]) / Std[c]
+			}
+		}
+	}
+	return out
+}
+
+// Preprocess is the one evaluation preprocessing of every runtime: centre
+// crop (240/424 of the shorter side), bilinear resize to size x size,
+// normalise. It returns a 3*size*size CHW tensor.
+func Preprocess(img image.Image, size int) []float32 {
+	return Normalize(Resize(img, CenterCrop(img, EvalCropFraction), size))
+}
+
+// PreprocessBytes is Decode followed by Preprocess; it also returns the
+// decoded image (for overlays).
+func PreprocessBytes(data []byte, size int) ([]float32, image.Image, error) {
+	img, err := Decode(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	return Preprocess(img, size), img, nil
+}

@@ -1,0 +1,241 @@
+package hiwlnet
+
+import (
+	"fmt"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// BNMomentum is the weight of a batch's statistics in the running averages
+// (gorgonia's convention, the same as PyTorch's momentum=0.1).
+const (
+	BNMomentum = 0.1
+	BNEpsilon  = 1e-5
+)
+
+// Net is one network (A or B) compiled for a fixed batch size, either for
+// training (batch statistics, loss and gradients) or evaluation (running
+// statistics, probabilities). Its learnable nodes share memory with the
+// Params they were built from, so updating Params updates the net.
+type Net struct {
+	Arch    Arch
+	Classes int
+	Batch   int
+	train   bool
+
+	g      *G.ExprGraph
+	x      *G.Node // (B,3,S,S) input
+	y      *G.Node // (B,K) smoothed targets, training only
+	logits *G.Node
+	probs  *G.Node
+	feat   *G.Node
+	loss   *G.Node
+
+	names   []string // learnable parameter names, in learn order
+	learn   G.Nodes
+	bn      map[string]*G.BatchNormOp
+	bnNames []string // in creation order
+	vm      G.VM
+}
+
+// Build compiles a network over p.
+func Build(a Arch, classes, batch int, p Params, train bool) (net *Net, err error) {
+	if err := a.Validate(); err != nil {
+		return nil, err
+	}
+	defer func() { // gorgonia reports some shape errors by panicking
+		if r := recover(); r != nil {
+			net, err = nil, fmt.Errorf("hiwlnet: build: %v", r)
+		}
+	}()
+	n := &Net{Arch: a, Classes: classes, Batch: batch, train: train, g: G.NewGraph(), bn: map[string]*G.BatchNormOp{}}
+	s := a.Input
+	n.x = G.NewTensor(n.g, tensor.Float32, 4, G.WithShape(batch, 3, s, s), G.WithName("x"))
+	h := n.x
+	for _, l := range a.Layers {
+		switch l.Kind {
+		case ConvBNReLU:
+			if h, err = n.convBN(h, p, l.Name, l.In, l.Out); err == nil {
+				h, err = G.Rectify(h)
+			}
+		case MaxPool:
+			h, err = G.MaxPool2D(h, tensor.Shape{2, 2}, []int{0, 0}, []int{2, 2})
+		case Residual:
+			var r *G.Node
+			if r, err = n.convBN(h, p, l.Name+".c1", l.In, l.Out); err != nil {
+				break
+			}
+			if r, err = G.Rectify(r); err != nil {
+				break
+			}
+			if r, err = n.convBN(r, p, l.Name+".c2", l.Out, l.Out); err != nil {
+				break
+			}
+			if h, err = G.Add(r, h); err == nil {
+				h, err = G.Rectify(h)
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("hiwlnet: layer %s: %w", l.Name, err)
+		}
+	}
+	n.feat = h
+	// Global average pooling as reshape + mean: gorgonia's
+	// GlobalAveragePool2D has no gradient. The export uses
+	// GlobalAveragePool, which computes the same thing.
+	c, fs := a.Features(), a.FeatureSide()
+	pooled := G.Must(G.Mean(G.Must(G.Reshape(h, tensor.Shape{batch, c, fs * fs})), 2))
+	w := n.param(p, "head.w", p["head.w"])
+	b := n.param(p, "head.b", p["head.b"])
+	n.logits = G.Must(G.BroadcastAdd(G.Must(G.Mul(pooled, w)), b, nil, []byte{0}))
+	n.probs = G.Must(G.SoftMax(n.logits))
+	if train {
+		n.y = G.NewMatrix(n.g, tensor.Float32, G.WithShape(batch, classes), G.WithName("y"))
+		logp := G.Must(G.LogSoftMax(n.logits))
+		total := G.Must(G.Sum(G.Must(G.HadamardProd(logp, n.y))))
+		n.loss = G.Must(G.Neg(G.Must(G.Div(total, G.NewConstant(float32(batch))))))
+		if _, err = G.Grad(n.loss, n.learn...); err != nil {
+			return nil, fmt.Errorf("hiwlnet: gradients: %w", err)
+		}
+		n.vm = G.NewTapeMachine(n.g, G.BindDualValues(n.learn...))
+	} else {
+		n.vm = G.NewTapeMachine(n.g, G.EvalMode())
+	}
+	// The machine sets every batch-norm op's mode when it is made, and
+	// entering training mode resets the statistics: load them after.
+	if err := n.bindBatchNorms(p); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// param makes a learnable node whose value is t, sharing t's memory.
+func (n *Net) param(p Params, name string, t *tensor.Dense) *G.Node {
+	node := G.NodeFromAny(n.g, t, G.WithName(name))
+	n.names = append(n.names, name)
+	n.learn = append(n.learn, node)
+	return node
+}
+
+func (n *Net) convBN(x *G.Node, p Params, name string, in, out int) (*G.Node, error) {
+	w := n.param(p, name+".w", p[name+".w"])
+	h, err := G.Conv2d(x, w, tensor.Shape{3, 3}, []int{1, 1}, []int{1, 1}, []int{1, 1})
+	if err != nil {
+		return nil, err
+	}
+	// Scale and bias are [C] in Params and (1,C,1,1) in the graph; the view
+	// shares the backing array.
+	scale := n.param(p, name+".bn.scale", view4(p[name+".bn.scale"]))
+	bias := n.param(p, name+".bn.bias", view4(p[name+".bn.bias"]))
+	y, _, _, _, err := G.BatchNorm(h, scale, bias, BNMomentum, BNEpsilon)
+	if err != nil {
+		return nil, err
+	}
+	n.bnNames = append(n.bnNames, name)
+	return y, nil
+}
+
+// bindBatchNorms finds the batch-norm ops in the graph and loads their
+// statistics from p. The graph's own ops are taken, in creation order.
+func (n *Net) bindBatchNorms(p Params) error {
+	var ops []*G.BatchNormOp
+	for _, node := range n.g.AllNodes() {
+		if op, ok := node.Op().(*G.BatchNormOp); ok {
+			ops = append(ops, op)
+		}
+	}
+	if len(ops) != len(n.bnNames) {
+		return fmt.Errorf("hiwlnet: found %d batch-norm ops, built %d", len(ops), len(n.bnNames))
+	}
+	for i, op := range ops {
+		n.bn[n.bnNames[i]] = op
+	}
+	return n.LoadStats(p)
+}
+
+func view4(t *tensor.Dense) *tensor.Dense {
+	c := t.Shape().TotalSize()
+	return tensor.New(tensor.WithShape(1, c, 1, 1), tensor.WithBacking(t.Data()))
+}
+
+// LoadStats copies running batch-norm statistics from p into the net (an
+// evaluation net built earlier sees the newest statistics this way).
+func (n *Net) LoadStats(p Params) error {
+	for name, op := range n.bn {
+		if err := op.SetStats(p[name+".bn.mean"], p[name+".bn.var"]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SaveStats copies the running statistics a training net accumulated into p.
+func (n *Net) SaveStats(p Params) {
+	for name, op := range n.bn {
+		m, v := op.Stats()
+		copy(p[name+".bn.mean"].Float32s(), m.Data().([]float32))
+		copy(p[name+".bn.var"].Float32s(), v.Data().([]float32))
+	}
+}
+
+// run executes the graph once on x (Batch*3*S*S values) and, when training,
+// the smoothed targets y (Batch*K).
+func (n *Net) run(x, y []float32) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("hiwlnet: run: %v", r)
+		}
+	}()
+	s := n.Arch.Input
+	if len(x) != n.Batch*3*s*s {
+		return fmt.Errorf("hiwlnet: input has %d values, want %d", len(x), n.Batch*3*s*s)
+	}
+	if err := G.Let(n.x, tensor.New(tensor.WithShape(n.Batch, 3, s, s), tensor.WithBacking(x))); err != nil {
+		return err
+	}
+	if n.train {
+		if err := G.Let(n.y, tensor.New(tensor.WithShape(n.Batch, n.Classes), tensor.WithBacking(y))); err != nil {
+			return err
+		}
+	}
+	n.vm.Reset()
+	return n.vm.RunAll()
+}
+
+// Forward runs an evaluation net and returns the probabilities (Batch*K)
+// and the last feature maps (Batch*C*side*side), both copied.
+func (n *Net) Forward(x []float32) (probs, feat []float32, err error) {
+	if n.train {
+		return nil, nil, fmt.Errorf("hiwlnet: Forward on a training net")
+	}
+	if err := n.run(x, nil); err != nil {
+		return nil, nil, err
+	}
+	return values(n.probs), values(n.feat), nil
+}
+
+// Step runs one training batch and returns the mean loss, the logits
+// (Batch*K, copied) and the gradients by parameter name. The gradients
+// alias gorgonia's buffers and are valid until the next Step.
+func (n *Net) Step(x, y []float32) (loss float32, logits []float32, grads map[string][]float32, err error) {
+	if !n.train {
+		return 0, nil, nil, fmt.Errorf("hiwlnet: Step on an evaluation net")
+	}
+	if err := n.run(x, y); err != nil {
+		return 0, nil, nil, err
+	}
+	grads = make(map[string][]float32, len(n.learn))
+	for i, node := range n.learn {
+		g, err := node.Grad()
+		if err != nil {
+			return 0, nil, nil, fmt.Errorf("hiwlnet: gradient of %s: %w", n.names[i], err)
+		}
+		grads[n.names[i]] = g.Data().([]float32)
+	}
+	return n.loss.Value().Data().(float32), values(n.logits), grads, nil
+}
+
+func values(n *G.Node) []float32 {
+	return append([]float32(nil), n.Value().Data().([]float32)...)
+}

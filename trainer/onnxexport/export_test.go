@@ -1,0 +1,144 @@
+package onnxexport
+
+import (
+	"errors"
+	"math"
+	"math/rand"
+	"testing"
+
+	"github.com/hiwl/hiwl/model"
+	"github.com/hiwl/hiwl/trainer/hiwlnet"
+)
+
+// perturb gives batch-norm statistics and biases non-trivial values so the
+// comparison exercises every parameter, not just the initial identities.
+func perturb(p hiwlnet.Params, seed int64) {
+	rng := rand.New(rand.NewSource(seed))
+	for name, t := range p {
+		d := t.Float32s()
+		for i := range d {
+			switch {
+			case hasSuffix(name, ".bn.var"):
+				d[i] = 0.5 + rng.Float32()
+			case hasSuffix(name, ".bn.mean"), hasSuffix(name, ".bn.bias"), name == "head.b":
+				d[i] = rng.Float32() - 0.5
+			case hasSuffix(name, ".bn.scale"):
+				d[i] = 0.5 + rng.Float32()
+			case name == "head.w":
+				d[i] = rng.Float32() - 0.5
+			}
+		}
+	}
+}
+
+func hasSuffix(s, suf string) bool { return len(s) >= len(suf) && s[len(s)-len(suf):] == suf }
+
+// The exported file, run by onnx-go through package model, must give the
+// same probabilities and feature maps as gorgonia's evaluation graph.
+func TestExportMatchesGorgonia(t *testing.T) {
+	arch := hiwlnet.NewArch(16, 4, 8, 8)
+	pa := hiwlnet.NewParams(arch, model.NumA, 1)
+	pb := hiwlnet.NewParams(arch, model.NumB, 2)
+	perturb(pa, 3)
+	perturb(pb, 4)
+	data, err := Marshal(arch, pa, pb, Info{Version: "test", Metadata: map[string]string{"k": "v"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clf, err := model.Load(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if clf.InputSize() != 16 {
+		t.Fatalf("input size %d", clf.InputSize())
+	}
+	netA, err := hiwlnet.Build(arch, model.NumA, 1, pa, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	netB, err := hiwlnet.Build(arch, model.NumB, 1, pb, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(5))
+	for trial := 0; trial < 3; trial++ {
+		x := make([]float32, 3*16*16)
+		for i := range x {
+			x[i] = float32(rng.NormFloat64())
+		}
+		probA, featA, err := netA.Forward(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		probB, _, err := netB.Forward(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := clf.ClassifyTensor(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertClose(t, "prob_a", p.A[:], probA)
+		assertClose(t, "prob_b", p.B[:], probB)
+		// CAM of a network-A class is the head column applied to feat_a.
+		cam := p.CAM(model.Spiral)
+		w := pa["head.w"].Float32s()
+		want := make([]float32, 4)
+		for k := 0; k < 8; k++ {
+			for i := 0; i < 4; i++ {
+				want[i] += w[k*model.NumA+model.ASpiral] * featA[k*4+i]
+			}
+		}
+		assertClose(t, "cam", cam.Values, want)
+	}
+}
+
+func assertClose(t *testing.T, what string, got, want []float32) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
+	}
+	for i := range got {
+		if math.Abs(float64(got[i]-want[i])) > 1e-4 {
+			t.Fatalf("%s[%d]: onnx-go %v, gorgonia %v", what, i, got[i], want[i])
+		}
+	}
+}
+
+func TestMarshalRejectsMissingParameter(t *testing.T) {
+	arch := hiwlnet.NewArch(16, 4, 8, 8)
+	pa := hiwlnet.NewParams(arch, model.NumA, 1)
+	pb := hiwlnet.NewParams(arch, model.NumB, 2)
+	delete(pb, "res2.c2.bn.var")
+	if _, err := Marshal(arch, pa, pb, Info{}); err == nil {
+		t.Fatal("missing parameter accepted")
+	}
+}
+
+// Truncated and foreign files are refused with ErrBadModel, never a panic.
+func TestCorruptModelsRefused(t *testing.T) {
+	arch := hiwlnet.NewArch(16, 4, 8, 8)
+	data, err := Marshal(arch, hiwlnet.NewParams(arch, model.NumA, 1), hiwlnet.NewParams(arch, model.NumB, 2), Info{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string][]byte{
+		"empty":     nil,
+		"truncated": data[:len(data)/2],
+		"garbage":   []byte("this is not an onnx file at all"),
+		"flipped":   flip(data),
+	}
+	for name, b := range cases {
+		if _, err := model.Load(b); !errors.Is(err, model.ErrBadModel) {
+			t.Errorf("%s: got %v, want ErrBadModel", name, err)
+		}
+	}
+}
+
+func flip(b []byte) []byte {
+	c := append([]byte(nil), b...)
+	for i := 0; i < len(c); i += 97 {
+		c[i] ^= 0xA5
+	}
+	return c
+}
