@@ -98,9 +98,9 @@ func Build(a Arch, classes, batch int, p Params, train bool) (net *Net, err erro
 		if _, err = G.Grad(n.loss, n.learn...); err != nil {
 			return nil, fmt.Errorf("hiwlnet: gradients: %w", err)
 		}
-		n.vm = G.NewTapeMachine(n.g, G.BindDualValues(n.learn...))
+		n.vm = G.NewTapeMachine(n.g, append(deviceOpts(), G.BindDualValues(n.learn...))...)
 	} else {
-		n.vm = G.NewTapeMachine(n.g, G.EvalMode())
+		n.vm = G.NewTapeMachine(n.g, append(deviceOpts(), G.EvalMode())...)
 	}
 	// The machine sets every batch-norm op's mode when it is made, and
 	// entering training mode resets the statistics: load them after.

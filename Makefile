@@ -1,0 +1,52 @@
+# hiwl: galaxy morphology classification (HIWL) in Go, everywhere.
+#
+#   make run     build the in-browser classifier and serve it on 127.0.0.1:8080
+#   make test    every test: Go packages, headless Chromium, workerd, Xvfb viewer
+#   make bench   benchmarks of every runtime against onnxruntime (docs/benchmarks.md)
+#
+# Parts add their own targets through the fragments included below.
+
+GO ?= go
+SYNTH ?= data/synth
+RUN ?= runs/default
+SYNTH_N ?= 6000
+EPOCHS ?= 12
+
+-include wasm/wasm.mk
+-include edge/edge.mk
+-include viewer/viewer.mk
+
+.PHONY: run test test-go vet bench bench-go data default-model realcheck
+
+run: run-wasm
+
+test: vet test-go test-wasm test-edge test-viewer
+
+vet:
+	$(GO) vet $(filter-out $(VIEWER_XVFB_PKGS),$(shell $(GO) list ./...))
+
+# Packages that import ebiten need a display; test-viewer runs them under Xvfb.
+test-go:
+	$(GO) test -count=1 $(filter-out $(VIEWER_XVFB_PKGS),$(shell $(GO) list ./...))
+
+bench: bench-go bench-wasm bench-edge
+
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchtime 20x ./model/... ./trainer/hiwlnet/...
+
+# The default model: procedural data, then full HIWL training. The exact
+# command and its metrics are recorded in the README.
+data: $(SYNTH)/training_solutions_rev1.csv
+$(SYNTH)/training_solutions_rev1.csv:
+	$(GO) run ./trainer generate -out $(SYNTH) -n $(SYNTH_N) -seed 1
+
+default-model: data
+	$(GO) run ./trainer train -data $(SYNTH) -out $(RUN) -epochs $(EPOCHS) $(if $(wildcard $(RUN)/checkpoint.gob),-resume)
+	cp $(RUN)/model.onnx model/default.onnx
+	cp $(RUN)/confusion.png docs/confusion.png
+	cp $(RUN)/curves.png docs/curves.png
+	cp $(RUN)/metrics.json docs/metrics.json
+	cp $(RUN)/summary.json docs/training-summary.json
+
+realcheck:
+	$(GO) run ./trainer realcheck

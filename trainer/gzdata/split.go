@@ -1,0 +1,45 @@
+package gzdata
+
+import (
+	"cmp"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/hiwl/hiwl/model"
+)
+
+// Split divides samples 80/10/10 into train, validation and test, at random
+// but separately within each class, so that a class with a few hundred
+// members (cigar) still lands in all three in proportion. The result depends
+// only on the seed and the set of samples, not on their order; each part is
+// sorted by GalaxyID. The input is not modified.
+func Split(samples []Sample, seed int64) (train, val, test []Sample) {
+	var byClass [model.NumClasses][]Sample
+	for _, s := range samples {
+		if s.Class >= 0 && int(s.Class) < model.NumClasses {
+			byClass[s.Class] = append(byClass[s.Class], s)
+		}
+	}
+	byID := func(a, b Sample) int { return cmp.Compare(a.ID, b.ID) }
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15))
+	for _, group := range byClass {
+		slices.SortFunc(group, byID)
+		rng.Shuffle(len(group), func(i, j int) { group[i], group[j] = group[j], group[i] })
+		nVal, nTest := splitSizes(len(group))
+		val = append(val, group[:nVal]...)
+		test = append(test, group[nVal:nVal+nTest]...)
+		train = append(train, group[nVal+nTest:]...)
+	}
+	slices.SortFunc(train, byID)
+	slices.SortFunc(val, byID)
+	slices.SortFunc(test, byID)
+	return train, val, test
+}
+
+// splitSizes gives a class of n samples round(n/10) validation and test
+// samples each; training keeps the rest (at least 80% within rounding).
+func splitSizes(n int) (nVal, nTest int) {
+	k := int(math.Round(float64(n) / 10))
+	return k, k
+}

@@ -1,0 +1,76 @@
+package training
+
+import (
+	"encoding/gob"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/hiwl/hiwl/trainer/atomicfile"
+	"github.com/hiwl/hiwl/trainer/hiwlnet"
+	"github.com/hiwl/hiwl/trainer/report"
+	"gorgonia.org/tensor"
+)
+
+// CheckpointFile is written in the run directory after every epoch.
+const CheckpointFile = "checkpoint.gob"
+
+// netState is one network's training state.
+type netState struct {
+	Params, Best savedParams
+	Velocity     map[string][]float32
+	BestAcc      float64
+	BestEpoch    int
+	SinceBest    int
+	Stopped      bool // early stopping has ended this network's training
+	ImagesPerSec float64
+}
+
+// state is everything a resumed run needs to continue exactly where the
+// last completed epoch left off.
+type state struct {
+	Config  Config // the run's settings, checked on resume
+	Epoch   int    // last completed epoch
+	A, B    netState
+	History []report.Epoch
+}
+
+type savedTensor struct {
+	Shape []int
+	Data  []float32
+}
+
+type savedParams map[string]savedTensor
+
+func save(p hiwlnet.Params) savedParams {
+	s := make(savedParams, len(p))
+	for k, t := range p {
+		s[k] = savedTensor{Shape: t.Shape().Clone(), Data: append([]float32(nil), t.Float32s()...)}
+	}
+	return s
+}
+
+func (s savedParams) params() hiwlnet.Params {
+	p := make(hiwlnet.Params, len(s))
+	for k, t := range s {
+		p[k] = tensor.New(tensor.WithShape(t.Shape...), tensor.WithBacking(append([]float32(nil), t.Data...)))
+	}
+	return p
+}
+
+func writeCheckpoint(path string, st *state) error {
+	return atomicfile.Write(path, func(w io.Writer) error { return gob.NewEncoder(w).Encode(st) })
+}
+
+func readCheckpoint(path string) (*state, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var st state
+	if err := gob.NewDecoder(f).Decode(&st); err != nil {
+		return nil, fmt.Errorf("training: checkpoint %s is unreadable: %w", path, err)
+	}
+	return &st, nil
+}

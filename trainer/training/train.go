@@ -1,0 +1,397 @@
+// Package training runs HIWL training end to end: it reads a Galaxy Zoo
+// Challenge layout, splits it, trains networks A and B with the paper's
+// augmentations, weighted sampling and label smoothing, keeps the best
+// checkpoint by validation accuracy, stops early, evaluates the test split
+// through the exported ONNX file, and writes metrics, plots and the model.
+package training
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"io"
+	"math"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/hiwl/hiwl/model"
+	"github.com/hiwl/hiwl/trainer/gzdata"
+	"github.com/hiwl/hiwl/trainer/hiwlnet"
+	"github.com/hiwl/hiwl/trainer/report"
+)
+
+// Config holds a run's settings; defaults are the paper's where it has one.
+type Config struct {
+	DataDir     string
+	OutDir      string
+	Input       int    // network input side (multiple of 8)
+	Widths      [3]int // backbone widths
+	Epochs      int    // maximum epochs (the cosine schedule's length)
+	Patience    int    // early stopping: epochs without validation gain
+	Batch       int
+	LR          float64
+	Momentum    float64
+	WeightDecay float64
+	Smoothing   float64 // label smoothing epsilon
+	Seed        int64
+}
+
+// DefaultConfig is the paper's optimiser and sampling on our backbone.
+func DefaultConfig() Config {
+	a := hiwlnet.DefaultArch()
+	return Config{
+		Input: a.Input, Widths: [3]int{a.Layers[0].Out, a.Layers[2].Out, a.Layers[5].Out},
+		Epochs: 30, Patience: 25, Batch: 16, LR: 0.005, Momentum: 0.9, WeightDecay: 1e-4,
+		Smoothing: 0.05, Seed: 1,
+	}
+}
+
+// Arch is the backbone the config describes.
+func (c Config) Arch() hiwlnet.Arch {
+	return hiwlnet.NewArch(c.Input, c.Widths[0], c.Widths[1], c.Widths[2])
+}
+
+// Files written in OutDir.
+const (
+	ModelFile     = "model.onnx"
+	MetricsFile   = "metrics.json"
+	ConfusionFile = "confusion.png"
+	CurvesFile    = "curves.png"
+	SummaryFile   = "summary.json"
+)
+
+// Options are a run's non-persistent knobs.
+type Options struct {
+	Resume   bool      // continue from OutDir's checkpoint
+	Workers  int       // image decoding goroutines (0: all CPUs)
+	Progress io.Writer // progress lines; nil for none
+}
+
+// Result is what a finished run measured.
+type Result struct {
+	Metrics      *report.Metrics
+	Summary      Summary
+	ModelPath    string
+	ParityMaxAbs float64 // largest |gorgonia - onnx-go| probability difference
+}
+
+// Run trains, evaluates and exports. Cancelling ctx stops after the
+// current batch; the last completed epoch's checkpoint stays on disk.
+func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
+	log := opt.Progress
+	if log == nil {
+		log = io.Discard
+	}
+	arch := cfg.Arch()
+	if err := arch.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Batch < 2 || cfg.Epochs < 1 || cfg.Smoothing < 0 || cfg.Smoothing >= 1 {
+		return nil, fmt.Errorf("training: need batch >= 2, epochs >= 1, 0 <= smoothing < 1")
+	}
+	if err := os.MkdirAll(cfg.OutDir, 0o755); err != nil {
+		return nil, err
+	}
+	ckpt := filepath.Join(cfg.OutDir, CheckpointFile)
+	st, err := startState(ckpt, cfg, opt.Resume)
+	if err != nil {
+		return nil, err
+	}
+
+	ds, err := gzdata.Load(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	ds.Report(log)
+	trainS, valS, testS := gzdata.Split(ds.Samples, cfg.Seed)
+	fmt.Fprintf(log, "split (seed %d): %d train, %d validation, %d test\n", cfg.Seed, len(trainS), len(valS), len(testS))
+	bar := func(what string) func(int, int) {
+		return func(done, total int) { fmt.Fprintf(log, "\rdecoding %s images %d/%d", what, done, total) }
+	}
+	train, bad := loadImages(trainS, opt.Workers, prepareTrain(cfg.Input), bar("training"))
+	val, bad2 := loadImages(valS, opt.Workers, prepareEval(cfg.Input), bar("validation"))
+	fmt.Fprintln(log)
+	for _, e := range append(bad, bad2...) {
+		fmt.Fprintf(log, "skipped unreadable image: %v\n", e)
+	}
+	if len(train) == 0 || len(val) == 0 {
+		return nil, errors.New("training: no readable training or validation images")
+	}
+
+	fmt.Fprintf(log, "device: %s; backbone %dx%d input, widths %v, %.1f MFLOPs per image (A+B)\n",
+		hiwlnet.Device, cfg.Input, cfg.Input, cfg.Widths, float64(arch.FLOPs(model.NumA)+arch.FLOPs(model.NumB))/1e6)
+	t := &trainer{cfg: cfg, arch: arch, log: log, train: train, val: val}
+	if err := t.build(st); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	for epoch := st.Epoch + 1; epoch <= cfg.Epochs && !(st.A.Stopped && st.B.Stopped); epoch++ {
+		if err := t.epoch(ctx, st, epoch); err != nil {
+			return nil, err
+		}
+		st.Epoch = epoch
+		if err := writeCheckpoint(ckpt, st); err != nil {
+			return nil, err
+		}
+		if err := report.CurvesPNG(filepath.Join(cfg.OutDir, CurvesFile), "HIWL training", st.History); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(log, "checkpoint: epoch %d saved to %s (%s elapsed)\n", epoch, ckpt, time.Since(start).Round(time.Second))
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return t.finish(st, ds, testS)
+}
+
+func startState(ckpt string, cfg Config, resume bool) (*state, error) {
+	_, statErr := os.Stat(ckpt)
+	switch {
+	case resume && statErr == nil:
+		st, err := readCheckpoint(ckpt)
+		if err != nil {
+			return nil, err
+		}
+		if st.Config != cfg {
+			return nil, fmt.Errorf("training: %s was written with other settings (%+v); resume with the same flags", ckpt, st.Config)
+		}
+		return st, nil
+	case resume:
+		return nil, fmt.Errorf("training: -resume given but there is no checkpoint at %s", ckpt)
+	case statErr == nil:
+		return nil, fmt.Errorf("training: %s exists; pass -resume to continue it or choose another output directory", ckpt)
+	}
+	arch := cfg.Arch()
+	a := hiwlnet.NewParams(arch, model.NumA, cfg.Seed)
+	b := hiwlnet.NewParams(arch, model.NumB, cfg.Seed+1)
+	return &state{
+		Config: cfg,
+		A:      netState{Params: save(a), Best: save(a), Velocity: map[string][]float32{}, BestAcc: -1},
+		B:      netState{Params: save(b), Best: save(b), Velocity: map[string][]float32{}, BestAcc: -1},
+	}, nil
+}
+
+// network is one of HIWL's two networks during training.
+type network struct {
+	name     string
+	classes  int
+	params   hiwlnet.Params
+	opt      *hiwlnet.SGD
+	trainNet *hiwlnet.Net
+	evalNet  *hiwlnet.Net
+	target   func(model.Class) (int, bool) // the network's label, if it sees the class
+	weighted bool                          // draw with 1/class-count weights
+	train    []int                         // indices into trainer.train
+	val      []int                         // indices into trainer.val
+	st       *netState
+}
+
+type trainer struct {
+	cfg   Config
+	arch  hiwlnet.Arch
+	log   io.Writer
+	train []trainImage
+	val   []evalImage
+	nets  [2]*network
+}
+
+// evalBatch is the batch size of the evaluation graphs.
+const evalBatch = 16
+
+func (t *trainer) build(st *state) error {
+	aTarget := func(c model.Class) (int, bool) { return model.AIndex(c), true }
+	specs := []struct {
+		name     string
+		classes  int
+		st       *netState
+		target   func(model.Class) (int, bool)
+		weighted bool
+	}{
+		{"A", model.NumA, &st.A, aTarget, false},
+		{"B", model.NumB, &st.B, model.BIndex, true},
+	}
+	for i, s := range specs {
+		n := &network{name: s.name, classes: s.classes, st: s.st, target: s.target, weighted: s.weighted}
+		n.params = s.st.Params.params()
+		n.opt = hiwlnet.NewSGD(t.cfg.LR, t.cfg.Momentum, t.cfg.WeightDecay)
+		n.opt.Velocity = s.st.Velocity
+		var err error
+		if n.trainNet, err = hiwlnet.Build(t.arch, s.classes, t.cfg.Batch, n.params, true); err != nil {
+			return err
+		}
+		if n.evalNet, err = hiwlnet.Build(t.arch, s.classes, evalBatch, n.params, false); err != nil {
+			return err
+		}
+		for j, im := range t.train {
+			if _, ok := s.target(im.class); ok {
+				n.train = append(n.train, j)
+			}
+		}
+		for j, im := range t.val {
+			if _, ok := s.target(im.class); ok {
+				n.val = append(n.val, j)
+			}
+		}
+		if len(n.train) < t.cfg.Batch || len(n.val) == 0 {
+			return fmt.Errorf("training: network %s has %d training and %d validation images; need at least a batch (%d) and one", s.name, len(n.train), len(n.val), t.cfg.Batch)
+		}
+		t.nets[i] = n
+	}
+	return nil
+}
+
+// lr is the cosine schedule over the configured epochs.
+func (t *trainer) lr(epoch int) float64 {
+	return 0.5 * t.cfg.LR * (1 + math.Cos(math.Pi*float64(epoch-1)/float64(t.cfg.Epochs)))
+}
+
+func (t *trainer) epoch(ctx context.Context, st *state, epoch int) error {
+	for i, n := range t.nets {
+		if n.st.Stopped {
+			continue
+		}
+		rng := rand.New(rand.NewSource(t.cfg.Seed*1_000_003 + int64(epoch)*31 + int64(i)))
+		n.opt.LR = t.lr(epoch)
+		h, err := t.trainEpoch(ctx, rng, n, epoch)
+		if err != nil {
+			return err
+		}
+		n.trainNet.SaveStats(n.params)
+		if err := n.evalNet.LoadStats(n.params); err != nil {
+			return err
+		}
+		h.ValLoss, h.ValAcc, err = t.validate(n)
+		if err != nil {
+			return err
+		}
+		n.st.Params = save(n.params)
+		n.st.Velocity = n.opt.Velocity
+		mark := ""
+		if h.ValAcc > n.st.BestAcc {
+			n.st.Best, n.st.BestAcc, n.st.BestEpoch, n.st.SinceBest = n.st.Params, h.ValAcc, epoch, 0
+			mark = " (best so far)"
+		} else if n.st.SinceBest++; n.st.SinceBest >= t.cfg.Patience {
+			n.st.Stopped = true
+			mark = fmt.Sprintf(" (no gain for %d epochs: early stop)", n.st.SinceBest)
+		}
+		fmt.Fprintf(t.log, "\repoch %d/%d network %s: train loss %.4f acc %.2f%% | val loss %.4f acc %.2f%% | lr %.5f | %.1f img/s%s\n",
+			epoch, t.cfg.Epochs, n.name, h.TrainLoss, 100*h.TrainAcc, h.ValLoss, 100*h.ValAcc, h.LR, n.st.ImagesPerSec, mark)
+		st.History = append(st.History, h)
+	}
+	return nil
+}
+
+func (t *trainer) trainEpoch(ctx context.Context, rng *rand.Rand, n *network, epoch int) (report.Epoch, error) {
+	order := make([]int, len(n.train))
+	if n.weighted {
+		classes := make([]int, len(n.train))
+		for i, j := range n.train {
+			classes[i], _ = n.target(t.train[j].class)
+		}
+		for i, k := range weightedDraw(rng, classes, len(n.train)) {
+			order[i] = n.train[k]
+		}
+	} else {
+		copy(order, n.train)
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	}
+	b, s, k := t.cfg.Batch, t.cfg.Input, n.classes
+	batches := len(order) / b
+	x := make([]float32, b*3*s*s)
+	y := make([]float32, b*k)
+	scratch := image.NewRGBA(image.Rect(0, 0, s, s))
+	var lossSum float64
+	correct := 0
+	start := time.Now()
+	for bi := 0; bi < batches; bi++ {
+		if err := ctx.Err(); err != nil {
+			return report.Epoch{}, err
+		}
+		labels := make([]int, b)
+		for i := 0; i < b; i++ {
+			im := t.train[order[bi*b+i]]
+			copy(x[i*3*s*s:], augment(rng, im.src, s, scratch))
+			labels[i], _ = n.target(im.class)
+			smoothed(y[i*k:(i+1)*k], labels[i], k, t.cfg.Smoothing)
+		}
+		loss, logits, grads, err := n.trainNet.Step(x, y)
+		if err != nil {
+			return report.Epoch{}, err
+		}
+		if math.IsNaN(float64(loss)) || math.IsInf(float64(loss), 0) {
+			return report.Epoch{}, fmt.Errorf("training: network %s diverged at epoch %d batch %d (loss %v)", n.name, epoch, bi+1, loss)
+		}
+		n.opt.Update(n.params, grads)
+		lossSum += float64(loss)
+		for i := 0; i < b; i++ {
+			if argmax(logits[i*k:(i+1)*k]) == labels[i] {
+				correct++
+			}
+		}
+		elapsed := time.Since(start)
+		n.st.ImagesPerSec = float64((bi+1)*b) / elapsed.Seconds()
+		if bi%5 == 4 || bi == batches-1 {
+			eta := time.Duration(float64(elapsed) / float64(bi+1) * float64(batches-bi-1))
+			fmt.Fprintf(t.log, "\repoch %d/%d network %s: batch %d/%d loss %.4f acc %.1f%% %.1f img/s ETA %s   ",
+				epoch, t.cfg.Epochs, n.name, bi+1, batches, lossSum/float64(bi+1), 100*float64(correct)/float64((bi+1)*b),
+				n.st.ImagesPerSec, eta.Round(time.Second))
+		}
+	}
+	return report.Epoch{
+		Epoch: epoch, Network: n.name, LR: n.opt.LR,
+		TrainLoss: lossSum / float64(batches), TrainAcc: float64(correct) / float64(batches*b),
+	}, nil
+}
+
+// validate returns the network's cross-entropy (against hard labels) and
+// accuracy on its validation images.
+func (t *trainer) validate(n *network) (loss, acc float64, err error) {
+	probs, err := forwardAll(n.evalNet, t.val, n.val, t.cfg.Input)
+	if err != nil {
+		return 0, 0, err
+	}
+	correct := 0
+	for i, j := range n.val {
+		label, _ := n.target(t.val[j].class)
+		p := probs[i*n.classes : (i+1)*n.classes]
+		loss -= math.Log(math.Max(float64(p[label]), 1e-12))
+		if argmax(p) == label {
+			correct++
+		}
+	}
+	return loss / float64(len(n.val)), float64(correct) / float64(len(n.val)), nil
+}
+
+// forwardAll runs an evaluation net over images[idx...] in padded batches
+// and returns the probabilities, K per image.
+func forwardAll(net *hiwlnet.Net, images []evalImage, idx []int, input int) ([]float32, error) {
+	per := 3 * input * input
+	x := make([]float32, evalBatch*per)
+	var out []float32
+	for start := 0; start < len(idx); start += evalBatch {
+		n := min(evalBatch, len(idx)-start)
+		clear(x)
+		for i := 0; i < n; i++ {
+			copy(x[i*per:], images[idx[start+i]].x)
+		}
+		probs, _, err := net.Forward(x)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, probs[:n*net.Classes]...)
+	}
+	return out, nil
+}
+
+func argmax(v []float32) int {
+	best := 0
+	for i := range v {
+		if v[i] > v[best] {
+			best = i
+		}
+	}
+	return best
+}
