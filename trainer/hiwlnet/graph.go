@@ -89,8 +89,13 @@ func Build(a Arch, classes, batch int, p Params, train bool) (net *Net, err erro
 	w := n.param(p, "head.w", p["head.w"])
 	b := n.param(p, "head.b", p["head.b"])
 	n.logits = G.Must(G.BroadcastAdd(G.Must(G.Mul(pooled, w)), b, nil, []byte{0}))
-	n.probs = G.Must(G.SoftMax(n.logits))
-	if train {
+	// Only one of SoftMax and LogSoftMax may be in a graph: gorgonia
+	// hash-conses nodes and both ops hash alike, so the second call would
+	// silently return the first node.
+	if !train {
+		n.probs = G.Must(G.SoftMax(n.logits))
+		n.vm = G.NewTapeMachine(n.g, append(deviceOpts(), G.EvalMode())...)
+	} else {
 		n.y = G.NewMatrix(n.g, tensor.Float32, G.WithShape(batch, classes), G.WithName("y"))
 		logp := G.Must(G.LogSoftMax(n.logits))
 		total := G.Must(G.Sum(G.Must(G.HadamardProd(logp, n.y))))
@@ -99,8 +104,6 @@ func Build(a Arch, classes, batch int, p Params, train bool) (net *Net, err erro
 			return nil, fmt.Errorf("hiwlnet: gradients: %w", err)
 		}
 		n.vm = G.NewTapeMachine(n.g, append(deviceOpts(), G.BindDualValues(n.learn...))...)
-	} else {
-		n.vm = G.NewTapeMachine(n.g, append(deviceOpts(), G.EvalMode())...)
 	}
 	// The machine sets every batch-norm op's mode when it is made, and
 	// entering training mode resets the statistics: load them after.

@@ -28,7 +28,7 @@ func TestTrainingReducesLoss(t *testing.T) {
 	rng := rand.New(rand.NewSource(2))
 	x := randInput(rng, 4*3*16*16)
 	y := []float32{1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0}
-	opt := NewSGD(0.05, 0.9, 0)
+	opt := NewSGD(0.01, 0.9, 0)
 	var first, last float32
 	for i := 0; i < 30; i++ {
 		loss, _, grads, err := net.Step(x, y)
@@ -37,6 +37,10 @@ func TestTrainingReducesLoss(t *testing.T) {
 		}
 		if i == 0 {
 			first = loss
+			// The head starts near uniform: cross-entropy near ln(3).
+			if math.Abs(float64(loss)-math.Log(3)) > 0.2 {
+				t.Fatalf("initial loss %v, want about ln 3 = %.3f", loss, math.Log(3))
+			}
 			for name, g := range grads {
 				if norm(g) == 0 {
 					t.Errorf("zero gradient for %s", name)
@@ -87,4 +91,56 @@ func norm(v []float32) float64 {
 		s += float64(x) * float64(x)
 	}
 	return math.Sqrt(s)
+}
+
+// Analytic gradients (gorgonia's, through batch norm, residual adds, max
+// pooling and the mean-pool head) agree with central finite differences.
+func TestGradientsMatchFiniteDifferences(t *testing.T) {
+	a := tinyArch()
+	p := NewParams(a, 3, 5)
+	net, err := Build(a, 3, 4, p, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(6))
+	x := randInput(rng, 4*3*16*16)
+	y := []float32{0.9, 0.05, 0.05, 0.05, 0.9, 0.05, 0.05, 0.05, 0.9, 0.9, 0.05, 0.05}
+	_, _, grads, err := net.Step(x, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	analytic := map[string][]float32{}
+	for k, g := range grads {
+		analytic[k] = append([]float32(nil), g...)
+	}
+	lossAt := func() float64 {
+		l, _, _, err := net.Step(x, y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return float64(l)
+	}
+	const h = 1e-2
+	checked := 0
+	for _, name := range []string{"conv1.w", "conv2.bn.scale", "res1.c2.w", "res2.c1.bn.bias", "head.w", "head.b"} {
+		w := p[name].Float32s()
+		for trial := 0; trial < 3; trial++ {
+			i := rng.Intn(len(w))
+			old := w[i]
+			w[i] = old + h
+			up := lossAt()
+			w[i] = old - h
+			down := lossAt()
+			w[i] = old
+			fd := (up - down) / (2 * h)
+			g := float64(analytic[name][i])
+			if math.Abs(fd-g) > 0.05*math.Max(math.Abs(fd), math.Abs(g))+2e-3 {
+				t.Errorf("%s[%d]: analytic %.5f, finite difference %.5f", name, i, g, fd)
+			}
+			checked++
+		}
+	}
+	if checked != 18 {
+		t.Fatalf("checked %d", checked)
+	}
 }
