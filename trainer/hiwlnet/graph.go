@@ -225,6 +225,15 @@ func (n *Net) Step(x, y []float32) (loss float32, logits []float32, grads map[st
 	if !n.train {
 		return 0, nil, nil, fmt.Errorf("hiwlnet: Step on an evaluation net")
 	}
+	// The machine adds into the gradient buffers; without zeroing, every
+	// step would carry the sum of all earlier gradients.
+	for _, node := range n.learn {
+		if g, err := node.Grad(); err == nil {
+			if t, ok := g.(tensor.Tensor); ok {
+				t.Zero()
+			}
+		}
+	}
 	if err := n.run(x, y); err != nil {
 		return 0, nil, nil, err
 	}

@@ -28,7 +28,7 @@ func TestTrainingReducesLoss(t *testing.T) {
 	rng := rand.New(rand.NewSource(2))
 	x := randInput(rng, 4*3*16*16)
 	y := []float32{1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0}
-	opt := NewSGD(0.01, 0.9, 0)
+	opt := NewSGD(0.05, 0.9, 0)
 	var first, last float32
 	for i := 0; i < 30; i++ {
 		loss, _, grads, err := net.Step(x, y)
@@ -112,6 +112,19 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 	analytic := map[string][]float32{}
 	for k, g := range grads {
 		analytic[k] = append([]float32(nil), g...)
+	}
+	// A second step on the same batch gives the same gradients: they are
+	// not accumulated across steps.
+	_, _, again, err := net.Step(x, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, g := range again {
+		for i := range g {
+			if math.Abs(float64(g[i]-analytic[k][i])) > 1e-4*(1+math.Abs(float64(g[i]))) {
+				t.Fatalf("%s[%d]: gradient %v on the first step, %v on the second", k, i, analytic[k][i], g[i])
+			}
+		}
 	}
 	lossAt := func() float64 {
 		l, _, _, err := net.Step(x, y)
