@@ -1,0 +1,196 @@
+// Package webapi is the part of the in-browser classifier that needs no
+// syscall/js: it turns the bytes of a file a visitor picked into the JSON
+// answer the wasm module hands to JavaScript, or into a failure with a
+// message fit to show on the page. Keeping it here lets it be tested natively.
+package webapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/hiwl/hiwl/model"
+)
+
+// MaxFileBytes bounds the file a page may hand over. model.Decode bounds the
+// pixels; this bounds the copy into wasm memory before any header is read.
+const MaxFileBytes = 32 << 20
+
+// Answer is what classify returns to JavaScript: the shared model.Result
+// (with the predicted class's attention map), the attention maps of all five
+// classes so a page can switch between them without another run, and where
+// in the image the network looked.
+type Answer struct {
+	model.Result
+	CAMs      map[string]model.CAMResult `json:"cams"`       // by class slug, each normalised to [0,1]
+	Crop      Rect                       `json:"crop"`       // the square the network saw; every CAM covers it
+	Image     Size                       `json:"image"`      // decoded size, in pixels
+	InputSize int                        `json:"input_size"` // the network's input side
+}
+
+// Rect is a rectangle in image pixels, origin at the top-left corner.
+type Rect struct {
+	X      int `json:"x"`
+	Y      int `json:"y"`
+	Width  int `json:"width"`
+	Height int `json:"height"`
+}
+
+// Size is an image size in pixels.
+type Size struct {
+	Width  int `json:"width"`
+	Height int `json:"height"`
+}
+
+// Failure is the answer for a file that cannot be classified. Code is stable
+// for programs; Message is written for the visitor; Detail is the Go error.
+type Failure struct {
+	Code    string `json:"code"`
+	Message string `json:"error"`
+	Detail  string `json:"detail"`
+}
+
+func (f *Failure) Error() string { return f.Message }
+
+// Classify decodes data and runs c on it. It decodes once and classifies the
+// decoded image, which is what c.Classify does, so the probabilities are the
+// native classifier's; the decoded image is kept for the crop rectangle.
+func Classify(c *model.Classifier, data []byte) (*Answer, error) {
+	if err := CheckSize(len(data)); err != nil {
+		return nil, err
+	}
+	img, err := model.Decode(data)
+	if err != nil {
+		return nil, Fail(err)
+	}
+	p, err := c.ClassifyImage(img)
+	if err != nil {
+		return nil, Fail(err)
+	}
+	b := img.Bounds()
+	crop := model.CenterCrop(img, model.EvalCropFraction).Sub(b.Min)
+	a := &Answer{
+		Result:    p.Result(true),
+		CAMs:      make(map[string]model.CAMResult, model.NumClasses),
+		Crop:      Rect{X: crop.Min.X, Y: crop.Min.Y, Width: crop.Dx(), Height: crop.Dy()},
+		Image:     Size{Width: b.Dx(), Height: b.Dy()},
+		InputSize: c.InputSize(),
+	}
+	for _, cl := range model.Classes {
+		m := p.CAM(cl)
+		a.CAMs[cl.Slug()] = model.CAMResult{Class: cl.Slug(), Side: m.Side, Values: m.Normalized()}
+	}
+	return a, nil
+}
+
+// CheckSize refuses a file of n bytes over MaxFileBytes; callers holding the
+// bytes outside Go use it before copying them in.
+func CheckSize(n int) error {
+	if n <= MaxFileBytes {
+		return nil
+	}
+	return &Failure{
+		Code:    "file_too_large",
+		Message: fmt.Sprintf("The file is larger than %d MB.", MaxFileBytes>>20),
+		Detail:  fmt.Sprintf("%d bytes", n),
+	}
+}
+
+// Fail turns an error into a Failure; a Failure passes through unchanged.
+func Fail(err error) *Failure {
+	var f *Failure
+	if errors.As(err, &f) {
+		return f
+	}
+	f = &Failure{Code: "internal", Message: "The classifier could not process this image.", Detail: err.Error()}
+	switch {
+	case errors.Is(err, model.ErrEmpty):
+		f.Code, f.Message = "empty", "The file is empty."
+	case errors.Is(err, model.ErrNotImage):
+		f.Code, f.Message = "not_image", "This file is not a JPEG, PNG or GIF image."
+	case errors.Is(err, model.ErrCorrupt):
+		f.Code, f.Message = "corrupt", "The image data is truncated or corrupt."
+	case errors.Is(err, model.ErrTooLarge):
+		f.Code, f.Message = "too_large", fmt.Sprintf(
+			"The image is too large: at most %d pixels per side and %d megapixels.",
+			model.MaxSide, model.MaxPixels/1_000_000)
+	case errors.Is(err, model.ErrTooSmall):
+		f.Code, f.Message = "too_small", fmt.Sprintf(
+			"The image is too small: at least %dx%d pixels.", model.MinSide, model.MinSide)
+	}
+	return f
+}
+
+// Respond is Classify as JSON: an Answer, or a Failure object. It never
+// returns an error because whatever happens must reach the page as JSON.
+func Respond(c *model.Classifier, data []byte) []byte {
+	a, err := Classify(c, data)
+	if err != nil {
+		return marshalFailure(Fail(err))
+	}
+	out, err := json.Marshal(a)
+	if err != nil {
+		// NaN or Inf from a broken model cannot be written as JSON.
+		return marshalFailure(Fail(fmt.Errorf("encoding the result: %w", err)))
+	}
+	return out
+}
+
+// Refuse is the JSON of a Failure for err, for callers that fail before
+// Respond can run (a bad argument, an oversized file).
+func Refuse(err error) []byte { return marshalFailure(Fail(err)) }
+
+// Panicked is the Failure for a recovered panic.
+func Panicked(v any) []byte {
+	return marshalFailure(&Failure{
+		Code:    "internal",
+		Message: "The classifier failed on this image.",
+		Detail:  fmt.Sprintf("panic: %v", v),
+	})
+}
+
+func marshalFailure(f *Failure) []byte {
+	out, _ := json.Marshal(f) // three strings always marshal
+	return out
+}
+
+// Info describes the loaded module to JavaScript.
+type Info struct {
+	ModelVersion string      `json:"model_version"`
+	InputSize    int         `json:"input_size"`
+	Classes      []ClassInfo `json:"classes"` // in model.Classes order
+	Hierarchy    struct {
+		A []string `json:"a"` // network A outputs, in order
+		B []string `json:"b"` // network B outputs, in order
+	} `json:"hierarchy"`
+	Limits struct {
+		MaxFileBytes int `json:"max_file_bytes"`
+		MaxSide      int `json:"max_side"`
+		MaxPixels    int `json:"max_pixels"`
+		MinSide      int `json:"min_side"`
+	} `json:"limits"`
+}
+
+// ClassInfo names one class.
+type ClassInfo struct {
+	Slug string `json:"slug"`
+	Name string `json:"name"`
+}
+
+// Describe returns the Info of c as JSON.
+func Describe(c *model.Classifier) []byte {
+	var in Info
+	in.ModelVersion = c.Version()
+	in.InputSize = c.InputSize()
+	for _, cl := range model.Classes {
+		in.Classes = append(in.Classes, ClassInfo{Slug: cl.Slug(), Name: cl.String()})
+	}
+	in.Hierarchy.A = model.ANames[:]
+	in.Hierarchy.B = model.BNames[:]
+	in.Limits.MaxFileBytes = MaxFileBytes
+	in.Limits.MaxSide = model.MaxSide
+	in.Limits.MaxPixels = model.MaxPixels
+	in.Limits.MinSide = model.MinSide
+	out, _ := json.Marshal(in)
+	return out
+}

@@ -1,0 +1,251 @@
+package webapi
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"hash/crc32"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/hiwl/hiwl/model"
+)
+
+// Real images: the page's bundled examples and one from the shared set
+// (../shared/data from the repository root).
+var realImages = []string{
+	"../../static/examples/109132.jpg",
+	"../../static/examples/133542.jpg",
+	"../../../../shared/data/gz-challenge-spiral/validation/non_spirals/178752.jpg",
+}
+
+func classifier(t *testing.T) *model.Classifier {
+	t.Helper()
+	c, err := model.Default()
+	if err != nil {
+		t.Fatalf("model.Default: %v", err)
+	}
+	return c
+}
+
+func read(t *testing.T, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// The answer must carry exactly what the native classifier says about the
+// same bytes, plus the five maps and the crop.
+func TestClassifyMatchesNative(t *testing.T) {
+	c := classifier(t)
+	for _, name := range realImages {
+		t.Run(filepath.Base(name), func(t *testing.T) {
+			data := read(t, name)
+			a, err := Classify(c, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := c.Classify(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := p.Result(true); !reflect.DeepEqual(a.Result, want) {
+				t.Errorf("result differs from native:\n got %+v\nwant %+v", a.Result, want)
+			}
+			img, err := model.Decode(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			crop := model.CenterCrop(img, model.EvalCropFraction)
+			if got := (Rect{crop.Min.X, crop.Min.Y, crop.Dx(), crop.Dy()}); a.Crop != got {
+				t.Errorf("crop %+v, want %+v", a.Crop, got)
+			}
+			if a.Image != (Size{img.Bounds().Dx(), img.Bounds().Dy()}) {
+				t.Errorf("image size %+v, want %v", a.Image, img.Bounds().Size())
+			}
+			if a.InputSize != c.InputSize() {
+				t.Errorf("input size %d, want %d", a.InputSize, c.InputSize())
+			}
+			checkCAMs(t, a, p)
+		})
+	}
+}
+
+func checkCAMs(t *testing.T, a *Answer, p *model.Prediction) {
+	t.Helper()
+	if len(a.CAMs) != model.NumClasses {
+		t.Fatalf("%d CAMs, want %d", len(a.CAMs), model.NumClasses)
+	}
+	for _, cl := range model.Classes {
+		got, ok := a.CAMs[cl.Slug()]
+		if !ok {
+			t.Fatalf("no CAM for %s", cl.Slug())
+		}
+		want := p.CAM(cl)
+		if got.Class != cl.Slug() || got.Side != want.Side || !reflect.DeepEqual(got.Values, want.Normalized()) {
+			t.Errorf("CAM %s: got class %q side %d, want the model's normalised map of side %d", cl.Slug(), got.Class, got.Side, want.Side)
+		}
+	}
+	if pred := a.CAMs[a.Class]; !reflect.DeepEqual(pred.Values, a.CAM.Values) {
+		t.Errorf("the predicted class's map in cams differs from result.cam")
+	}
+}
+
+// A wide image's crop is the centred square of its shorter side, in image
+// coordinates, which is where the page draws the map.
+func TestClassifyNonSquare(t *testing.T) {
+	c := classifier(t)
+	img := image.NewRGBA(image.Rect(0, 0, 300, 200))
+	for y := 0; y < 200; y++ {
+		for x := 0; x < 300; x++ {
+			img.Set(x, y, color.RGBA{uint8(x), uint8(y), uint8(x + y), 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	a, err := Classify(c, buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	short := 200.0 // a variable, as CenterCrop computes at run time
+	side := int(short*model.EvalCropFraction + 0.5)
+	want := Rect{X: (300 - side) / 2, Y: (200 - side) / 2, Width: side, Height: side}
+	if a.Crop != want || a.Image != (Size{300, 200}) {
+		t.Errorf("crop %+v in %+v, want %+v in 300x200", a.Crop, a.Image, want)
+	}
+}
+
+func TestFailures(t *testing.T) {
+	c := classifier(t)
+	jpeg := read(t, realImages[0])
+	cases := []struct {
+		name, code string
+		data       []byte
+	}{
+		{"empty", "empty", nil},
+		{"text", "not_image", []byte("hello, I am not a picture\n")},
+		{"truncated jpeg", "corrupt", jpeg[:len(jpeg)/3]},
+		{"tiny png", "too_small", encodePNG(t, 4, 4)},
+		{"huge png header", "too_large", pngHeader(9000, 9000)},
+		{"over the byte limit", "file_too_large", make([]byte, MaxFileBytes+1)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Classify(c, tc.data)
+			f, ok := err.(*Failure)
+			if !ok {
+				t.Fatalf("err = %v (%T), want *Failure", err, err)
+			}
+			if f.Code != tc.code || f.Message == "" || f.Detail == "" {
+				t.Errorf("failure %+v, want code %q with a message and detail", f, tc.code)
+			}
+			var got Failure
+			if err := json.Unmarshal(Respond(c, tc.data), &got); err != nil {
+				t.Fatal(err)
+			}
+			if got != *f {
+				t.Errorf("Respond gave %+v, want %+v", got, *f)
+			}
+		})
+	}
+}
+
+func TestRespondShape(t *testing.T) {
+	c := classifier(t)
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(Respond(c, read(t, realImages[0])), &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"label", "class", "probabilities", "hierarchy", "model_version", "cam", "cams", "crop", "image", "input_size"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("answer has no %q", k)
+		}
+	}
+	if _, ok := m["error"]; ok {
+		t.Errorf("a successful answer has an error field")
+	}
+}
+
+func TestPanicked(t *testing.T) {
+	var f Failure
+	if err := json.Unmarshal(Panicked("index out of range"), &f); err != nil {
+		t.Fatal(err)
+	}
+	if f.Code != "internal" || f.Message == "" || f.Detail != "panic: index out of range" {
+		t.Errorf("got %+v", f)
+	}
+}
+
+func TestDescribe(t *testing.T) {
+	c := classifier(t)
+	var in Info
+	if err := json.Unmarshal(Describe(c), &in); err != nil {
+		t.Fatal(err)
+	}
+	if in.ModelVersion != c.Version() || in.InputSize != c.InputSize() {
+		t.Errorf("version %q size %d, want %q %d", in.ModelVersion, in.InputSize, c.Version(), c.InputSize())
+	}
+	if len(in.Classes) != model.NumClasses {
+		t.Fatalf("%d classes", len(in.Classes))
+	}
+	for i, cl := range model.Classes {
+		if in.Classes[i] != (ClassInfo{cl.Slug(), cl.String()}) {
+			t.Errorf("class %d = %+v, want %s", i, in.Classes[i], cl.Slug())
+		}
+	}
+	if !reflect.DeepEqual(in.Hierarchy.A, model.ANames[:]) || !reflect.DeepEqual(in.Hierarchy.B, model.BNames[:]) {
+		t.Errorf("hierarchy names %v %v", in.Hierarchy.A, in.Hierarchy.B)
+	}
+	if in.Limits.MaxFileBytes != MaxFileBytes || in.Limits.MinSide != model.MinSide {
+		t.Errorf("limits %+v", in.Limits)
+	}
+}
+
+func encodePNG(t *testing.T, w, h int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, w, h))); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// pngHeader is a PNG signature and IHDR claiming w x h pixels and nothing
+// more: enough for image.DecodeConfig, and no pixel memory.
+func pngHeader(w, h uint32) []byte {
+	var ihdr [13]byte
+	binary.BigEndian.PutUint32(ihdr[0:], w)
+	binary.BigEndian.PutUint32(ihdr[4:], h)
+	ihdr[8], ihdr[9] = 8, 2 // 8-bit RGB
+	chunk := append([]byte("IHDR"), ihdr[:]...)
+	out := []byte("\x89PNG\r\n\x1a\n")
+	out = binary.BigEndian.AppendUint32(out, uint32(len(ihdr)))
+	out = append(out, chunk...)
+	return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(chunk))
+}
+
+// BenchmarkRespond is the per-image work of the wasm module, run natively,
+// for comparison with the in-browser latency (wasm/test/bench.mjs).
+func BenchmarkRespond(b *testing.B) {
+	c, err := model.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, err := os.ReadFile(realImages[0])
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		Respond(c, data)
+	}
+}

@@ -1,0 +1,66 @@
+//go:build js && wasm
+
+// Command wasm is hiwl's in-browser classifier: built with GOOS=js
+// GOARCH=wasm, it carries the embedded default model and, once started by
+// wasm_exec.js (static/worker.js does this in a Web Worker), sets
+//
+//	globalThis.hiwl = {
+//	  info:     JSON string (webapi.Info): model version, classes, limits
+//	  classify: function(Uint8Array) -> JSON string (webapi.Answer or webapi.Failure)
+//	}
+//
+// or globalThis.hiwl = {loadError: "..."} when the model cannot be loaded.
+// Strings cross the boundary because JSON.parse is cheaper and simpler than
+// building JS objects field by field from Go.
+package main
+
+import (
+	"fmt"
+	"syscall/js"
+
+	"github.com/hiwl/hiwl/model"
+	"github.com/hiwl/hiwl/wasm/internal/webapi"
+)
+
+func main() {
+	api := js.Global().Get("Object").New()
+	c, err := model.Default()
+	if err != nil {
+		api.Set("loadError", err.Error())
+	} else {
+		api.Set("info", string(webapi.Describe(c)))
+		api.Set("classify", js.FuncOf(func(_ js.Value, args []js.Value) any {
+			return classify(c, args)
+		}))
+	}
+	js.Global().Set("hiwl", api)
+	// Returning from main would end the Go program and with it every
+	// js.Func; block so classify stays callable.
+	select {}
+}
+
+// classify copies the bytes out of JavaScript and answers in JSON. An
+// unrecovered panic would leave the Go runtime dead for the rest of the
+// page's life, so every panic becomes an error answer.
+func classify(c *model.Classifier, args []js.Value) (out any) {
+	defer func() {
+		if r := recover(); r != nil {
+			out = string(webapi.Panicked(r))
+		}
+	}()
+	if len(args) != 1 || !args[0].InstanceOf(js.Global().Get("Uint8Array")) {
+		return string(webapi.Refuse(&webapi.Failure{
+			Code:    "bad_input",
+			Message: "hiwl.classify takes one Uint8Array.",
+			Detail:  fmt.Sprintf("%d arguments", len(args)),
+		}))
+	}
+	n := args[0].Get("byteLength").Int()
+	// Refuse before copying: the page may hand over anything.
+	if err := webapi.CheckSize(n); err != nil {
+		return string(webapi.Refuse(err))
+	}
+	data := make([]byte, n)
+	js.CopyBytesToGo(data, args[0])
+	return string(webapi.Respond(c, data))
+}

@@ -1,0 +1,398 @@
+// app.js drives the demo page: it takes an image from the file picker, a
+// drop or an example button, classifies it with hiwl.js and draws the
+// answer. Sites that want their own page use hiwl.js directly.
+import { load, ClassifyError } from "./hiwl.js";
+
+const $ = (id) => document.getElementById(id);
+
+const classifier = load({ onProgress: showProgress });
+let info = null; // the module's description, from ready
+let shown = null; // {result, scale} of the result on screen
+let latest = 0; // number of the newest request: older answers are dropped
+
+// ---- loading ----------------------------------------------------------
+
+const mb = (n) => (n / 1e6).toFixed(1);
+
+function showProgress(p) {
+  const box = $("load");
+  const text = $("load-text");
+  const bar = $("load-progress");
+  switch (p.stage) {
+    case "download":
+      box.dataset.state = "loading";
+      if (p.fraction == null || !p.total) {
+        bar.removeAttribute("value"); // indeterminate
+        text.textContent = p.loaded ? `Downloading the classifier… ${mb(p.loaded)} MB` : "Downloading the classifier…";
+      } else {
+        bar.value = p.fraction;
+        text.textContent = `Downloading the classifier… ${Math.round(p.fraction * 100)}% (${mb(p.loaded)} of ${mb(p.total)} MB)`;
+      }
+      break;
+    case "compile":
+      bar.removeAttribute("value");
+      text.textContent = "Compiling the classifier…";
+      break;
+    case "model":
+      bar.removeAttribute("value");
+      text.textContent = "Loading the model…";
+      break;
+    case "ready":
+      info = p.info;
+      box.dataset.state = "ready";
+      box.dataset.timings = JSON.stringify(p.timings); // read by the benchmark
+      bar.value = 1;
+      text.textContent = `Ready: model ${p.info.model_version}, loaded in ${(p.timings.total_ms / 1000).toFixed(1)} s.`;
+      break;
+    case "error":
+      box.dataset.state = "failed";
+      bar.value = 0;
+      text.textContent = p.error.code === "crashed"
+        ? "The classifier stopped working. It restarts with the next image."
+        : `The classifier could not be loaded (${p.error.detail || p.error.message}). Reload the page to try again.`;
+      break;
+  }
+}
+
+// ---- input ------------------------------------------------------------
+
+$("file").addEventListener("change", (e) => {
+  const file = e.target.files[0];
+  e.target.value = ""; // picking the same file again must fire change again
+  if (file) classifyInput(file, file.name);
+});
+
+for (const button of document.querySelectorAll("[data-example]")) {
+  button.addEventListener("click", async () => {
+    const url = button.dataset.example;
+    const name = url.split("/").pop();
+    try {
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      classifyInput(await res.blob(), name);
+    } catch (err) {
+      showError(name, new ClassifyError("load_failed", "The example image could not be loaded.", String(err)));
+    }
+  });
+}
+
+// Drops are accepted anywhere on the page; the drop zone shows they are.
+let dragDepth = 0;
+document.addEventListener("dragenter", (e) => {
+  if (!hasFiles(e)) return;
+  dragDepth++;
+  $("drop").classList.add("dragging");
+});
+document.addEventListener("dragleave", () => {
+  dragDepth = Math.max(0, dragDepth - 1);
+  if (dragDepth === 0) $("drop").classList.remove("dragging");
+});
+document.addEventListener("dragover", (e) => {
+  e.preventDefault(); // allows the drop
+  if (e.dataTransfer) e.dataTransfer.dropEffect = "copy";
+});
+document.addEventListener("drop", (e) => {
+  e.preventDefault();
+  dragDepth = 0;
+  $("drop").classList.remove("dragging");
+  const file = e.dataTransfer && e.dataTransfer.files[0];
+  if (file) {
+    classifyInput(file, file.name);
+  } else {
+    // A picture dragged from another site arrives as a URL; fetching it
+    // would send a request off this page, which this page never does.
+    showError("the dropped item", new ClassifyError("not_image", "Drop an image file from your computer, or save the picture first."));
+  }
+});
+
+function hasFiles(e) {
+  return e.dataTransfer && Array.from(e.dataTransfer.types || []).includes("Files");
+}
+
+// ---- classify ---------------------------------------------------------
+
+async function classifyInput(blob, name) {
+  const mine = ++latest;
+  hideError();
+  $("result").setAttribute("aria-busy", "true");
+  $("busy").textContent = info ? `Classifying ${name}…` : `Classifying ${name} once the classifier has loaded…`;
+  document.body.dataset.busy = "true";
+  let result;
+  try {
+    result = await classifier.classify(blob);
+  } catch (err) {
+    if (mine === latest) {
+      done();
+      showError(name, err);
+    }
+    return;
+  }
+  // The browser decodes its own copy for display only now that Go has
+  // checked the image's size: a decompression bomb never reaches it.
+  const pic = await Promise.all([createImageBitmap(blob), exifOrientation(blob)])
+    .then(([bitmap, orientation]) => ({ bitmap, orientation }))
+    .catch(() => null);
+  if (mine !== latest) {
+    pic?.bitmap.close();
+    return;
+  }
+  done();
+  render(result, pic, name);
+}
+
+function done() {
+  $("busy").textContent = "";
+  $("result").setAttribute("aria-busy", "false");
+  delete document.body.dataset.busy;
+}
+
+function showError(name, err) {
+  const box = $("error");
+  const code = err instanceof ClassifyError ? err.code : "internal";
+  const message = err instanceof ClassifyError ? err.message : `Something went wrong: ${err}`;
+  box.dataset.code = code;
+  box.replaceChildren(
+    el("strong", {}, `Could not classify ${name}. `),
+    el("span", {}, message),
+  );
+  box.hidden = false;
+  // A stale result next to an error would read as the answer for the bad file.
+  $("result").hidden = true;
+  shown = null;
+}
+
+function hideError() {
+  $("error").hidden = true;
+  delete $("error").dataset.code;
+}
+
+// ---- results ----------------------------------------------------------
+
+const pct = (p) => (p < 0.001 ? "<0.1%" : `${(p * 100).toFixed(1)}%`);
+
+function render(result, picture, name) {
+  const section = $("result");
+  section.dataset.source = name;
+  $("source-name").textContent = name;
+  $("label").textContent = result.label;
+  $("label").dataset.class = result.class;
+
+  const classes = info.classes;
+  $("probs").replaceChildren(...classes.map((c) =>
+    bar(c.name, result.probabilities[c.slug], c.slug === result.class, { class: c.slug })));
+
+  renderHierarchy(result);
+
+  const select = $("cam-class");
+  select.replaceChildren(...classes.map((c) =>
+    el("option", { value: c.slug }, c.slug === result.class ? `${c.name} (predicted)` : c.name)));
+  select.value = result.class;
+
+  const scale = drawImage(result, picture);
+  shown = { result, scale };
+  drawOverlay();
+
+  $("meta").textContent = `Model ${result.model_version}, ${result.input_size}×${result.input_size} network input, ` +
+    `${result.image.width}×${result.image.height} image, answered in ${Math.round(result.elapsed_ms)} ms.`;
+  section.hidden = false;
+  $("announce").textContent = `${name}: ${result.label}, ${pct(result.probabilities[result.class])}.`;
+}
+
+function renderHierarchy(result) {
+  const h = result.hierarchy;
+  const merged = info.hierarchy.a[1]; // network A's "cigar-shaped or edge-on" output
+  const usedB = h.a_decision === merged;
+  const stepA = el("div", { class: "step", "data-decision": h.a_decision, id: "step-a" },
+    el("h4", {}, "1. The first network looks at every galaxy"),
+    el("ol", { class: "bars small" }, ...info.hierarchy.a.map((n) => bar(n, h.a[n], n === h.a_decision, { output: n }))),
+    el("p", {}, "It picks ", el("strong", {}, h.a_decision), "."));
+  const stepB = el("div", { class: usedB ? "step" : "step unused", "data-decision": h.b_decision, id: "step-b" },
+    el("h4", {}, "2. The second network knows only elongated galaxies"),
+    el("ol", { class: "bars small" }, ...info.hierarchy.b.map((n) => bar(n, h.b[n], n === h.b_decision, { output: n }))),
+    usedB
+      ? el("p", {}, "It decides between the two: ", el("strong", {}, h.b_decision), ".")
+      : el("p", {}, "Not needed for this galaxy, because the first network did not pick an elongated shape."));
+  $("hierarchy").replaceChildren(stepA, stepB);
+}
+
+// bar is one labelled probability bar; data-value keeps the exact number.
+function bar(name, value, chosen, data) {
+  const fill = el("span", { class: "fill" });
+  fill.style.width = `${(value * 100).toFixed(2)}%`;
+  const attrs = { class: chosen ? "chosen" : "", "data-value": String(value) };
+  for (const [k, v] of Object.entries(data)) attrs[`data-${k}`] = v;
+  return el("li", attrs,
+    el("span", { class: "name" }, name),
+    el("span", { class: "track", "aria-hidden": "true" }, fill),
+    el("span", { class: "value" }, pct(value)));
+}
+
+// The canvases keep the image's own pixels up to this side, so crop and
+// attention map line up exactly; CSS scales them to the layout.
+const maxCanvasSide = 1024;
+
+function drawImage(result, picture) {
+  const { width, height } = result.image;
+  const scale = Math.min(1, maxCanvasSide / Math.max(width, height));
+  const w = Math.max(1, Math.round(width * scale));
+  const h = Math.max(1, Math.round(height * scale));
+  for (const c of [$("image-canvas"), $("overlay")]) {
+    c.width = w;
+    c.height = h;
+  }
+  const ctx = $("image-canvas").getContext("2d");
+  if (picture) {
+    // Go ignores EXIF orientation and the browser applies it, so the
+    // browser's picture is turned back to the stored pixel layout: the one
+    // the network saw and the crop and map refer to.
+    const m = unorient[picture.orientation] || unorient[1];
+    ctx.setTransform(scale, 0, 0, scale, 0, 0);
+    ctx.transform(...m(width, height));
+    ctx.drawImage(picture.bitmap, 0, 0);
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    picture.bitmap.close();
+  } else {
+    // Go could read the file but this browser cannot show it.
+    ctx.fillStyle = "#333";
+    ctx.fillRect(0, 0, w, h);
+  }
+  const box = $("crop-box");
+  const c = result.crop;
+  box.style.left = `${(100 * c.x) / width}%`;
+  box.style.top = `${(100 * c.y) / height}%`;
+  box.style.width = `${(100 * c.width) / width}%`;
+  box.style.height = `${(100 * c.height) / height}%`;
+  return scale;
+}
+
+// unorient[o](w, h) is the canvas transform that draws a picture shown with
+// EXIF orientation o back in its stored w x h layout (the inverse of o).
+const unorient = {
+  1: () => [1, 0, 0, 1, 0, 0],
+  2: (w) => [-1, 0, 0, 1, w, 0], // mirrored
+  3: (w, h) => [-1, 0, 0, -1, w, h], // rotated 180°
+  4: (w, h) => [1, 0, 0, -1, 0, h], // flipped
+  5: () => [0, 1, 1, 0, 0, 0], // transposed
+  6: (w, h) => [0, -1, 1, 0, 0, h], // rotated 90° clockwise
+  7: (w, h) => [0, -1, -1, 0, w, h], // transversed
+  8: (w) => [0, 1, -1, 0, w, 0], // rotated 90° anticlockwise
+};
+
+// exifOrientation reads the EXIF orientation (1-8) of a JPEG, 1 if none.
+async function exifOrientation(blob) {
+  const d = new DataView(await blob.slice(0, 1 << 16).arrayBuffer());
+  if (d.byteLength < 4 || d.getUint16(0) !== 0xffd8) return 1;
+  for (let at = 2; at + 4 <= d.byteLength;) {
+    const marker = d.getUint16(at);
+    const size = d.getUint16(at + 2);
+    if ((marker & 0xff00) !== 0xff00 || marker === 0xffda) return 1; // not a marker, or pixel data began
+    if (marker === 0xffe1 && at + 10 <= d.byteLength && d.getUint32(at + 4) === 0x45786966) { // "Exif"
+      const tiff = at + 10;
+      if (tiff + 8 > d.byteLength) return 1;
+      const le = d.getUint16(tiff) === 0x4949;
+      const ifd = tiff + d.getUint32(tiff + 4, le);
+      if (ifd + 2 > d.byteLength) return 1;
+      const n = d.getUint16(ifd, le);
+      for (let i = 0; i < n; i++) {
+        const e = ifd + 2 + 12 * i;
+        if (e + 10 > d.byteLength) return 1;
+        if (d.getUint16(e, le) === 0x0112) {
+          const o = d.getUint16(e + 8, le);
+          return o >= 1 && o <= 8 ? o : 1;
+        }
+      }
+      return 1;
+    }
+    at += 2 + size;
+  }
+  return 1;
+}
+
+// drawOverlay paints the selected class's attention map over the crop the
+// network saw: bilinear between cell centres, coloured by the inferno map,
+// transparent where there is no attention. Opacity is left to CSS so the
+// slider does not redraw.
+function drawOverlay() {
+  if (!shown) return;
+  const { result, scale } = shown;
+  const slug = $("cam-class").value;
+  const cam = result.cams[slug];
+  const canvas = $("overlay");
+  const ctx = canvas.getContext("2d");
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  const x0 = Math.round(result.crop.x * scale);
+  const y0 = Math.round(result.crop.y * scale);
+  const w = Math.min(canvas.width - x0, Math.round(result.crop.width * scale));
+  const h = Math.min(canvas.height - y0, Math.round(result.crop.height * scale));
+  const note = $("cam-note");
+  const peak = Math.max(0, ...cam.values);
+  note.hidden = peak > 0;
+  note.textContent = peak > 0 ? "" : "The network found no evidence for this class anywhere in the picture.";
+  canvas.dataset.camClass = slug;
+  if (w < 1 || h < 1 || peak <= 0) return;
+
+  const img = ctx.createImageData(w, h);
+  const s = cam.side;
+  const v = cam.values;
+  const px = img.data;
+  for (let y = 0; y < h; y++) {
+    const fy = clamp(((y + 0.5) / h) * s - 0.5, 0, s - 1);
+    const r0 = Math.floor(fy);
+    const r1 = Math.min(r0 + 1, s - 1);
+    const ty = fy - r0;
+    for (let x = 0; x < w; x++) {
+      const fx = clamp(((x + 0.5) / w) * s - 0.5, 0, s - 1);
+      const c0 = Math.floor(fx);
+      const c1 = Math.min(c0 + 1, s - 1);
+      const tx = fx - c0;
+      const top = v[r0 * s + c0] * (1 - tx) + v[r0 * s + c1] * tx;
+      const bottom = v[r1 * s + c0] * (1 - tx) + v[r1 * s + c1] * tx;
+      const a = top * (1 - ty) + bottom * ty;
+      const k = Math.round(clamp(a, 0, 1) * 255);
+      const i = 4 * (y * w + x);
+      px[i] = inferno[3 * k];
+      px[i + 1] = inferno[3 * k + 1];
+      px[i + 2] = inferno[3 * k + 2];
+      // Square root: weak attention stays faintly visible instead of vanishing.
+      px[i + 3] = Math.round(255 * Math.sqrt(clamp(a, 0, 1)));
+    }
+  }
+  ctx.putImageData(img, x0, y0);
+}
+
+const clamp = (x, lo, hi) => Math.min(hi, Math.max(lo, x));
+
+// inferno: matplotlib's perceptually uniform map, from its samples at
+// tenths, as a 256-entry RGB table.
+const inferno = (() => {
+  const stops = ["000004", "160b39", "420a68", "6a176e", "932667", "bc3754", "dd513a", "f37819", "fca50a", "f6d746", "fcffa4"]
+    .map((h) => [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16)));
+  const lut = new Uint8ClampedArray(256 * 3);
+  for (let k = 0; k < 256; k++) {
+    const t = (k / 255) * (stops.length - 1);
+    const i = Math.min(Math.floor(t), stops.length - 2);
+    const f = t - i;
+    for (let ch = 0; ch < 3; ch++) lut[3 * k + ch] = Math.round(stops[i][ch] * (1 - f) + stops[i + 1][ch] * f);
+  }
+  return lut;
+})();
+
+$("cam-class").addEventListener("change", drawOverlay);
+
+function setOpacity() {
+  const v = Number($("opacity").value);
+  $("overlay").style.opacity = String(v / 100);
+  $("opacity-value").textContent = `${v}%`;
+}
+$("opacity").addEventListener("input", setOpacity);
+setOpacity();
+
+// el builds an element; attributes with empty values are left out.
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v !== "" && v != null) e.setAttribute(k, v);
+  }
+  e.append(...children);
+  return e;
+}

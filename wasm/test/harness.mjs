@@ -1,0 +1,81 @@
+// harness.mjs holds what the browser test and the benchmark share: the repo
+// root, the static server, headless Chromium, and the native classifier's
+// answers to compare against.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const root = fileURLToPath(new URL("../../", import.meta.url));
+
+// Debian's chromium with the flags from shared/RECIPES.md (Playwright makes
+// its own --user-data-dir).
+export const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
+export const chromiumArgs = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+export function launch() {
+  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
+}
+
+// goBuild builds a native command of this repo into build/wasm and returns
+// its path; running the binary (not `go run`) means killing it stops it.
+function goBuild(pkg, name) {
+  const out = join(root, "build", "wasm", name);
+  execFileSync("go", ["build", "-o", out, pkg], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+  return out;
+}
+
+/** startServer runs wasm/serve on a free loopback port: {url, origin, close}. */
+export async function startServer() {
+  const bin = goBuild("./wasm/serve", "serve");
+  const proc = spawn(bin, ["-addr", "127.0.0.1:0", "-dir", join(root, "wasm/static")], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  proc.stderr.on("data", (d) => { stderr += d; });
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    proc.stdout.on("data", (d) => {
+      out += d;
+      const line = out.split("\n")[0];
+      if (out.includes("\n")) resolve(line.trim());
+    });
+    proc.on("exit", (code) => reject(new Error(`wasm/serve exited (${code}): ${stderr}`)));
+  });
+  return {
+    url,
+    origin: new URL(url).origin,
+    close: () => new Promise((resolve) => {
+      if (proc.exitCode !== null) return resolve();
+      proc.once("exit", resolve);
+      proc.kill("SIGTERM");
+    }),
+  };
+}
+
+/**
+ * expected runs the native Go classifier (model.Default, not the wasm code)
+ * on files given relative to the repo root: {file: result with "cams"}.
+ */
+export function expected(files) {
+  const bin = goBuild("./wasm/internal/expect", "expect");
+  return JSON.parse(execFileSync(bin, files, { cwd: root, encoding: "utf8", maxBuffer: 1 << 26 }));
+}
+
+/** writeAtomic writes a file via a temporary name in the same folder. */
+export function writeAtomic(path, data) {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
