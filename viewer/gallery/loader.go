@@ -1,0 +1,337 @@
+package gallery
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"image/draw"
+	"io"
+	"os"
+	"sync"
+	"sync/atomic"
+
+	xdraw "golang.org/x/image/draw"
+
+	"github.com/hiwl/hiwl/model"
+)
+
+// MaxFileSize bounds what the loader reads into memory for one image. The
+// largest image model.Decode accepts fits comfortably; anything bigger is
+// refused before it is read.
+const MaxFileSize = 64 << 20
+
+// ErrFileTooLarge is the error of a file over MaxFileSize.
+var ErrFileTooLarge = errors.New("gallery: file larger than 64 MiB")
+
+// Classifier is the part of *model.Classifier the loader uses.
+type Classifier interface {
+	ClassifyImage(img image.Image) (*model.Prediction, error)
+}
+
+// Item is one image as far as it is loaded. Items are immutable: the loader
+// publishes a new Item at each stage (decoded, then classified), so the UI
+// can hold one without locking.
+type Item struct {
+	Path   string
+	Image  *image.RGBA     // display copy (see displayCopy); nil until decoded or if unreadable
+	Crop   image.Rectangle // the square the network saw, in Image's coordinates
+	Result *Result         // nil until classified
+	Err    error           // why the file cannot be shown or classified
+}
+
+// Done reports whether the loader has finished with the item.
+func (it *Item) Done() bool { return it != nil && (it.Err != nil || it.Result != nil) }
+
+// Result is what the viewer shows of a prediction, computed off the UI
+// thread: probabilities, the hierarchy, and the attention maps of all five
+// classes, so switching the map shown costs nothing.
+type Result struct {
+	Label         model.Class
+	Probabilities [model.NumClasses]float32
+	A             [model.NumA]float32
+	B             [model.NumB]float32
+	CAMSide       int
+	CAMs          [model.NumClasses][]float32 // CAM.Normalized(), in model.Classes order
+	CAMPeak       [model.NumClasses]float32   // the largest raw CAM value, in logit units
+}
+
+// NewResult extracts a Result from a prediction.
+func NewResult(p *model.Prediction) *Result {
+	r := &Result{Label: p.Label, Probabilities: p.Probabilities, A: p.A, B: p.B}
+	for _, c := range model.Classes {
+		m := p.CAM(c)
+		r.CAMSide = m.Side
+		r.CAMs[c] = m.Normalized()
+		peak := float32(0)
+		for i, v := range m.Values {
+			if i == 0 || v > peak {
+				peak = v
+			}
+		}
+		r.CAMPeak[c] = peak
+	}
+	return r
+}
+
+// Prefetch is how many images after (Ahead) and before (Behind) the one in
+// focus are loaded in advance: browsing forwards is the common case.
+const (
+	Ahead  = 2
+	Behind = 1
+)
+
+// Loader decodes and classifies the images of a list on demand with one
+// background worker. The classifier serialises its runs anyway, so a second
+// worker would only add memory.
+type Loader struct {
+	paths []string
+	clf   Classifier
+	size  int // cache capacity
+
+	mu    sync.Mutex
+	cache map[int]*entry
+	clock uint64 // LRU time
+	want  []int  // indices to load, most urgent first
+	busy  int    // index being loaded, or -1
+
+	wake  chan struct{}
+	quit  chan struct{}
+	done  chan struct{}
+	gen   atomic.Uint64 // bumped whenever an item is published
+	loads atomic.Int64  // files read so far
+}
+
+type entry struct {
+	item *Item
+	used uint64
+}
+
+// NewLoader starts a loader over paths. cacheSize items are kept (at least
+// the focus and its prefetched neighbours).
+func NewLoader(paths []string, clf Classifier, cacheSize int) *Loader {
+	l := &Loader{
+		paths: paths,
+		clf:   clf,
+		size:  max(cacheSize, 1+Ahead+Behind),
+		cache: make(map[int]*entry),
+		busy:  -1,
+		wake:  make(chan struct{}, 1),
+		quit:  make(chan struct{}),
+		done:  make(chan struct{}),
+	}
+	go l.work()
+	return l
+}
+
+// Len is the number of images.
+func (l *Loader) Len() int { return len(l.paths) }
+
+// Path is the path of image i.
+func (l *Loader) Path(i int) string { return l.paths[i] }
+
+// Focus makes image i the most urgent, followed by its neighbours; images
+// wanted before and not started yet are dropped, so flipping quickly through
+// a folder does not queue work for images already passed.
+func (l *Loader) Focus(i int) {
+	if i < 0 || i >= len(l.paths) {
+		return
+	}
+	want := []int{i}
+	for d := 1; d <= max(Ahead, Behind); d++ {
+		if d <= Ahead && i+d < len(l.paths) {
+			want = append(want, i+d)
+		}
+		if d <= Behind && i-d >= 0 {
+			want = append(want, i-d)
+		}
+	}
+	l.mu.Lock()
+	l.want = want
+	l.mu.Unlock()
+	select {
+	case l.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Item returns what is loaded of image i: nil if nothing yet, an Item
+// without Result while it is being classified, a finished one otherwise.
+// It never blocks on loading.
+func (l *Loader) Item(i int) *Item {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e := l.cache[i]
+	if e == nil {
+		return nil
+	}
+	l.clock++
+	e.used = l.clock
+	return e.item
+}
+
+// Generation changes whenever an item is published; the UI compares it
+// between frames to know when to redraw.
+func (l *Loader) Generation() uint64 { return l.gen.Load() }
+
+// Loads is the number of files read so far (cache misses).
+func (l *Loader) Loads() int64 { return l.loads.Load() }
+
+// Close stops the worker, after the image it is loading if any.
+func (l *Loader) Close() {
+	select {
+	case <-l.quit:
+	default:
+		close(l.quit)
+	}
+	<-l.done
+}
+
+func (l *Loader) work() {
+	defer close(l.done)
+	for {
+		i, ok := l.next()
+		if !ok {
+			select {
+			case <-l.wake:
+				continue
+			case <-l.quit:
+				return
+			}
+		}
+		l.load(i)
+		l.mu.Lock()
+		l.busy = -1
+		l.mu.Unlock()
+		select {
+		case <-l.quit:
+			return
+		default:
+		}
+	}
+}
+
+// next picks the most urgent wanted image that is not cached.
+func (l *Loader) next() (int, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, i := range l.want {
+		if l.cache[i] == nil {
+			l.busy = i
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+func (l *Loader) load(i int) {
+	l.loads.Add(1)
+	it := &Item{Path: l.paths[i]}
+	var decoded image.Image
+	data, err := readFile(it.Path)
+	if err == nil {
+		decoded, err = model.Decode(data)
+	}
+	if err != nil {
+		it.Err = err
+		l.publish(i, it)
+		return
+	}
+	// The network gets the decoded image itself, so that the probabilities
+	// are exactly those of model.Classifier.Classify; the UI gets a display
+	// copy.
+	it.Image = displayCopy(decoded)
+	it.Crop = model.CenterCrop(it.Image, model.EvalCropFraction)
+	l.publish(i, it) // the image can be shown while the network runs
+
+	done := *it
+	p, err := l.clf.ClassifyImage(decoded)
+	if err != nil {
+		done.Err = fmt.Errorf("classification failed: %w", err)
+	} else {
+		done.Result = NewResult(p)
+	}
+	l.publish(i, &done)
+}
+
+// publish stores an item and evicts the least recently used ones beyond the
+// capacity, never an image that is wanted or being loaded.
+func (l *Loader) publish(i int, it *Item) {
+	l.mu.Lock()
+	l.clock++
+	l.cache[i] = &entry{item: it, used: l.clock}
+	for len(l.cache) > l.size {
+		victim, oldest := -1, ^uint64(0)
+		for j, e := range l.cache {
+			if j != l.busy && !contains(l.want, j) && e.used < oldest {
+				victim, oldest = j, e.used
+			}
+		}
+		if victim < 0 {
+			break
+		}
+		delete(l.cache, victim)
+	}
+	l.mu.Unlock()
+	l.gen.Add(1)
+}
+
+// MaxDisplaySide bounds the longest side of the copy of an image the loader
+// keeps for display: the viewer draws at most 680 pixels, and a cache of
+// 8192-pixel images would take gigabytes.
+const MaxDisplaySide = 1024
+
+// displayCopy converts img to RGBA (JPEGs decode to YCbCr, which is slow to
+// scale on every redraw), shrinking it to MaxDisplaySide if it is larger.
+// The copy's bounds start at (0,0); its centre crop covers the same part of
+// the sky as the original's.
+func displayCopy(img image.Image) *image.RGBA {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if long := max(w, h); long > MaxDisplaySide {
+		w = max(1, w*MaxDisplaySide/long)
+		h = max(1, h*MaxDisplaySide/long)
+		dst := image.NewRGBA(image.Rect(0, 0, w, h))
+		xdraw.BiLinear.Scale(dst, dst.Bounds(), img, b, xdraw.Src, nil)
+		return dst
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.Draw(dst, dst.Bounds(), img, b.Min, draw.Src)
+	return dst
+}
+
+func contains(s []int, v int) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// readFile reads a whole file, refusing directories and files over
+// MaxFileSize before reading them (and a file that grows while being read).
+func readFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if info.IsDir() {
+		return nil, fmt.Errorf("%s is a directory", path)
+	}
+	if info.Size() > MaxFileSize {
+		return nil, fmt.Errorf("%w: %s has %d bytes", ErrFileTooLarge, path, info.Size())
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("%w: %s", ErrFileTooLarge, path)
+	}
+	return data, nil
+}

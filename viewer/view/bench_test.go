@@ -1,0 +1,36 @@
+package view
+
+import (
+	"image"
+	"testing"
+
+	"github.com/hiwl/hiwl/model"
+)
+
+// BenchmarkRenderSettingChange is what a key press like ↑ or C costs: the
+// scaled galaxy and upsampled map are cached, the frame is recomposed.
+func BenchmarkRenderSettingChange(b *testing.B) {
+	it := classified(b)
+	s := baseState(it)
+	dst := image.NewRGBA(image.Rect(0, 0, Width, Height))
+	var r Renderer
+	r.Render(dst, s)
+	for b.Loop() {
+		s.Opacity = 1.1 - s.Opacity
+		r.Render(dst, s)
+	}
+}
+
+// BenchmarkRenderNewImage is the cost of arriving at another image: scaling
+// the galaxy and upsampling its map as well.
+func BenchmarkRenderNewImage(b *testing.B) {
+	it := classified(b)
+	s := baseState(it)
+	dst := image.NewRGBA(image.Rect(0, 0, Width, Height))
+	var r Renderer
+	for b.Loop() {
+		r.scaledFor = nil
+		s.Class = model.Classes[(int(s.Class)+1)%model.NumClasses]
+		r.Render(dst, s)
+	}
+}
