@@ -2,6 +2,8 @@ package model
 
 import (
 	_ "embed"
+	"fmt"
+	"os"
 	"sync"
 )
 
@@ -20,3 +22,30 @@ var loadDefault = sync.OnceValues(func() (*Classifier, error) { return Load(defa
 
 // Default returns the classifier of the embedded model, loaded once.
 func Default() (*Classifier, error) { return loadDefault() }
+
+// maxModelBytes bounds what Open reads; HIWL models are well under 10 MB.
+const maxModelBytes = 512 << 20
+
+// Open loads the ONNX model file at path, or returns the embedded default
+// model when path is empty: the -model flag of every command.
+func Open(path string) (*Classifier, error) {
+	if path == "" {
+		return Default()
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() > maxModelBytes {
+		return nil, fmt.Errorf("%w: %s is %d bytes, limit %d", ErrBadModel, path, st.Size(), maxModelBytes)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	c, err := Load(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}

@@ -95,9 +95,9 @@ func (p *Prediction) Result(withCAM bool) Result {
 		Probabilities: make(map[string]float32, NumClasses),
 		Hierarchy: Hierarchy{
 			A:         make(map[string]float32, NumA),
-			ADecision: ANames[argmax(p.A[:])],
+			ADecision: ANames[Argmax(p.A[:])],
 			B:         make(map[string]float32, NumB),
-			BDecision: BNames[argmax(p.B[:])],
+			BDecision: BNames[Argmax(p.B[:])],
 		},
 		ModelVersion: p.classifier.Version(),
 	}

@@ -127,7 +127,7 @@ func Combine(pA [NumA]float32, pB [NumB]float32) [NumClasses]float32 {
 // group, B's argmax. It can differ from the argmax of Combine when A is
 // unsure, which is why both are reported.
 func Decide(pA [NumA]float32, pB [NumB]float32) Class {
-	switch argmax(pA[:]) {
+	switch Argmax(pA[:]) {
 	case AInBetween:
 		return InBetween
 	case ARound:
@@ -135,13 +135,14 @@ func Decide(pA [NumA]float32, pB [NumB]float32) Class {
 	case ASpiral:
 		return Spiral
 	}
-	if argmax(pB[:]) == BCigar {
+	if Argmax(pB[:]) == BCigar {
 		return Cigar
 	}
 	return EdgeOn
 }
 
-func argmax(v []float32) int {
+// Argmax is the index of the largest value (the first one on ties).
+func Argmax(v []float32) int {
 	best := 0
 	for i := range v {
 		if v[i] > v[best] {

@@ -13,18 +13,6 @@ import (
 	"github.com/hiwl/hiwl/trainer/training"
 )
 
-// loadModel returns the embedded default model, or the ONNX file at path.
-func loadModel(path string) (*model.Classifier, error) {
-	if path == "" {
-		return model.Default()
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return model.Load(data)
-}
-
 func runEval(args []string) error {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	data := fs.String("data", "", "Galaxy Zoo Challenge layout (required)")
@@ -38,7 +26,7 @@ func runEval(args []string) error {
 		fs.Usage()
 		return fmt.Errorf("eval: -data is required")
 	}
-	clf, err := loadModel(*modelPath)
+	clf, err := model.Open(*modelPath)
 	if err != nil {
 		return err
 	}
@@ -72,7 +60,7 @@ func runRealCheck(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	clf, err := loadModel(*modelPath)
+	clf, err := model.Open(*modelPath)
 	if err != nil {
 		return err
 	}

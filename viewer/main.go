@@ -118,9 +118,9 @@ Flags:
 	if *start < 1 || *start > len(paths) {
 		return fmt.Errorf("-start %d: there are %d images", *start, len(paths))
 	}
-	clf, err := loadClassifier(*modelFile)
+	clf, err := model.Open(*modelFile)
 	if err != nil {
-		return err
+		return fmt.Errorf("-model: %w", err)
 	}
 	st.Index, st.Count, st.ModelVersion = *start-1, len(paths), clf.Version()
 
@@ -139,25 +139,6 @@ Flags:
 		return err
 	}
 	return g.err
-}
-
-func loadClassifier(file string) (*model.Classifier, error) {
-	if file == "" {
-		c, err := model.Default()
-		if err != nil {
-			return nil, fmt.Errorf("embedded model: %w", err)
-		}
-		return c, nil
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, fmt.Errorf("-model: %w", err)
-	}
-	c, err := model.Load(data)
-	if err != nil {
-		return nil, fmt.Errorf("-model %s: %w", file, err)
-	}
-	return c, nil
 }
 
 // logf reports on stderr what the window also shows, for scripted runs.

@@ -327,7 +327,7 @@ func (t *trainer) trainEpoch(ctx context.Context, rng *rand.Rand, n *network, ep
 		n.opt.Update(n.params, grads)
 		lossSum += float64(loss)
 		for i := 0; i < b; i++ {
-			if argmax(logits[i*k:(i+1)*k]) == labels[i] {
+			if model.Argmax(logits[i*k:(i+1)*k]) == labels[i] {
 				correct++
 			}
 		}
@@ -358,7 +358,7 @@ func (t *trainer) validate(n *network) (loss, acc float64, err error) {
 		label, _ := n.target(t.val[j].class)
 		p := probs[i*n.classes : (i+1)*n.classes]
 		loss -= math.Log(math.Max(float64(p[label]), 1e-12))
-		if argmax(p) == label {
+		if model.Argmax(p) == label {
 			correct++
 		}
 	}
@@ -384,14 +384,4 @@ func forwardAll(net *hiwlnet.Net, images []evalImage, idx []int, input int) ([]f
 		out = append(out, probs[:n*net.Classes]...)
 	}
 	return out, nil
-}
-
-func argmax(v []float32) int {
-	best := 0
-	for i := range v {
-		if v[i] > v[best] {
-			best = i
-		}
-	}
-	return best
 }

@@ -289,7 +289,7 @@ func (r *Renderer) drawPanel(dst *image.RGBA, s *State, f *faces) {
 	y += 22
 	aDec, bDec := "", ""
 	if res != nil {
-		aDec, bDec = model.ANames[argmax(res.A[:])], model.BNames[argmax(res.B[:])]
+		aDec, bDec = model.ANames[model.Argmax(res.A[:])], model.BNames[model.Argmax(res.B[:])]
 	}
 	drawText(dst, f.bold, x0, y, textColour, "Network A")
 	drawTextRight(dst, f.regular, x1, y, textColour, aDec)
@@ -301,7 +301,7 @@ func (r *Renderer) drawPanel(dst *image.RGBA, s *State, f *faces) {
 	y += 28
 	drawText(dst, f.bold, x0, y, textColour, "Network B")
 	bNote := bDec
-	if res != nil && argmax(res.A[:]) != model.AMerged {
+	if res != nil && model.Argmax(res.A[:]) != model.AMerged {
 		bNote = bDec + " (not consulted)"
 	}
 	drawTextRight(dst, f.regular, x1, y, textColour, bNote)
@@ -390,13 +390,3 @@ func hline(dst *image.RGBA, x0, x1, y int) {
 func percent(p float32) string { return fmt.Sprintf("%.1f %%", 100*p) }
 
 func clamp01(v float32) float32 { return min(max(v, 0), 1) }
-
-func argmax(v []float32) int {
-	best := 0
-	for i := range v {
-		if v[i] > v[best] {
-			best = i
-		}
-	}
-	return best
-}

@@ -39,7 +39,7 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	clf, err := load(*modelPath)
+	clf, err := model.Open(*modelPath)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "classify: %v\n", err)
 		os.Exit(1)
@@ -62,17 +62,6 @@ func main() {
 		fmt.Fprintf(os.Stderr, "classify: %d file(s) could not be classified\n", failed)
 		os.Exit(1)
 	}
-}
-
-func load(path string) (*model.Classifier, error) {
-	if path == "" {
-		return model.Default()
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return model.Load(data)
 }
 
 func classify(clf *model.Classifier, path string) (*model.Prediction, error) {

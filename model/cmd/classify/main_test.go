@@ -10,7 +10,7 @@ import (
 )
 
 func TestClassifyFilesAndFolders(t *testing.T) {
-	clf, err := load("")
+	clf, err := model.Open("")
 	if err != nil {
 		t.Fatal(err)
 	}
