@@ -1,0 +1,66 @@
+package api
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/hiwl/hiwl/edge/internal/fixtures"
+	"github.com/hiwl/hiwl/model"
+)
+
+// These benchmarks split the cost of one /classify request in the Workers
+// runtime, where every request starts a fresh Go instance and so parses the
+// model again. Run them natively, or under V8 (Workers' engine) with
+//
+//	GOOS=js GOARCH=wasm go test -exec "$(go env GOROOT)/lib/wasm/go_js_wasm_exec" -run '^$' -bench . ./edge/api
+
+// BenchmarkModelLoad is the per-request model parse (model.Load includes
+// one trial inference).
+func BenchmarkModelLoad(b *testing.B) {
+	onnx := model.DefaultONNX()
+	for b.Loop() {
+		if _, err := model.Load(onnx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkInference is the network alone on a preprocessed input: the
+// trial run inside model.Load costs about this much.
+func BenchmarkInference(b *testing.B) {
+	c, err := model.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	x, _, err := model.PreprocessBytes(fixtures.GalaxyJPEGs(b, 1)[0], c.InputSize())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := c.ClassifyTensor(x); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkClassifyRequest is one /classify request through the handler
+// with the model already loaded: body read, decode, inference, JSON.
+func BenchmarkClassifyRequest(b *testing.B) {
+	c, err := model.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	img := fixtures.GalaxyJPEGs(b, 1)[0]
+	h := Handler(Config{Model: func() (*model.Classifier, error) { return c, nil }})
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodPost, "/classify?cam=1", bytes.NewReader(img))
+		req.Header.Set("Content-Type", "image/jpeg")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+	}
+}

@@ -1,0 +1,134 @@
+package api
+
+import (
+	"bytes"
+	"errors"
+	"image"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+
+	"github.com/hiwl/hiwl/model"
+)
+
+// imageTypes are the Content-Types accepted for a raw image body (and for
+// the "image" part of a multipart form). The decoder sniffs the format
+// itself, so image/png carrying a JPEG is still classified.
+var imageTypes = map[string]bool{
+	"image/jpeg":               true,
+	"image/png":                true,
+	"image/gif":                true,
+	"application/octet-stream": true,
+}
+
+const formField = "image"
+
+// readImage returns the uploaded image bytes, reading at most
+// MaxBodyBytes of the body whatever the client claims.
+func (s *server) readImage(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		// fetch() with an untyped Blob sends no Content-Type; the
+		// bytes are sniffed anyway.
+		ct = "application/octet-stream"
+	}
+	mediaType, params, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return nil, errorf(http.StatusUnsupportedMediaType, "unreadable Content-Type %q: %v", ct, err)
+	}
+	multi := mediaType == "multipart/form-data"
+	if !multi && !imageTypes[mediaType] {
+		return nil, errorf(http.StatusUnsupportedMediaType,
+			"Content-Type %s not supported; send image/jpeg, image/png, image/gif, application/octet-stream or multipart/form-data", mediaType)
+	}
+	limit := s.cfg.MaxBodyBytes
+	if r.ContentLength > limit {
+		// Refuse before reading a byte.
+		return nil, tooLarge(limit)
+	}
+	body := http.MaxBytesReader(w, r.Body, limit)
+	defer body.Close()
+	if multi {
+		return s.readForm(body, params["boundary"])
+	}
+	var buf bytes.Buffer
+	if r.ContentLength > 0 {
+		buf.Grow(int(r.ContentLength))
+	}
+	if _, err := buf.ReadFrom(body); err != nil {
+		return nil, bodyError(err, limit)
+	}
+	return buf.Bytes(), nil
+}
+
+// readForm returns the bytes of the "image" part, streaming past the others.
+func (s *server) readForm(body io.Reader, boundary string) ([]byte, error) {
+	if boundary == "" {
+		return nil, errorf(http.StatusBadRequest, "multipart/form-data without a boundary")
+	}
+	mr := multipart.NewReader(body, boundary)
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return nil, errorf(http.StatusBadRequest, "multipart form has no %q field", formField)
+		}
+		if err != nil {
+			return nil, bodyError(err, s.cfg.MaxBodyBytes)
+		}
+		if part.FormName() != formField {
+			continue
+		}
+		if pt := part.Header.Get("Content-Type"); pt != "" {
+			mt, _, err := mime.ParseMediaType(pt)
+			if err != nil || !imageTypes[mt] {
+				return nil, errorf(http.StatusUnsupportedMediaType,
+					"form field %q has Content-Type %q; send a JPEG, PNG or GIF file", formField, pt)
+			}
+		}
+		data, err := io.ReadAll(part)
+		if err != nil {
+			return nil, bodyError(err, s.cfg.MaxBodyBytes)
+		}
+		return data, nil
+	}
+}
+
+// bodyError maps a failure while reading the body: over the limit is 413,
+// anything else (a malformed form, a client that hung up) is 400.
+func bodyError(err error, limit int64) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return tooLarge(limit)
+	}
+	return errorf(http.StatusBadRequest, "reading request body: %v", err)
+}
+
+func tooLarge(limit int64) error {
+	return errorf(http.StatusRequestEntityTooLarge, "request body over the limit of %d bytes", limit)
+}
+
+// decode checks the image header against the edge's limits, then decodes
+// it with the model package (which applies its own limits as well).
+func (s *server) decode(data []byte) (image.Image, error) {
+	if cfg, format, err := image.DecodeConfig(bytes.NewReader(data)); err == nil {
+		if cfg.Width > s.cfg.MaxSide || cfg.Height > s.cfg.MaxSide || cfg.Width*cfg.Height > s.cfg.MaxPixels {
+			return nil, errorf(http.StatusUnprocessableEntity,
+				"%s is %dx%d; the limit is %d px per side and %d pixels", format, cfg.Width, cfg.Height, s.cfg.MaxSide, s.cfg.MaxPixels)
+		}
+	}
+	img, err := model.Decode(data)
+	switch {
+	case err == nil:
+		return img, nil
+	case errors.Is(err, model.ErrEmpty):
+		return nil, errorf(http.StatusBadRequest, "empty body: send the image bytes")
+	case errors.Is(err, model.ErrNotImage):
+		return nil, errorf(http.StatusBadRequest, "not a JPEG, PNG or GIF image")
+	case errors.Is(err, model.ErrCorrupt):
+		return nil, errorf(http.StatusBadRequest, "%v", err)
+	case errors.Is(err, model.ErrTooLarge), errors.Is(err, model.ErrTooSmall):
+		return nil, errorf(http.StatusUnprocessableEntity, "%v", err)
+	}
+	return nil, errorf(http.StatusBadRequest, "cannot decode image: %v", err)
+}

@@ -1,0 +1,368 @@
+// Package e2e tests the edge classifier over HTTP as it runs in the real
+// Workers runtime: `make test-edge` builds the worker, starts workerd on
+// 127.0.0.1 and sets HIWL_EDGE_URL. Without that variable the tests skip
+// (plain `go test ./...` has no workerd running).
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hiwl/hiwl/edge/api"
+	"github.com/hiwl/hiwl/edge/internal/fixtures"
+	"github.com/hiwl/hiwl/model"
+)
+
+var baseURL = strings.TrimRight(os.Getenv("HIWL_EDGE_URL"), "/")
+
+// Inference in the worker takes about half a second (see README); the
+// timeout only guards against a hung worker. Each request gets its own
+// connection: workerd's HTTP server closes a keep-alive connection after
+// 5 s without a request as timed by its event loop, which inference blocks,
+// so a reused connection can be closed just as the next request goes out
+// (see README, "Load test"). Deployed, clients never reach workerd directly.
+var client = &http.Client{
+	Timeout:   60 * time.Second,
+	Transport: &http.Transport{DisableKeepAlives: true},
+}
+
+func TestMain(m *testing.M) {
+	if baseURL == "" {
+		fmt.Println("edge/e2e: HIWL_EDGE_URL not set: SKIPPING the workerd HTTP tests (run `make test-edge`)")
+	} else {
+		fmt.Println("edge/e2e: testing the worker at", baseURL)
+	}
+	os.Exit(m.Run())
+}
+
+func needWorker(t *testing.T) {
+	t.Helper()
+	if baseURL == "" {
+		t.Skip("HIWL_EDGE_URL not set; run `make test-edge`")
+	}
+}
+
+type reply struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// do sends one request with an Origin header; chunked hides the body's
+// length; header lists extra name, value pairs.
+func do(t *testing.T, method, path, contentType string, body []byte, chunked bool, header ...string) reply {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+		if chunked {
+			rd = io.MultiReader(rd)
+		}
+	}
+	req, err := http.NewRequest(method, baseURL+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	req.Header.Set("Origin", "https://outreach.example")
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("%s %s: reading answer: %v", method, path, err)
+	}
+	if got := res.Header.Get("Access-Control-Allow-Origin"); got != "*" {
+		t.Errorf("%s %s: Access-Control-Allow-Origin %q, want *", method, path, got)
+	}
+	return reply{res.StatusCode, res.Header, b}
+}
+
+func wantError(t *testing.T, r reply, status int, msgPart string) {
+	t.Helper()
+	if r.status != status {
+		t.Fatalf("status %d, want %d: %s", r.status, status, r.body)
+	}
+	var e api.Error
+	if err := json.Unmarshal(r.body, &e); err != nil || e.Status != status {
+		t.Fatalf("error body %q is not the JSON error for %d (%v)", r.body, status, err)
+	}
+	if !strings.Contains(e.Error, msgPart) {
+		t.Errorf("error %q does not mention %q", e.Error, msgPart)
+	}
+}
+
+func TestRoutes(t *testing.T) {
+	needWorker(t)
+	r := do(t, "GET", "/", "", nil, false)
+	if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/plain") || !bytes.Contains(r.body, []byte("POST /classify")) {
+		t.Fatalf("GET /: %d %s\n%s", r.status, r.header.Get("Content-Type"), r.body)
+	}
+	if r := do(t, "HEAD", "/", "", nil, false); r.status != 200 || len(r.body) != 0 {
+		t.Errorf("HEAD /: %d, %d body bytes", r.status, len(r.body))
+	}
+	r = do(t, "GET", "/healthz", "", nil, false)
+	if r.status != 200 || !bytes.Contains(r.body, []byte(`"status":"ok"`)) {
+		t.Fatalf("GET /healthz: %d %s", r.status, r.body)
+	}
+	wantError(t, do(t, "GET", "/missing", "", nil, false), 404, "/missing")
+}
+
+func TestPreflight(t *testing.T) {
+	needWorker(t)
+	r := do(t, "OPTIONS", "/classify", "", nil, false,
+		"Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "content-type")
+	if r.status != http.StatusNoContent {
+		t.Fatalf("preflight: %d %s", r.status, r.body)
+	}
+	if m := r.header.Get("Access-Control-Allow-Methods"); !strings.Contains(m, "POST") {
+		t.Errorf("Access-Control-Allow-Methods %q", m)
+	}
+	if h := r.header.Get("Access-Control-Allow-Headers"); !strings.EqualFold(h, "Content-Type") {
+		t.Errorf("Access-Control-Allow-Headers %q", h)
+	}
+}
+
+func TestErrorStatuses(t *testing.T) {
+	needWorker(t)
+	jpeg := fixtures.GalaxyJPEGs(t, 1)[0]
+	overLimit := bytes.Repeat([]byte{0xff}, api.DefaultMaxBodyBytes+1024)
+	textForm, textCT := fixtures.Multipart(t, fixtures.Part{Field: "image", Filename: "a.txt", ContentType: "text/plain", Data: []byte("hello")})
+	for _, c := range []struct {
+		name, method, path, contentType string
+		body                            []byte
+		chunked                         bool
+		status                          int
+		msg                             string
+	}{
+		{"not an image", "POST", "/classify", "image/jpeg", []byte("<html>not a galaxy</html>"), false, 400, "not a JPEG"},
+		{"truncated JPEG", "POST", "/classify", "image/jpeg", jpeg[:len(jpeg)/2], false, 400, "truncated"},
+		{"empty body", "POST", "/classify", "image/jpeg", []byte{}, false, 400, "empty"},
+		{"413 chunked", "POST", "/classify", "application/octet-stream", overLimit, true, 413, "4194304"},
+		{"415 text/plain", "POST", "/classify", "text/plain", jpeg, false, 415, "text/plain"},
+		{"415 form field type", "POST", "/classify", textCT, textForm, false, 415, "text/plain"},
+		{"422 60000x60000 PNG", "POST", "/classify", "image/png", fixtures.PNGHeader(60000, 60000), false, 422, "60000x60000"},
+		{"405 GET /classify", "GET", "/classify", "", nil, false, 405, "GET"},
+		{"405 DELETE /healthz", "DELETE", "/healthz", "", nil, false, 405, "DELETE"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := do(t, c.method, c.path, c.contentType, c.body, c.chunked)
+			wantError(t, r, c.status, c.msg)
+			if c.status == 405 && r.header.Get("Allow") == "" {
+				t.Errorf("405 without Allow header")
+			}
+		})
+	}
+}
+
+// TestDeclaredTooLarge sends only the headers of an upload whose declared
+// length is over the limit: the 413 must come back without a byte of the
+// body being read. (With the body on the wire, the server answering early
+// and closing can reset the connection before a client reads the answer,
+// which is why this speaks HTTP/1.1 on a raw connection.)
+func TestDeclaredTooLarge(t *testing.T) {
+	needWorker(t)
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.DialTimeout("tcp", u.Host, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(60 * time.Second))
+	fmt.Fprintf(conn, "POST /classify HTTP/1.1\r\nHost: %s\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\nOrigin: https://outreach.example\r\n\r\n",
+		u.Host, api.DefaultMaxBodyBytes+1)
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer before the body was sent: %v", err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if res.Header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Errorf("413 without CORS header")
+	}
+	wantError(t, reply{res.StatusCode, res.Header, body}, http.StatusRequestEntityTooLarge, "4194304")
+}
+
+// TestBusy checks the entry module's bound on instances held at once: a
+// burst far over its line of waiting requests gets some 503s, answered in
+// JSON, while every admitted request still succeeds.
+func TestBusy(t *testing.T) {
+	needWorker(t)
+	const burst = 100
+	statuses := make([]int, burst)
+	bodies := make([][]byte, burst)
+	var wg sync.WaitGroup
+	for i := range burst {
+		wg.Go(func() {
+			res, err := client.Get(baseURL + "/healthz")
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer res.Body.Close()
+			bodies[i], _ = io.ReadAll(res.Body)
+			statuses[i] = res.StatusCode
+		})
+	}
+	wg.Wait()
+	counts := map[int]int{}
+	for i, s := range statuses {
+		counts[s]++
+		if s == http.StatusServiceUnavailable && !bytes.Contains(bodies[i], []byte(`"status":503`)) {
+			t.Errorf("503 body %q", bodies[i])
+		}
+	}
+	if counts[200] == 0 || counts[503] == 0 || counts[200]+counts[503] != burst {
+		t.Errorf("burst of %d: statuses %v, want only 200s and some 503s", burst, counts)
+	}
+	t.Logf("burst of %d health checks: %v", burst, counts)
+}
+
+// TestAbandonedRequests: clients that hang up mid-request must not leave
+// the entry module's slots taken; the next request still gets an answer.
+func TestAbandonedRequests(t *testing.T) {
+	needWorker(t)
+	img := fixtures.GalaxyJPEGs(t, 1)[0]
+	impatient := &http.Client{Timeout: 50 * time.Millisecond}
+	var wg sync.WaitGroup
+	for range 6 {
+		wg.Go(func() {
+			req, _ := http.NewRequest("POST", baseURL+"/classify", bytes.NewReader(img))
+			req.Header.Set("Content-Type", "image/jpeg")
+			if res, err := impatient.Do(req); err == nil {
+				res.Body.Close()
+			}
+		})
+	}
+	wg.Wait()
+	start := time.Now()
+	got := result(t, do(t, "POST", "/classify", "image/jpeg", img, false))
+	t.Logf("after 6 abandoned requests: %s in %v", got.Class, time.Since(start).Round(time.Millisecond))
+}
+
+// result decodes a classification answer.
+func result(t *testing.T, r reply) model.Result {
+	t.Helper()
+	if r.status != 200 {
+		t.Fatalf("status %d: %s", r.status, r.body)
+	}
+	var res model.Result
+	if err := json.Unmarshal(r.body, &res); err != nil {
+		t.Fatalf("answer is not a model.Result: %v: %s", err, r.body)
+	}
+	return res
+}
+
+const tol = 1e-4
+
+func near(a, b float32) bool { return math.Abs(float64(a)-float64(b)) <= tol }
+
+// sameResult compares the worker's answer with the native classifier's.
+func sameResult(t *testing.T, name string, got, want model.Result) {
+	t.Helper()
+	if got.Label != want.Label || got.Class != want.Class || got.ModelVersion != want.ModelVersion ||
+		got.Hierarchy.ADecision != want.Hierarchy.ADecision || got.Hierarchy.BDecision != want.Hierarchy.BDecision {
+		t.Errorf("%s: worker %s/%s/%s (A %s, B %s), native %s/%s/%s (A %s, B %s)", name,
+			got.Label, got.Class, got.ModelVersion, got.Hierarchy.ADecision, got.Hierarchy.BDecision,
+			want.Label, want.Class, want.ModelVersion, want.Hierarchy.ADecision, want.Hierarchy.BDecision)
+	}
+	for _, m := range []struct {
+		what      string
+		got, want map[string]float32
+	}{
+		{"probabilities", got.Probabilities, want.Probabilities},
+		{"hierarchy.a", got.Hierarchy.A, want.Hierarchy.A},
+		{"hierarchy.b", got.Hierarchy.B, want.Hierarchy.B},
+	} {
+		if len(m.got) != len(m.want) {
+			t.Errorf("%s: %s has %d entries, want %d", name, m.what, len(m.got), len(m.want))
+		}
+		for k, w := range m.want {
+			if g, ok := m.got[k]; !ok || !near(g, w) {
+				t.Errorf("%s: %s[%s] = %v, native %v", name, m.what, k, g, w)
+			}
+		}
+	}
+	if (got.CAM == nil) != (want.CAM == nil) {
+		t.Fatalf("%s: cam present %v, native %v", name, got.CAM != nil, want.CAM != nil)
+	}
+	if want.CAM != nil {
+		g, w := got.CAM, want.CAM
+		if g.Class != w.Class || g.Side != w.Side || len(g.Values) != len(w.Values) {
+			t.Fatalf("%s: cam %s %dx%d (%d values), native %s %dx%d", name, g.Class, g.Side, g.Side, len(g.Values), w.Class, w.Side, w.Side)
+		}
+		for i := range w.Values {
+			if !near(g.Values[i], w.Values[i]) {
+				t.Errorf("%s: cam[%d] = %v, native %v", name, i, g.Values[i], w.Values[i])
+				break
+			}
+		}
+	}
+}
+
+// TestClassifyMatchesNative sends real Galaxy Zoo JPEGs to the worker and
+// compares every number with model.Default() run in this process.
+func TestClassifyMatchesNative(t *testing.T) {
+	needWorker(t)
+	c, err := model.Default()
+	if err != nil {
+		t.Fatalf("native classifier: %v", err)
+	}
+	native := func(data []byte, withCAM bool) model.Result {
+		p, err := c.Classify(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Result(withCAM)
+	}
+	imgs := fixtures.GalaxyJPEGs(t, 6)
+	labels := map[string]bool{}
+	for i, img := range imgs {
+		got := result(t, do(t, "POST", "/classify", "image/jpeg", img, false))
+		sameResult(t, fmt.Sprintf("image %d", i), got, native(img, false))
+		labels[got.Class] = true
+	}
+	t.Logf("%d images, classes seen: %v", len(imgs), labels)
+
+	img := imgs[1]
+	t.Run("cam", func(t *testing.T) {
+		got := result(t, do(t, "POST", "/classify?cam=1", "image/jpeg", img, false))
+		want := native(img, true)
+		sameResult(t, "cam=1", got, want)
+		if got.CAM == nil || got.CAM.Side*got.CAM.Side != len(got.CAM.Values) {
+			t.Fatalf("cam grid %+v", got.CAM)
+		}
+	})
+	t.Run("multipart", func(t *testing.T) {
+		body, ct := fixtures.Multipart(t,
+			fixtures.Part{Field: "comment", Data: []byte("from the outreach page")},
+			fixtures.Part{Field: "image", Filename: "galaxy.jpg", ContentType: "image/jpeg", Data: img})
+		sameResult(t, "multipart", result(t, do(t, "POST", "/classify", ct, body, false)), native(img, false))
+	})
+	t.Run("octet-stream chunked", func(t *testing.T) {
+		got := result(t, do(t, "POST", "/classify", "application/octet-stream", img, true))
+		sameResult(t, "chunked", got, native(img, false))
+	})
+}

@@ -1,0 +1,42 @@
+# Makefile fragment of the edge classifier (included by the root Makefile;
+# also usable alone: make -f edge/edge.mk test-edge). Paths are relative to
+# the repository root.
+#
+#   edge-build  worker bundle into edge/build/ (workers-assets-gen + js/wasm build)
+#   test-edge   unit tests, then the HTTP tests against the worker in workerd
+#   run-edge    serve the worker locally in workerd on 127.0.0.1:$(EDGE_PORT)
+#   bench-edge  bounded load test in workerd -> out/bench/edge.json
+
+EDGE_GO       ?= go
+EDGE_PORT     ?= 8787
+EDGE_BENCH_N  ?= 2000
+EDGE_BENCH_C  ?= 8
+EDGE_BENCH_MAX ?= 40m
+EDGE_BUILD    := edge/build
+EDGE_WORKERD  := node_modules/.bin/workerd
+
+.PHONY: edge-build test-edge run-edge bench-edge
+
+# Built next to the target and moved into place, so an interrupted build
+# never leaves a half-written bundle that workerd or wrangler would load.
+edge-build:
+	rm -rf $(EDGE_BUILD).tmp
+	$(EDGE_GO) run github.com/syumai/workers/cmd/workers-assets-gen -mode=go -o $(EDGE_BUILD).tmp
+	cp edge/glue/entry.mjs $(EDGE_BUILD).tmp/entry.mjs
+	GOOS=js GOARCH=wasm $(EDGE_GO) build -trimpath -ldflags='-s -w' -o $(EDGE_BUILD).tmp/app.wasm ./edge
+	rm -rf $(EDGE_BUILD)
+	mv $(EDGE_BUILD).tmp $(EDGE_BUILD)
+	@echo "edge: app.wasm $$(wc -c < $(EDGE_BUILD)/app.wasm) bytes, $$(gzip -9c $(EDGE_BUILD)/app.wasm | wc -c) gzipped"
+
+test-edge: edge-build
+	$(EDGE_GO) test -count=1 ./edge/api ./edge/internal/...
+	edge/scripts/with-workerd.sh $(EDGE_GO) test -count=1 -v ./edge/e2e
+
+run-edge: edge-build
+	@echo "edge: serving on http://127.0.0.1:$(EDGE_PORT) (Ctrl-C stops)"
+	$(EDGE_WORKERD) serve edge/config.capnp --socket-addr http=127.0.0.1:$(EDGE_PORT)
+
+bench-edge: edge-build
+	mkdir -p out/bench
+	edge/scripts/with-workerd.sh $(EDGE_GO) run ./edge/loadtest -n $(EDGE_BENCH_N) -c $(EDGE_BENCH_C) \
+		-max-duration $(EDGE_BENCH_MAX) -build $(EDGE_BUILD) -out out/bench/edge.json

@@ -1,0 +1,545 @@
+// Command loadtest is the edge classifier's bounded load test: a fixed
+// number of POST /classify requests with real Galaxy Zoo JPEGs at a fixed
+// concurrency against a worker on loopback, under a time limit. Every
+// answer must equal the native classifier's (within 1e-4); the resident
+// memory of the workerd process is sampled to show it does not grow.
+//
+// It is run by `make bench-edge` (edge/scripts/with-workerd.sh provides
+// HIWL_EDGE_URL and HIWL_EDGE_PID) and writes a JSON report.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"math"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hiwl/hiwl/model"
+)
+
+type config struct {
+	url         string
+	pid         int
+	n, c        int
+	warmup      int
+	images      int
+	maxDuration time.Duration
+	dataDir     string
+	buildDir    string
+	out         string
+}
+
+func main() {
+	var cfg config
+	flag.StringVar(&cfg.url, "url", os.Getenv("HIWL_EDGE_URL"), "worker base URL (loopback only)")
+	pid, _ := strconv.Atoi(os.Getenv("HIWL_EDGE_PID"))
+	flag.IntVar(&cfg.pid, "pid", pid, "workerd process id, for memory samples (0: none)")
+	flag.IntVar(&cfg.n, "n", 2000, "requests in the measured run")
+	flag.IntVar(&cfg.c, "c", 8, "concurrent clients")
+	flag.IntVar(&cfg.warmup, "warmup", 16, "sequential requests before the run (unloaded latency)")
+	flag.IntVar(&cfg.images, "images", 32, "distinct real images to cycle through")
+	flag.DurationVar(&cfg.maxDuration, "max-duration", 40*time.Minute, "time limit for the whole test")
+	flag.StringVar(&cfg.dataDir, "data", "", "folder with spirals/ and non_spirals/ JPEGs (default: ../shared/data/gz-challenge-spiral/validation above the working directory)")
+	flag.StringVar(&cfg.buildDir, "build", "edge/build", "worker bundle folder, for its size")
+	flag.StringVar(&cfg.out, "out", "out/bench/edge.json", "JSON report path")
+	flag.Parse()
+	log.SetFlags(0)
+	log.SetPrefix("loadtest: ")
+
+	rep, err := run(cfg)
+	if rep != nil {
+		if werr := writeJSON(cfg.out, rep); werr != nil {
+			log.Fatal(werr)
+		}
+		log.Printf("report written to %s", cfg.out)
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+// Report is the JSON written to -out.
+type Report struct {
+	Date        string   `json:"date"`
+	Host        string   `json:"host"`
+	URL         string   `json:"url"`
+	Runtime     string   `json:"runtime"`
+	Model       string   `json:"model_version"`
+	Requests    int      `json:"requests"`
+	Concurrency int      `json:"concurrency"`
+	Completed   int      `json:"completed"`
+	Errors      int      `json:"errors"`
+	ErrorSample []string `json:"error_sample,omitempty"`
+	DurationS   float64  `json:"duration_s"`
+	RPS         float64  `json:"requests_per_s"`
+	LatencyMS   Summary  `json:"latency_ms"`
+	// Unloaded is the sequential warm-up: one request at a time.
+	UnloadedMS Summary `json:"unloaded_latency_ms"`
+	// FirstMS is the first classification after workerd started (the
+	// module compiled, the code not yet optimised).
+	FirstMS float64 `json:"first_request_ms"`
+	Memory  *Memory `json:"workerd_memory,omitempty"`
+	Bundle  Bundle  `json:"bundle"`
+}
+
+// Summary of a latency sample, in milliseconds.
+type Summary struct {
+	N    int     `json:"n"`
+	Mean float64 `json:"mean"`
+	P50  float64 `json:"p50"`
+	P90  float64 `json:"p90"`
+	P99  float64 `json:"p99"`
+	Max  float64 `json:"max"`
+}
+
+// Memory is workerd's resident set, from /proc/PID/status, in MiB.
+type Memory struct {
+	PID int `json:"pid"`
+	// AfterWarmup is taken before the measured run; FirstTenth is the
+	// highest sample over the first tenth of the run (the working set
+	// once concurrency is reached); End after the run, Idle after 3 s of
+	// rest. Growth is End minus FirstTenth.
+	AfterWarmup float64      `json:"after_warmup_mib"`
+	FirstTenth  float64      `json:"first_tenth_peak_mib"`
+	Peak        float64      `json:"peak_mib"`
+	End         float64      `json:"end_mib"`
+	Idle        float64      `json:"idle_mib"`
+	Growth      float64      `json:"growth_mib"`
+	HWM         float64      `json:"vmhwm_mib"`
+	Samples     [][2]float64 `json:"samples_s_mib"` // [seconds into the run, RSS]
+	Verdict     string       `json:"verdict"`
+}
+
+// Bundle sizes of the worker upload.
+type Bundle struct {
+	WasmBytes      int64 `json:"app_wasm_bytes"`
+	WasmGzipBytes  int64 `json:"app_wasm_gzip9_bytes"`
+	TotalBytes     int64 `json:"total_bytes"`
+	TotalGzipBytes int64 `json:"total_gzip9_bytes"`
+}
+
+type image struct {
+	name string
+	data []byte
+	want model.Result
+}
+
+func run(cfg config) (*Report, error) {
+	if err := checkLoopback(cfg.url); err != nil {
+		return nil, err
+	}
+	if cfg.n <= 0 || cfg.c <= 0 {
+		return nil, fmt.Errorf("-n and -c must be positive")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.maxDuration)
+	defer cancel()
+
+	c, err := model.Default()
+	if err != nil {
+		return nil, fmt.Errorf("native classifier: %w", err)
+	}
+	imgs, err := loadImages(cfg, c)
+	if err != nil {
+		return nil, err
+	}
+	host, _ := os.Hostname()
+	rep := &Report{
+		Date: time.Now().UTC().Format(time.RFC3339), Host: fmt.Sprintf("%s, %d CPUs, %s/%s", host, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH),
+		URL: cfg.url, Runtime: "workerd (npm workerd package) via edge/config.capnp", Model: c.Version(),
+		Requests: cfg.n, Concurrency: cfg.c,
+	}
+	rep.Bundle, err = bundleSize(cfg.buildDir)
+	if err != nil {
+		log.Printf("bundle size: %v", err)
+	}
+	// One connection per request. workerd's HTTP server closes a
+	// keep-alive connection that has waited 5 s for its next request, as
+	// timed by its event loop; inference blocks that loop for hundreds of
+	// milliseconds per request, so on a busy machine the timer can fire
+	// just as the next request arrives, and the client sees EOF. On
+	// Cloudflare, clients never talk to the runtime directly. A fresh
+	// loopback connection costs well under a millisecond.
+	client := &http.Client{
+		Timeout:   2 * time.Minute,
+		Transport: &http.Transport{DisableKeepAlives: true, MaxConnsPerHost: cfg.c},
+	}
+
+	// Sequential warm-up: the first request pays for V8 compiling the
+	// module's hot code; the rest give the unloaded latency.
+	var unloaded []float64
+	for i := 0; i < cfg.warmup; i++ {
+		d, err := classify(ctx, client, cfg.url, imgs[i%len(imgs)])
+		if err != nil {
+			return nil, fmt.Errorf("warm-up request %d: %w", i, err)
+		}
+		if i == 0 {
+			rep.FirstMS = round(ms(d), 1)
+		} else {
+			unloaded = append(unloaded, ms(d))
+		}
+	}
+	rep.UnloadedMS = summarize(unloaded)
+	log.Printf("warm-up: first request %.0f ms, then p50 %.0f ms one at a time", rep.FirstMS, rep.UnloadedMS.P50)
+
+	var mem *memSampler
+	if cfg.pid > 0 {
+		mem = &memSampler{pid: cfg.pid}
+		if _, err := mem.rss(); err != nil {
+			return nil, fmt.Errorf("reading workerd memory: %w", err)
+		}
+	}
+
+	// The measured run: c clients take request numbers until n are done.
+	var next, done, failed atomic.Int64
+	var mu sync.Mutex // guards lat and errSample
+	var lat []float64
+	var errSample []string
+	start := time.Now()
+	if mem != nil {
+		mem.start(start, &done, int64(cfg.n))
+	}
+	var wg sync.WaitGroup
+	for range cfg.c {
+		wg.Go(func() {
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(cfg.n) || ctx.Err() != nil {
+					return
+				}
+				d, err := classify(ctx, client, cfg.url, imgs[i%int64(len(imgs))])
+				done.Add(1)
+				mu.Lock()
+				lat = append(lat, ms(d))
+				if err != nil {
+					failed.Add(1)
+					if len(errSample) < 10 {
+						errSample = append(errSample, fmt.Sprintf("request %d: %v", i, err))
+					}
+				}
+				mu.Unlock()
+				if n := done.Load(); n%200 == 0 {
+					log.Printf("%d/%d requests, %d errors, %.0f s", n, cfg.n, failed.Load(), time.Since(start).Seconds())
+				}
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	rep.Completed = int(done.Load())
+	rep.Errors = int(failed.Load())
+	rep.ErrorSample = errSample
+	rep.DurationS = round(elapsed.Seconds(), 2)
+	rep.RPS = round(float64(rep.Completed)/elapsed.Seconds(), 3)
+	rep.LatencyMS = summarize(lat)
+	if mem != nil {
+		rep.Memory = mem.finish()
+	}
+
+	log.Printf("%d requests at concurrency %d in %.1f s: %.2f req/s, p50 %.0f ms, p99 %.0f ms, %d errors",
+		rep.Completed, cfg.c, rep.DurationS, rep.RPS, rep.LatencyMS.P50, rep.LatencyMS.P99, rep.Errors)
+	if m := rep.Memory; m != nil {
+		log.Printf("workerd RSS: %.0f MiB after warm-up, %.0f MiB early in the run, peak %.0f, end %.0f, idle %.0f: %s",
+			m.AfterWarmup, m.FirstTenth, m.Peak, m.End, m.Idle, m.Verdict)
+	}
+	switch {
+	case ctx.Err() != nil:
+		return rep, fmt.Errorf("time limit %v reached after %d of %d requests", cfg.maxDuration, rep.Completed, cfg.n)
+	case rep.Errors > 0:
+		return rep, fmt.Errorf("%d of %d requests failed, e.g. %s", rep.Errors, rep.Completed, errSample[0])
+	case rep.Memory != nil && !strings.HasPrefix(rep.Memory.Verdict, "ok"):
+		return rep, fmt.Errorf("memory: %s", rep.Memory.Verdict)
+	}
+	return rep, nil
+}
+
+// checkLoopback refuses anything but a loopback address: this tool
+// generates load and must never point at a deployed worker by accident.
+func checkLoopback(raw string) error {
+	if raw == "" {
+		return errors.New("no -url (or HIWL_EDGE_URL); run it through make bench-edge")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return err
+	}
+	switch u.Hostname() {
+	case "127.0.0.1", "localhost", "::1":
+		return nil
+	}
+	return fmt.Errorf("%s is not a loopback address", raw)
+}
+
+func loadImages(cfg config, c *model.Classifier) ([]image, error) {
+	dir := cfg.dataDir
+	if dir == "" {
+		wd, _ := os.Getwd()
+		for d := wd; ; d = filepath.Dir(d) {
+			p := filepath.Join(d, "shared", "data", "gz-challenge-spiral", "validation")
+			if st, err := os.Stat(p); err == nil && st.IsDir() {
+				dir = p
+				break
+			}
+			if filepath.Dir(d) == d {
+				return nil, fmt.Errorf("shared/data/gz-challenge-spiral/validation not found above %s; pass -data", wd)
+			}
+		}
+	}
+	var files []string
+	for _, sub := range []string{"spirals", "non_spirals"} {
+		m, _ := filepath.Glob(filepath.Join(dir, sub, "*.jpg"))
+		sort.Strings(m)
+		files = append(files, m[:min(len(m), cfg.images/2)]...)
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("no JPEGs under %s", dir)
+	}
+	var imgs []image
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		p, err := c.Classify(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		imgs = append(imgs, image{name: filepath.Base(f), data: data, want: p.Result(false)})
+	}
+	return imgs, nil
+}
+
+// classify sends one image and checks the answer against the native one.
+func classify(ctx context.Context, client *http.Client, base string, img image) (time.Duration, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/classify", bytes.NewReader(img.data))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "image/jpeg")
+	t0 := time.Now()
+	res, err := client.Do(req)
+	if err != nil {
+		return time.Since(t0), err
+	}
+	body, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
+	res.Body.Close()
+	d := time.Since(t0)
+	if err != nil {
+		return d, err
+	}
+	if res.StatusCode != http.StatusOK {
+		return d, fmt.Errorf("%s: status %d: %.200s", img.name, res.StatusCode, body)
+	}
+	var got model.Result
+	if err := json.Unmarshal(body, &got); err != nil {
+		return d, fmt.Errorf("%s: answer is not JSON: %v", img.name, err)
+	}
+	if got.Label != img.want.Label || got.ModelVersion != img.want.ModelVersion {
+		return d, fmt.Errorf("%s: label %q model %q, native %q %q", img.name, got.Label, got.ModelVersion, img.want.Label, img.want.ModelVersion)
+	}
+	for k, w := range img.want.Probabilities {
+		if g, ok := got.Probabilities[k]; !ok || math.Abs(float64(g-w)) > 1e-4 {
+			return d, fmt.Errorf("%s: p(%s) = %v, native %v", img.name, k, g, w)
+		}
+	}
+	return d, nil
+}
+
+// memSampler reads workerd's VmRSS once a second during the run.
+type memSampler struct {
+	pid     int
+	mu      sync.Mutex
+	samples [][2]float64
+	early   float64
+	before  float64
+	stop    chan struct{}
+	stopped chan struct{}
+}
+
+func (m *memSampler) status() (map[string]float64, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", m.pid))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	out := map[string]float64{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		if !ok || !strings.HasPrefix(k, "Vm") {
+			continue
+		}
+		fields := strings.Fields(v)
+		if len(fields) == 2 && fields[1] == "kB" {
+			kb, _ := strconv.ParseFloat(fields[0], 64)
+			out[k] = round(kb/1024, 1)
+		}
+	}
+	return out, sc.Err()
+}
+
+func (m *memSampler) rss() (float64, error) {
+	st, err := m.status()
+	if err != nil {
+		return 0, err
+	}
+	v, ok := st["VmRSS"]
+	if !ok {
+		return 0, fmt.Errorf("no VmRSS in /proc/%d/status", m.pid)
+	}
+	return v, nil
+}
+
+func (m *memSampler) start(t0 time.Time, done *atomic.Int64, n int64) {
+	m.before, _ = m.rss()
+	m.stop, m.stopped = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(m.stopped)
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-m.stop:
+				return
+			case <-tick.C:
+			}
+			v, err := m.rss()
+			if err != nil {
+				continue
+			}
+			m.mu.Lock()
+			m.samples = append(m.samples, [2]float64{round(time.Since(t0).Seconds(), 1), v})
+			if done.Load() <= n/10 {
+				m.early = max(m.early, v)
+			}
+			m.mu.Unlock()
+		}
+	}()
+}
+
+func (m *memSampler) finish() *Memory {
+	close(m.stop)
+	<-m.stopped
+	end, _ := m.rss()
+	time.Sleep(3 * time.Second)
+	idle, _ := m.rss()
+	st, _ := m.status()
+	out := &Memory{PID: m.pid, AfterWarmup: m.before, FirstTenth: m.early, End: end, Idle: idle, HWM: st["VmHWM"], Samples: m.samples}
+	for _, s := range m.samples {
+		out.Peak = max(out.Peak, s[1])
+	}
+	if out.FirstTenth == 0 { // run shorter than a sample interval
+		out.FirstTenth = max(m.before, end)
+	}
+	out.Growth = round(end-out.FirstTenth, 1)
+	// V8 collects on its own schedule, so allow some noise; a leak of even
+	// a few KB per request would show as tens of MB over 2,000 requests.
+	allowed := max(32, 0.15*out.FirstTenth)
+	if out.Growth <= allowed {
+		out.Verdict = fmt.Sprintf("ok: %+.1f MiB from early in the run to the end (allowed %.0f)", out.Growth, allowed)
+	} else {
+		out.Verdict = fmt.Sprintf("GROWTH: %+.1f MiB from early in the run to the end (allowed %.0f)", out.Growth, allowed)
+	}
+	return out
+}
+
+func bundleSize(dir string) (Bundle, error) {
+	var b Bundle
+	var all bytes.Buffer
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return b, err
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return b, err
+		}
+		b.TotalBytes += int64(len(data))
+		all.Write(data)
+		if e.Name() == "app.wasm" {
+			b.WasmBytes = int64(len(data))
+			b.WasmGzipBytes = gzipSize(data)
+		}
+	}
+	b.TotalGzipBytes = gzipSize(all.Bytes())
+	return b, nil
+}
+
+func gzipSize(data []byte) int64 {
+	var n countWriter
+	zw, _ := gzip.NewWriterLevel(&n, gzip.BestCompression)
+	zw.Write(data)
+	zw.Close()
+	return int64(n)
+}
+
+type countWriter int64
+
+func (c *countWriter) Write(p []byte) (int, error) { *c += countWriter(len(p)); return len(p), nil }
+
+func summarize(v []float64) Summary {
+	if len(v) == 0 {
+		return Summary{}
+	}
+	s := slices.Clone(v)
+	sort.Float64s(s)
+	var sum float64
+	for _, x := range s {
+		sum += x
+	}
+	q := func(p float64) float64 { return round(s[min(len(s)-1, int(math.Ceil(p*float64(len(s))))-1)], 1) }
+	return Summary{N: len(s), Mean: round(sum/float64(len(s)), 1), P50: q(0.50), P90: q(0.90), P99: q(0.99), Max: round(s[len(s)-1], 1)}
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func round(x float64, digits int) float64 {
+	p := math.Pow(10, float64(digits))
+	return math.Round(x*p) / p
+}
+
+// writeJSON writes atomically: a temporary file renamed into place.
+func writeJSON(path string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".edge-*.json")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(append(data, '\n')); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
