@@ -2,7 +2,7 @@
 #
 #   make run     build the in-browser classifier and serve it on 127.0.0.1:8080
 #   make test    every test: Go packages, headless Chromium, workerd, Xvfb viewer
-#   make bench   benchmarks of every runtime against onnxruntime (docs/benchmarks.md)
+#   make bench   every runtime against onnxruntime (docs/benchmarks.md, under 10 minutes)
 #
 # Parts add their own targets through the fragments included below.
 
@@ -15,12 +15,13 @@ EPOCHS ?= 12
 -include wasm/wasm.mk
 -include edge/edge.mk
 -include viewer/viewer.mk
+-include trainer/crossruntime/crossruntime.mk
 
-.PHONY: run test test-go vet bench bench-go data default-model realcheck
+.PHONY: run test test-go vet bench data default-model realcheck
 
 run: run-wasm
 
-test: vet test-go test-wasm test-edge test-viewer
+test: vet test-go test-wasm test-edge test-viewer test-parity
 
 vet:
 	$(GO) vet ./...
@@ -29,10 +30,10 @@ vet:
 test-go:
 	$(GO) test -count=1 $(filter-out $(VIEWER_XVFB_PKGS),$(shell $(GO) list ./...))
 
-bench: bench-go bench-wasm bench-edge
-
-bench-go:
-	$(GO) test -run '^$$' -bench . -benchtime 20x ./model/... ./trainer/hiwlnet/...
+# Every runtime against onnxruntime in one run (docs/benchmarks.md). The
+# edge load test (make bench-edge, 2,000 requests) takes ~20 minutes and is
+# kept separate.
+bench: bench-crossruntime
 
 # The default model: procedural data, then full HIWL training. The exact
 # command and its metrics are recorded in the README.

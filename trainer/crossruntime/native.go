@@ -1,0 +1,130 @@
+package crossruntime
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/hiwl/hiwl/model"
+)
+
+// Native runtimes measured in this process by MeasureNative.
+const (
+	NativeONNXGo   = "onnx-go"  // model.Load + Classify(image bytes): what the Go CLI and viewer run
+	NativeGorgonia = "gorgonia" // hiwlnet evaluation graph on the preprocessed tensors
+)
+
+// MeasureNative measures a native Go runtime on the manifest's inputs in
+// the calling process; run it in a process of its own (cmd/crossbench
+// does) so that the peak memory is the runtime's alone. For onnx-go the
+// extra series "inference_ms" (ClassifyTensor on the preprocessed tensors)
+// and "preprocess_ms" (decode, crop, resize, normalise) split each latency.
+func MeasureNative(m Manifest, onnx []byte, which string) (*Measurement, error) {
+	inputs := make([][]byte, len(m.Images))
+	tensors := make([][]float32, len(m.Images))
+	for i, f := range m.Images {
+		var err error
+		if inputs[i], err = os.ReadFile(f); err != nil {
+			return nil, err
+		}
+		if tensors[i], _, err = model.PreprocessBytes(inputs[i], m.InputSize); err != nil {
+			return nil, fmt.Errorf("crossruntime: %s: %w", f, err)
+		}
+	}
+	r := &Measurement{Raw: make([]*RawOutput, len(inputs)), Info: map[string]any{}}
+	var infer func(i int) (Output, error)
+	after := func(k int) error { return nil } // untimed work after each timed inference
+	t0 := time.Now()
+	switch which {
+	case NativeONNXGo:
+		c, err := model.Load(onnx)
+		if err != nil {
+			return nil, err
+		}
+		infer = func(i int) (Output, error) {
+			p, err := c.Classify(inputs[i])
+			if err != nil {
+				return Output{}, err
+			}
+			return FromPrediction(p), nil
+		}
+		// The parts of a latency, each timed right after the whole so
+		// that both see the same machine load.
+		var inf, pre []float64
+		after = func(k int) error {
+			t := time.Now()
+			if _, err := c.ClassifyTensor(tensors[k]); err != nil {
+				return err
+			}
+			inf = append(inf, ms(time.Since(t)))
+			t = time.Now()
+			if _, _, err := model.PreprocessBytes(inputs[k], m.InputSize); err != nil {
+				return err
+			}
+			pre = append(pre, ms(time.Since(t)))
+			r.Info["inference_ms"], r.Info["preprocess_ms"] = inf, pre
+			return nil
+		}
+	case NativeGorgonia:
+		g, err := NewGorgonia(onnx)
+		if err != nil {
+			return nil, err
+		}
+		infer = func(i int) (Output, error) { return g.Run(tensors[i]) }
+	default:
+		return nil, fmt.Errorf("crossruntime: unknown native runtime %q", which)
+	}
+	r.LoadMS = ms(time.Since(t0))
+	first, err := infer(0)
+	if err != nil {
+		return nil, err
+	}
+	r.ColdMS = []float64{ms(time.Since(t0))}
+	r.Raw[0] = raw(first)
+	if r.WarmupRuns, err = warmUp(m, func(i int) error {
+		_, err := infer(i % len(inputs))
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	for i := 0; i < m.Runs; i++ {
+		k := i % len(inputs)
+		t := time.Now()
+		out, err := infer(k)
+		if err != nil {
+			return nil, err
+		}
+		r.LatencyMS = append(r.LatencyMS, ms(time.Since(t)))
+		if i < len(inputs) {
+			r.Raw[k] = raw(out)
+		}
+		if err := after(k); err != nil {
+			return nil, err
+		}
+	}
+	r.PeakRSSKB, err = PeakRSSKB("self")
+	return r, err
+}
+
+func raw(o Output) *RawOutput {
+	return &RawOutput{Result: &model.Result{
+		Probabilities: probMap(o.P),
+		Hierarchy:     model.Hierarchy{A: nameMap(model.ANames[:], o.A[:]), B: nameMap(model.BNames[:], o.B[:])},
+	}}
+}
+
+func probMap(p [model.NumClasses]float32) map[string]float32 {
+	m := make(map[string]float32, len(p))
+	for i, c := range model.Classes {
+		m[c.Slug()] = p[i]
+	}
+	return m
+}
+
+func nameMap(names []string, v []float32) map[string]float32 {
+	m := make(map[string]float32, len(v))
+	for i, n := range names {
+		m[n] = v[i]
+	}
+	return m
+}

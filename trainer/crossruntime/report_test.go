@@ -1,0 +1,92 @@
+package crossruntime
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+func TestResultsRatiosAndMarkdown(t *testing.T) {
+	res := &Results{
+		Command:  "make bench-crossruntime",
+		Protocol: Protocol{Images: 4, Warmup: 1, Runs: 4, ColdStarts: 2},
+	}
+	ref := RuntimeResult{Name: RowORTNode, MaxDiff: 0}
+	ref.Fill(&Measurement{LatencyMS: []float64{1, 2, 3, 4}, ColdMS: []float64{100, 200}, PeakRSSKB: 100 << 10}, "Node process")
+	ours := RuntimeResult{Name: RowNative, Ours: true, Reference: RowORTNode, MaxDiff: 3e-8}
+	ours.Fill(&Measurement{LatencyMS: []float64{10, 20, 30, 50}, ColdMS: []float64{30, 60}, PeakRSSKB: 50 << 10}, "Go process")
+	broken := RuntimeResult{Name: RowEdge, Ours: true, Reference: RowORTNode, Error: "workerd did not start"}
+	res.Runtimes = []RuntimeResult{ref, ours, broken}
+	res.SetRatios()
+
+	got := res.Runtimes[1]
+	if got.MedianMS != 25 || math.Abs(got.P90MS-44) > 1e-9 {
+		t.Fatalf("median %v p90 %v, want 25 and 44", got.MedianMS, got.P90MS)
+	}
+	if math.Abs(got.RatioLatency-10) > 1e-9 || math.Abs(got.RatioCold-0.3) > 1e-9 || math.Abs(got.RatioMemory-0.5) > 1e-9 {
+		t.Fatalf("ratios %v %v %v, want 10, 0.3, 0.5", got.RatioLatency, got.RatioCold, got.RatioMemory)
+	}
+	if res.Runtimes[2].RatioLatency != 0 || res.Largest != RowNative || res.LargestX != got.RatioLatency {
+		t.Fatalf("largest ratio %q ×%v; broken row ratio %v", res.Largest, res.LargestX, res.Runtimes[2].RatioLatency)
+	}
+	md := res.Markdown()
+	for _, want := range []string{
+		"| hiwl native Go (onnx-go) |  | 25 ms | 44 ms | 45 ms | 50 MB | onnxruntime-node (native) | 10.00 | 0.30 | 0.50 | 3.0e-08 |",
+		"failed: workerd did not start",
+		"**Largest latency ratio to the reference:** hiwl native Go (onnx-go) at ×10.0",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown lacks %q:\n%s", want, md)
+		}
+	}
+}
+
+const pprofSample = `File: crossruntime.test
+Type: cpu
+Duration: 2.5s, Total samples = 2s (80.00%)
+Showing nodes accounting for 2s, 100% of 2s total
+      flat  flat%   sum%        cum   cum%
+     0.80s 40.00% 40.00%      0.80s 40.00%  gonum.org/v1/gonum/internal/asm/f32.DotUnitary
+     0.40s 20.00% 60.00%      0.50s 25.00%  gorgonia.org/gorgonia.im2colOp.f32s
+     0.30s 15.00% 75.00%      0.30s 15.00%  runtime.memclrNoHeapPointers
+     0.20s 10.00% 85.00%      0.20s 10.00%  image/jpeg.idctCols
+     0.10s  5.00% 90.00%      0.10s  5.00%  runtime.mallocgc
+     0.10s  5.00% 95.00%      0.10s  5.00%  gorgonia.org/tensor.(*FlatIterator).Next (inline)
+     0.10s  5.00%   100%      1.90s 95.00%  main.main
+         0     0%   100%      1.00s 50.00%  github.com/hiwl/hiwl/model.(*Classifier).Classify
+`
+
+func TestParsePprofTop(t *testing.T) {
+	p, err := ParsePprofTop(pprofSample, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Top) != 3 || p.Top[1].Function != "gorgonia.org/gorgonia.im2colOp.f32s" || p.Top[1].CumPct != 25 {
+		t.Fatalf("top %+v", p.Top)
+	}
+	if !strings.HasPrefix(p.Total, "Duration: 2.5s") {
+		t.Fatalf("total %q", p.Total)
+	}
+	want := map[string]float64{
+		"matrix multiply (gonum BLAS kernels)":                               40,
+		"im2col (convolution input unfolding)":                               20,
+		"memory copy and clear (runtime.memmove, memclr)":                    15,
+		"JPEG decode, crop/resize, normalise":                                10,
+		"Go runtime: allocation, GC, scheduling":                             5,
+		"other gorgonia/tensor ops (batch norm, ReLU, pooling, add, copies)": 5,
+		"other": 5,
+	}
+	sum := 0.0
+	for _, s := range p.Shares {
+		if w, ok := want[s.Group]; !ok || math.Abs(w-s.Pct) > 1e-9 {
+			t.Errorf("share %q = %v, want %v", s.Group, s.Pct, w)
+		}
+		sum += s.Pct
+	}
+	if len(p.Shares) != len(want) || math.Abs(sum-100) > 1e-9 {
+		t.Fatalf("shares %+v sum to %v", p.Shares, sum)
+	}
+	if _, err := ParsePprofTop("no table here", 3); err == nil {
+		t.Fatal("text without a table parsed")
+	}
+}
