@@ -203,3 +203,34 @@ func TestLoadRejectsForeignFiles(t *testing.T) {
 		}
 	}
 }
+
+func TestReadImageFileBounds(t *testing.T) {
+	dir := t.TempDir()
+	huge := filepath.Join(dir, "huge.jpg")
+	f, err := os.Create(huge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Truncate(MaxFileBytes + 1) // sparse: costs no disk
+	f.Close()
+	if _, err := ReadImageFile(huge); !errors.Is(err, ErrFileTooLarge) {
+		t.Fatalf("huge file: %v", err)
+	}
+	if _, err := ReadImageFile(dir); err == nil {
+		t.Fatal("a directory was read")
+	}
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	real := realImages(t, 2)[0]
+	p, err := c.ClassifyFile(real)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(real)
+	q, err := c.Classify(data)
+	if err != nil || q.Probabilities != p.Probabilities {
+		t.Fatalf("ClassifyFile %v, Classify %v (%v)", p.Probabilities, q.Probabilities, err)
+	}
+}

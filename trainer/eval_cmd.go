@@ -72,11 +72,7 @@ func runRealCheck(args []string) error {
 		counts := map[string]int{}
 		failed := 0
 		for _, f := range files {
-			data, err := os.ReadFile(f)
-			var p *model.Prediction
-			if err == nil {
-				p, err = clf.Classify(data)
-			}
+			p, err := clf.ClassifyFile(f)
 			if err != nil {
 				failed++
 				fmt.Fprintf(os.Stderr, "%s: %v\n", f, err)

@@ -5,7 +5,6 @@ import (
 	"image"
 	"math"
 	"math/rand"
-	"os"
 	"runtime"
 	"sync"
 
@@ -53,7 +52,7 @@ func loadImages[T any](samples []gzdata.Sample, workers int, prepare func(gzdata
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				data, err := os.ReadFile(samples[i].Path)
+				data, err := model.ReadImageFile(samples[i].Path)
 				var img image.Image
 				if err == nil {
 					img, err = model.Decode(data)

@@ -28,11 +28,7 @@ func Evaluate(clf *model.Classifier, samples []gzdata.Sample, log io.Writer) (*E
 	ev := &Evaluation{}
 	var truth, pred []int
 	for i, s := range samples {
-		data, err := os.ReadFile(s.Path)
-		var p *model.Prediction
-		if err == nil {
-			p, err = clf.Classify(data)
-		}
+		p, err := clf.ClassifyFile(s.Path)
 		if err != nil {
 			ev.Skipped = append(ev.Skipped, fmt.Errorf("%s: %w", s.Path, err))
 			continue

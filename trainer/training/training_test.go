@@ -66,11 +66,7 @@ func TestTrainExportClassify(t *testing.T) {
 			t.Errorf("progress lacks %q", want)
 		}
 	}
-	data, err := os.ReadFile(res.ModelPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	clf, err := model.Load(data)
+	clf, err := model.Open(res.ModelPath)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -199,7 +199,7 @@ func TestLoaderUnreadableFiles(t *testing.T) {
 		{"text.jpg", []byte("these are not the pixels you are looking for"), model.ErrNotImage},
 		{"truncated.jpg", good[:len(good)/3], model.ErrCorrupt},
 		{"tiny.png", tiny.Bytes(), model.ErrTooSmall},
-		{"huge.jpg", nil, ErrFileTooLarge},
+		{"huge.jpg", nil, model.ErrFileTooLarge},
 		{"missing.jpg", nil, os.ErrNotExist},
 		{"good.jpg", good, nil},
 	}
@@ -216,7 +216,7 @@ func TestLoaderUnreadableFiles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			fh.Truncate(MaxFileSize + 1)
+			fh.Truncate(model.MaxFileBytes + 1)
 			fh.Close()
 			continue
 		}

@@ -1,12 +1,9 @@
 package gallery
 
 import (
-	"errors"
 	"fmt"
 	"image"
 	"image/draw"
-	"io"
-	"os"
 	"sync"
 	"sync/atomic"
 
@@ -14,14 +11,6 @@ import (
 
 	"github.com/hiwl/hiwl/model"
 )
-
-// MaxFileSize bounds what the loader reads into memory for one image. The
-// largest image model.Decode accepts fits comfortably; anything bigger is
-// refused before it is read.
-const MaxFileSize = 64 << 20
-
-// ErrFileTooLarge is the error of a file over MaxFileSize.
-var ErrFileTooLarge = errors.New("gallery: file larger than 64 MiB")
 
 // Classifier is the part of *model.Classifier the loader uses.
 type Classifier interface {
@@ -227,7 +216,7 @@ func (l *Loader) load(i int) {
 	l.loads.Add(1)
 	it := &Item{Path: l.paths[i]}
 	var decoded image.Image
-	data, err := readFile(it.Path)
+	data, err := model.ReadImageFile(it.Path)
 	if err == nil {
 		decoded, err = model.Decode(data)
 	}
@@ -306,32 +295,4 @@ func contains(s []int, v int) bool {
 		}
 	}
 	return false
-}
-
-// readFile reads a whole file, refusing directories and files over
-// MaxFileSize before reading them (and a file that grows while being read).
-func readFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if info.IsDir() {
-		return nil, fmt.Errorf("%s is a directory", path)
-	}
-	if info.Size() > MaxFileSize {
-		return nil, fmt.Errorf("%w: %s has %d bytes", ErrFileTooLarge, path, info.Size())
-	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("%w: %s", ErrFileTooLarge, path)
-	}
-	return data, nil
 }

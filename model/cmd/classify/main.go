@@ -18,9 +18,6 @@ import (
 	"github.com/hiwl/hiwl/model"
 )
 
-// maxFileBytes bounds what is read of one file; real cutouts are ~20 kB.
-const maxFileBytes = 64 << 20
-
 type line struct {
 	File          string `json:"file"`
 	Error         string `json:"error,omitempty"`
@@ -48,7 +45,7 @@ func main() {
 	failed := 0
 	for _, f := range files(flag.Args()) {
 		out := line{File: f}
-		p, err := classify(clf, f)
+		p, err := clf.ClassifyFile(f)
 		if err != nil {
 			out.Error = err.Error()
 			failed++
@@ -62,26 +59,6 @@ func main() {
 		fmt.Fprintf(os.Stderr, "classify: %d file(s) could not be classified\n", failed)
 		os.Exit(1)
 	}
-}
-
-func classify(clf *model.Classifier, path string) (*model.Prediction, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if st.Size() > maxFileBytes {
-		return nil, fmt.Errorf("file is %d bytes, limit %d", st.Size(), maxFileBytes)
-	}
-	data := make([]byte, st.Size())
-	if _, err := f.ReadAt(data, 0); err != nil && st.Size() > 0 {
-		return nil, err
-	}
-	return clf.Classify(data)
 }
 
 // files expands folders into the image files below them.

@@ -30,7 +30,7 @@ func TestClassifyFilesAndFolders(t *testing.T) {
 	if len(got) != 2 {
 		t.Fatalf("files = %v, want a.jpg and bad.png", got)
 	}
-	p, err := classify(clf, filepath.Join(dir, "a.jpg"))
+	p, err := clf.ClassifyFile(filepath.Join(dir, "a.jpg"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestClassifyFilesAndFolders(t *testing.T) {
 	if p.Probabilities != want.Probabilities {
 		t.Fatalf("CLI %v, library %v", p.Probabilities, want.Probabilities)
 	}
-	if _, err := classify(clf, filepath.Join(dir, "bad.png")); !errors.Is(err, model.ErrNotImage) {
+	if _, err := clf.ClassifyFile(filepath.Join(dir, "bad.png")); !errors.Is(err, model.ErrNotImage) {
 		t.Fatalf("bad file: %v", err)
 	}
 }
