@@ -3,22 +3,27 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 
 	"github.com/hiwl/hiwl/model"
 	"github.com/hiwl/hiwl/trainer/gzdata"
 	"github.com/hiwl/hiwl/trainer/training"
 )
 
+// realData is the real labelled set beside the repository.
+var realData = filepath.Join("..", "shared", "data", "gz-challenge-5class")
+
 func runEval(args []string) error {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	data := fs.String("data", "", "Galaxy Zoo Challenge layout (required)")
+	fs.Usage = usageFor(fs, "eval", "classify a labelled set's seeded test split with an ONNX model and score it",
+		"trainer eval -data ../shared/data/gz-challenge-5class -out runs/eval")
+	data := fs.String("data", "", "labelled data (required): Challenge layout or class folders")
 	modelPath := fs.String("model", "", "ONNX model (default: the embedded default model)")
-	out := fs.String("out", "", "directory for metrics.json and confusion.png (default: print only)")
+	out := fs.String("out", "", "directory for metrics.json, confusion.png and embedding.png (default: print only)")
 	seed := fs.Int64("seed", training.DefaultConfig().Seed, "split seed (the one the model was trained with)")
+	scale := fs.Float64("scale", 1, "show each image at this scale, padded with its own sky (0.5: galaxies at half size)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -30,14 +35,7 @@ func runEval(args []string) error {
 	if err != nil {
 		return err
 	}
-	ds, err := gzdata.Load(*data)
-	if err != nil {
-		return err
-	}
-	ds.Report(os.Stderr)
-	_, _, test := gzdata.Split(ds.Samples, *seed)
-	fmt.Fprintf(os.Stderr, "test split: %d images, model %s\n", len(test), clf.Version())
-	ev, err := training.Evaluate(clf, test, os.Stderr)
+	ev, err := evalSplit(clf, *data, *seed, *scale, os.Stderr)
 	if err != nil {
 		return err
 	}
@@ -49,14 +47,30 @@ func runEval(args []string) error {
 	return ev.Write(*out, os.Stdout)
 }
 
-// runRealCheck classifies the real Galaxy Zoo images laid out as
-// {train,validation}/{spirals,non_spirals}/*.jpg. They have no five-class
-// labels, so the check is the one they allow: spirals should come out
-// spiral (or edge-on, a spiral seen side-on), non-spirals not spiral.
+// evalSplit scores clf on the seeded test split of the data in dir.
+func evalSplit(clf *model.Classifier, dir string, seed int64, scale float64, log io.Writer) (*training.Evaluation, error) {
+	ds, err := gzdata.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	ds.Report(log)
+	_, _, test := gzdata.Split(ds.Samples, seed)
+	fmt.Fprintf(log, "test split (seed %d): %d images at scale %g, model %s\n", seed, len(test), scale, clf.Version())
+	return training.EvaluateScaled(clf, test, scale, log)
+}
+
+// runRealCheck is what a new user would try first: the model on real
+// Galaxy Zoo images it never saw, the seeded test split of the shared
+// five-class set, as the files are and at half scale (galaxies framed the
+// way many other SDSS cutout tools frame them).
 func runRealCheck(args []string) error {
 	fs := flag.NewFlagSet("realcheck", flag.ContinueOnError)
-	dir := fs.String("dir", filepath.Join("..", "shared", "data", "gz-challenge-spiral"), "folder with {train,validation}/{spirals,non_spirals}")
+	fs.Usage = usageFor(fs, "realcheck", "score a model on the real five-class test split, at full and at half scale",
+		"trainer realcheck -model runs/default/model.onnx")
+	dir := fs.String("dir", realData, "real labelled class folders")
 	modelPath := fs.String("model", "", "ONNX model (default: the embedded default model)")
+	seed := fs.Int64("seed", training.DefaultConfig().Seed, "split seed (the one the model was trained with)")
+	out := fs.String("out", "", "directory for metrics.json, confusion.png and embedding.png of both scales (default: print only)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -64,34 +78,21 @@ func runRealCheck(args []string) error {
 	if err != nil {
 		return err
 	}
-	for _, group := range []string{"spirals", "non_spirals"} {
-		files, _ := filepath.Glob(filepath.Join(*dir, "*", group, "*.jpg"))
-		if len(files) == 0 {
-			return fmt.Errorf("realcheck: no images in %s/*/%s", *dir, group)
+	for _, scale := range []float64{1, 0.5} {
+		ev, err := evalSplit(clf, *dir, *seed, scale, os.Stderr)
+		if err != nil {
+			return err
 		}
-		counts := map[string]int{}
-		failed := 0
-		for _, f := range files {
-			p, err := clf.ClassifyFile(f)
-			if err != nil {
-				failed++
-				fmt.Fprintf(os.Stderr, "%s: %v\n", f, err)
-				continue
-			}
-			counts[p.Label.Slug()]++
+		m := ev.Metrics
+		fmt.Printf("real test split at scale %g: accuracy %.2f%% (95%% CI %.2f-%.2f%%), macro F1 %.2f%%, cigar %d/%d\n",
+			scale, 100*m.Accuracy, 100*m.AccuracyCI95[0], 100*m.AccuracyCI95[1], 100*m.MacroF1,
+			m.Confusion[model.Cigar][model.Cigar], m.PerClass[model.Cigar].Support)
+		if *out == "" {
+			m.WriteText(os.Stdout)
+			continue
 		}
-		n := len(files) - failed
-		spiralish := counts[model.Spiral.Slug()] + counts[model.EdgeOn.Slug()]
-		var parts []string
-		for k, v := range counts {
-			parts = append(parts, fmt.Sprintf("%s %d", k, v))
-		}
-		sort.Strings(parts)
-		if group == "spirals" {
-			fmt.Printf("real spirals: %d/%d (%.1f%%) classified spiral or edge-on [%s]\n", spiralish, n, 100*float64(spiralish)/float64(n), strings.Join(parts, ", "))
-		} else {
-			not := n - counts[model.Spiral.Slug()]
-			fmt.Printf("real non-spirals: %d/%d (%.1f%%) classified not spiral [%s]\n", not, n, 100*float64(not)/float64(n), strings.Join(parts, ", "))
+		if err := ev.Write(filepath.Join(*out, fmt.Sprintf("scale-%g", scale)), os.Stdout); err != nil {
+			return err
 		}
 	}
 	return nil

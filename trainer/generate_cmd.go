@@ -15,6 +15,8 @@ func runGenerate(args []string) error {
 	// Quality 75 is what the real Challenge JPEGs were saved with.
 	cfg := galaxygen.Config{N: 6000, Seed: 1, Quality: 75}
 	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
+	fs.Usage = usageFor(fs, "generate", "render procedural galaxies in the Galaxy Zoo Challenge layout (vote-fraction CSV + JPEGs)",
+		"trainer generate -out data/synth -n 6000 -seed 1")
 	out := fs.String("out", "data/synth", "output folder (Challenge layout)")
 	fs.IntVar(&cfg.N, "n", cfg.N, "number of galaxies")
 	fs.Int64Var(&cfg.Seed, "seed", cfg.Seed, "random seed (same seed, same files)")

@@ -3,9 +3,9 @@
 // the test split or on real Galaxy Zoo images, and exports ONNX.
 //
 //	trainer generate -out data/synth -n 6000
-//	trainer train -data data/synth -out runs/default
-//	trainer eval -data data/synth -model runs/default/model.onnx
-//	trainer realcheck -dir ../shared/data/gz-challenge-spiral
+//	trainer train -data ../shared/data/gz-challenge-5class -out runs/default
+//	trainer eval -data ../shared/data/gz-challenge-5class -model runs/default/model.onnx
+//	trainer realcheck -model runs/default/model.onnx
 package main
 
 import (
@@ -26,7 +26,7 @@ commands:
   generate   render a procedural galaxy set in the Galaxy Zoo Challenge layout
   train      train HIWL networks A and B, evaluate the test split, export ONNX
   eval       evaluate an ONNX model on a dataset's test split
-  realcheck  classify the real Galaxy Zoo spiral / non-spiral images
+  realcheck  score a model on the real five-class test split, at full and half scale
 
 run "trainer <command> -h" for a command's flags
 `
@@ -56,7 +56,7 @@ func main() {
 		os.Exit(2)
 	}
 	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(2)
+		return // -h asked for the usage, which is printed: not an error
 	}
 	if errors.Is(err, context.Canceled) {
 		fmt.Fprintln(os.Stderr, "\ntrainer: interrupted; the last completed epoch's checkpoint is kept (continue with -resume)")
@@ -65,6 +65,15 @@ func main() {
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "trainer: %v\n", err)
 		os.Exit(1)
+	}
+}
+
+// usageFor prints what a subcommand does, an example and its flags.
+func usageFor(fs *flag.FlagSet, name, what, example string) func() {
+	return func() {
+		w := fs.Output()
+		fmt.Fprintf(w, "trainer %s: %s\n\nexample:\n  %s\n\nflags:\n", name, what, example)
+		fs.PrintDefaults()
 	}
 }
 

@@ -13,7 +13,9 @@ func runTrain(ctx context.Context, args []string) error {
 	cfg := training.DefaultConfig()
 	var opt training.Options
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
-	fs.StringVar(&cfg.DataDir, "data", "", "Galaxy Zoo Challenge layout: training_solutions_rev1.csv + images_training_rev1/ (required)")
+	fs.Usage = usageFor(fs, "train", "train HIWL networks A and B, evaluate the test split through the exported ONNX file, export it",
+		"trainer train -data ../shared/data/gz-challenge-5class -out runs/default   (add -resume to continue a run)")
+	fs.StringVar(&cfg.DataDir, "data", "", "labelled data (required): Challenge layout (training_solutions_rev1.csv + images_training_rev1/) or class folders (round/, in-between/, cigar/, edge-on/, spiral/)")
 	fs.StringVar(&cfg.OutDir, "out", "runs/hiwl", "run directory: checkpoint, model.onnx, metrics, plots")
 	fs.IntVar(&cfg.Input, "input", cfg.Input, "network input side in pixels (multiple of 8)")
 	fs.Var(widthsFlag{&cfg.Widths}, "widths", "backbone widths, e.g. 12,24,48")
@@ -25,7 +27,15 @@ func runTrain(ctx context.Context, args []string) error {
 	fs.Float64Var(&cfg.WeightDecay, "weight-decay", cfg.WeightDecay, "L2 weight decay")
 	fs.Float64Var(&cfg.Smoothing, "smoothing", cfg.Smoothing, "label smoothing epsilon")
 	fs.Int64Var(&cfg.Seed, "seed", cfg.Seed, "seed for the split, initialisation and augmentation")
+	fs.Float64Var(&cfg.Augment.Rotation, "rotation", cfg.Augment.Rotation, "augmentation: largest rotation in degrees (180: full circle; the paper: 25)")
+	fs.Float64Var(&cfg.Augment.ZoomOut, "zoom-out", cfg.Augment.ZoomOut, "augmentation: largest zoom-out factor (1: none; 2: galaxy at half size)")
+	fs.Float64Var(&cfg.Augment.ZoomOutProb, "zoom-out-prob", cfg.Augment.ZoomOutProb, "augmentation: share of draws that zoom out beyond 1.1")
+	fs.Float64Var(&cfg.Augment.Brightness, "brightness", cfg.Augment.Brightness, "augmentation: brightness scaled by up to 1+x either way (0: none)")
+	fs.BoolVar(&cfg.Flat, "flat", false, "ablation: one flat 5-way network instead of the A/B hierarchy (no ONNX export)")
+	noWeighted := fs.Bool("no-weighted", false, "ablation: network B draws uniformly instead of by 1/class count")
 	fs.BoolVar(&opt.Resume, "resume", false, "continue the run in -out from its last checkpoint")
+	fs.StringVar(&opt.ReuseA, "reuse-a", "", "ablation: take network A as finished from this checkpoint (same settings but -no-weighted) and train only B")
+	fs.Int64Var(&opt.ModelVersion, "model-version", 1, "release number written as the ONNX model_version")
 	fs.IntVar(&opt.Workers, "workers", 0, "image decoding goroutines (0: one per CPU)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -34,6 +44,7 @@ func runTrain(ctx context.Context, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("train: -data is required")
 	}
+	cfg.Weighted = !*noWeighted
 	opt.Progress = os.Stderr
 	res, err := training.Run(ctx, cfg, opt)
 	if err != nil {

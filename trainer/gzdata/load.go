@@ -48,24 +48,51 @@ type RowError struct {
 func (e RowError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
 func (e RowError) Unwrap() error { return e.Err }
 
-// Dataset is what Load found. Rows = len(Samples) + Unselected +
-// len(Ambiguous) + len(Bad); every row is accounted for.
+// Layouts Load reads.
+const (
+	LayoutChallenge = "challenge-csv" // training_solutions_rev1.csv + images_training_rev1/
+	LayoutFolders   = "class-folders" // one subfolder per class slug
+)
+
+// Dataset is what Load found. For the Challenge layout Rows =
+// len(Samples) + Unselected + len(Ambiguous) + len(Bad): every row is
+// accounted for. For class folders Rows counts the files seen, and those
+// that are not images are listed in NotImages.
 type Dataset struct {
 	Dir           string
-	Samples       []Sample // selected rows with an image, in CSV order
+	Layout        string
+	Samples       []Sample // selected rows with an image, in CSV (or path) order
 	Counts        [model.NumClasses]int
 	Rows          int        // data rows read (header excluded)
 	Unselected    int        // valid rows that match no class
 	Ambiguous     []RowError // rows matching more than one class (inconsistent fractions)
 	Bad           []RowError // malformed rows and selected rows without an image
 	MissingImages int        // how many of Bad are ErrMissingImage
+	NotImages     []string   // class folders only: files without an image extension, skipped
 }
 
-// Load reads dir/training_solutions_rev1.csv, selects the five classes and
-// checks (with Stat only) that each selected galaxy has its JPEG. A missing
-// file, a missing image folder or an incomplete/unknown header is an error;
-// bad rows are skipped and listed in Bad with their line numbers.
+// Load reads a labelled directory in either layout: the Challenge's
+// (dir/training_solutions_rev1.csv beside images_training_rev1/), chosen
+// when the CSV is there, or class folders (see LoadFolders). A directory
+// holding neither is an error wrapping os.ErrNotExist.
 func Load(dir string) (*Dataset, error) {
+	if _, err := os.Stat(filepath.Join(dir, SolutionsFile)); err == nil {
+		return LoadChallenge(dir)
+	}
+	d, err := LoadFolders(dir)
+	if errors.Is(err, errNoClassFolders) {
+		return nil, fmt.Errorf("gzdata: %s holds neither %s nor class folders (%s): %w",
+			dir, SolutionsFile, strings.Join(slugs(), ", "), os.ErrNotExist)
+	}
+	return d, err
+}
+
+// LoadChallenge reads dir/training_solutions_rev1.csv, selects the five
+// classes and checks (with Stat only) that each selected galaxy has its
+// JPEG. A missing file, a missing image folder or an incomplete/unknown
+// header is an error; bad rows are skipped and listed in Bad with their
+// line numbers.
+func LoadChallenge(dir string) (*Dataset, error) {
 	f, err := os.Open(filepath.Join(dir, SolutionsFile))
 	if err != nil {
 		return nil, fmt.Errorf("gzdata: %w", err)
@@ -97,7 +124,7 @@ func read(r io.Reader, dir, imgDir string) (*Dataset, error) {
 	}
 	nFields := len(header)
 
-	d := &Dataset{Dir: dir}
+	d := &Dataset{Dir: dir, Layout: LayoutChallenge}
 	seen := make(map[int64]int) // GalaxyID -> line of first use
 	var v Votes
 	for {
@@ -216,9 +243,24 @@ const maxListed = 50
 // Report writes a human-readable summary: rows read, per-class counts,
 // unselected and skipped rows with their line numbers.
 func (d *Dataset) Report(w io.Writer) {
-	fmt.Fprintf(w, "%s: %d rows, %d selected\n", filepath.Join(d.Dir, SolutionsFile), d.Rows, len(d.Samples))
+	if d.Layout == LayoutFolders {
+		fmt.Fprintf(w, "%s (class folders): %d files, %d images\n", d.Dir, d.Rows, len(d.Samples))
+	} else {
+		fmt.Fprintf(w, "%s: %d rows, %d selected\n", filepath.Join(d.Dir, SolutionsFile), d.Rows, len(d.Samples))
+	}
 	for _, c := range model.Classes {
 		fmt.Fprintf(w, "  %-24s %7d\n", c.String(), d.Counts[c])
+	}
+	if d.Layout == LayoutFolders {
+		fmt.Fprintf(w, "  %-24s %7d\n", "not images (skipped)", len(d.NotImages))
+		for i, p := range d.NotImages {
+			if i == maxListed {
+				fmt.Fprintf(w, "    ... and %d more\n", len(d.NotImages)-maxListed)
+				break
+			}
+			fmt.Fprintf(w, "    %s\n", p)
+		}
+		return
 	}
 	fmt.Fprintf(w, "  %-24s %7d\n", "unselected", d.Unselected)
 	fmt.Fprintf(w, "  %-24s %7d\n", "ambiguous (skipped)", len(d.Ambiguous))

@@ -9,11 +9,13 @@ import (
 	"github.com/hiwl/hiwl/model"
 )
 
-// Split divides samples 80/10/10 into train, validation and test, at random
-// but separately within each class, so that a class with a few hundred
-// members (cigar) still lands in all three in proportion. The result depends
-// only on the seed and the set of samples, not on their order; each part is
-// sorted by GalaxyID. The input is not modified.
+// Split divides samples 70/15/15 into train, validation and test, at random
+// but separately within each class, so that a rare class (cigar) still lands
+// in all three in proportion. The paper splits 80/10/10; a test part of 15%
+// keeps a few more of the rarest class out of training and selection, which
+// a small real set needs for its numbers to mean anything. The result
+// depends only on the seed and the set of samples, not on their order; each
+// part is sorted by GalaxyID, then path. The input is not modified.
 func Split(samples []Sample, seed int64) (train, val, test []Sample) {
 	var byClass [model.NumClasses][]Sample
 	for _, s := range samples {
@@ -21,7 +23,7 @@ func Split(samples []Sample, seed int64) (train, val, test []Sample) {
 			byClass[s.Class] = append(byClass[s.Class], s)
 		}
 	}
-	byID := func(a, b Sample) int { return cmp.Compare(a.ID, b.ID) }
+	byID := func(a, b Sample) int { return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(a.Path, b.Path)) }
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15))
 	for _, group := range byClass {
 		slices.SortFunc(group, byID)
@@ -37,9 +39,13 @@ func Split(samples []Sample, seed int64) (train, val, test []Sample) {
 	return train, val, test
 }
 
-// splitSizes gives a class of n samples round(n/10) validation and test
-// samples each; training keeps the rest (at least 80% within rounding).
+// HeldOutFraction is the share of each class in the validation part, and
+// again in the test part.
+const HeldOutFraction = 0.15
+
+// splitSizes gives a class of n samples round(0.15 n) validation and test
+// samples each; training keeps the rest (70% within rounding).
 func splitSizes(n int) (nVal, nTest int) {
-	k := int(math.Round(float64(n) / 10))
+	k := int(math.Round(float64(n) * HeldOutFraction))
 	return k, k
 }

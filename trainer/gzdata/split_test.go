@@ -55,19 +55,19 @@ func TestSplitStratified(t *testing.T) {
 		t.Fatalf("split holds %d of %d samples", len(where), len(samples))
 	}
 	for c, n := range total {
-		// 10% each for validation and test, rounded to the nearest sample.
-		tenth := float64(n) / 10
+		// 15% each for validation and test, rounded to the nearest sample.
+		part := float64(n) * HeldOutFraction
 		for _, got := range []int{inVal[c], inTest[c]} {
-			if d := float64(got) - tenth; d < -0.5 || d > 0.5 {
-				t.Errorf("%v: %d of %d in a 10%% part", model.Class(c), got, n)
+			if d := float64(got) - part; d < -0.5 || d > 0.5 {
+				t.Errorf("%v: %d of %d in a 15%% part", model.Class(c), got, n)
 			}
 		}
 		if inTrain[c] != n-inVal[c]-inTest[c] {
 			t.Errorf("%v: train %d", model.Class(c), inTrain[c])
 		}
 	}
-	if inVal[model.Cigar] != 3 || inTest[model.Cigar] != 3 || inTrain[model.Cigar] != 25 {
-		t.Errorf("cigar split %d/%d/%d, want 25/3/3", inTrain[model.Cigar], inVal[model.Cigar], inTest[model.Cigar])
+	if inVal[model.Cigar] != 5 || inTest[model.Cigar] != 5 || inTrain[model.Cigar] != 21 {
+		t.Errorf("cigar split %d/%d/%d, want 21/5/5", inTrain[model.Cigar], inVal[model.Cigar], inTest[model.Cigar])
 	}
 }
 

@@ -26,9 +26,10 @@ const Opset = 9
 
 // Info is descriptive metadata stored in the file.
 type Info struct {
-	Version  string            // producer version, e.g. the trainer's git describe
-	Doc      string            // free text: how the model was trained
-	Metadata map[string]string // key/value pairs (sorted on write)
+	Version      string            // producer version, e.g. the trainer's git describe
+	ModelVersion int64             // ONNX model_version: the model's release number
+	Doc          string            // free text: how the model was trained
+	Metadata     map[string]string // key/value pairs (sorted on write)
 }
 
 // Marshal encodes networks A and B into ONNX bytes.
@@ -58,7 +59,7 @@ func Marshal(arch hiwlnet.Arch, a, b hiwlnet.Params, info Info) ([]byte, error) 
 			valueInfo{net.prob, []int64{1, int64(net.classes)}},
 			valueInfo{net.feat, []int64{1, c, fs, fs}})
 	}
-	m := modelProto{producer: "hiwl trainer", version: info.Version, doc: info.Doc, opset: Opset, graph: g}
+	m := modelProto{producer: "hiwl trainer", version: info.Version, modelVersion: info.ModelVersion, doc: info.Doc, opset: Opset, graph: g}
 	keys := make([]string, 0, len(info.Metadata))
 	for k := range info.Metadata {
 		keys = append(keys, k)

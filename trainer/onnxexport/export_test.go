@@ -142,3 +142,23 @@ func flip(b []byte) []byte {
 	}
 	return c
 }
+
+// What the exporter says about the model comes back through ONNX's own
+// fields, as Netron or any runtime reads them.
+func TestMarshalMetadataRoundTrip(t *testing.T) {
+	arch := hiwlnet.NewArch(16, 4, 4, 4)
+	info := Info{Version: "v1.2", ModelVersion: 7, Doc: "trained on real galaxies",
+		Metadata: map[string]string{"hiwl.input_size": "16", "hiwl.classes": "round,in-between,cigar,edge-on,spiral"}}
+	data, err := Marshal(arch, hiwlnet.NewParams(arch, model.NumA, 1), hiwlnet.NewParams(arch, model.NumB, 2), info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, err := model.ReadMetadata(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if md.ProducerName != "hiwl trainer" || md.ProducerVersion != "v1.2" || md.ModelVersion != 7 ||
+		md.Doc != info.Doc || len(md.Props) != 2 || md.Props["hiwl.input_size"] != "16" {
+		t.Fatalf("metadata %+v", md)
+	}
+}

@@ -47,6 +47,7 @@ type graph struct {
 
 type modelProto struct {
 	producer, version, doc string
+	modelVersion           int64
 	opset                  int64
 	metadata               [][2]string
 	graph                  graph
@@ -65,6 +66,9 @@ func (m *modelProto) marshal() []byte {
 	b = appendVarint(b, 1, irVersion)
 	b = appendString(b, 2, m.producer)
 	b = appendString(b, 3, m.version)
+	if m.modelVersion != 0 {
+		b = appendVarint(b, 5, uint64(m.modelVersion))
+	}
 	b = appendString(b, 6, m.doc)
 	b = appendBytes(b, 7, m.graph.marshal())
 	var opset []byte

@@ -3,6 +3,8 @@ package report
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"slices"
 )
 
 // Errors returned by Compute and FromConfusion; test them with errors.Is.
@@ -37,10 +39,14 @@ type ClassMetrics struct {
 type Metrics struct {
 	Classes []string `json:"classes"`
 	// Confusion[t][p] counts samples of true class t predicted as class p.
-	Confusion [][]int        `json:"confusion"`
-	Total     int            `json:"total"`
-	Accuracy  float64        `json:"accuracy"`
-	PerClass  []ClassMetrics `json:"per_class"`
+	Confusion [][]int `json:"confusion"`
+	Total     int     `json:"total"`
+	Accuracy  float64 `json:"accuracy"`
+	// AccuracyCI95 is a 95% bootstrap interval on Accuracy (percentile
+	// method, resampling the test images): small test splits make the
+	// point value alone misleading.
+	AccuracyCI95 [2]float64     `json:"accuracy_ci95"`
+	PerClass     []ClassMetrics `json:"per_class"`
 	// Macro averages are unweighted means over all K classes, undefined
 	// values counting as 0 (scikit-learn's convention, so numbers can be
 	// compared with papers that used it). MacroF1 is the mean of the
@@ -162,6 +168,7 @@ func fromCounts(classes []string, conf [][]int) *Metrics {
 		correct += conf[t][t]
 	}
 	m.Accuracy = float64(correct) / float64(m.Total)
+	m.AccuracyCI95 = bootstrapAccuracy(correct, m.Total)
 
 	for c := 0; c < k; c++ {
 		support := 0
@@ -194,4 +201,27 @@ func fromCounts(classes []string, conf [][]int) *Metrics {
 	m.MacroRecall /= float64(k)
 	m.MacroF1 /= float64(k)
 	return m
+}
+
+// bootstrapRounds is the number of resamples behind AccuracyCI95.
+const bootstrapRounds = 2000
+
+// bootstrapAccuracy resamples n images with replacement from a set with
+// `correct` right answers: each draw is right with probability correct/n.
+// The seed is fixed so that the same predictions give the same interval.
+func bootstrapAccuracy(correct, n int) [2]float64 {
+	rng := rand.New(rand.NewPCG(1, 2))
+	p := float64(correct) / float64(n)
+	acc := make([]float64, bootstrapRounds)
+	for r := range acc {
+		hits := 0
+		for range n {
+			if rng.Float64() < p {
+				hits++
+			}
+		}
+		acc[r] = float64(hits) / float64(n)
+	}
+	slices.Sort(acc)
+	return [2]float64{acc[bootstrapRounds*25/1000], acc[bootstrapRounds*975/1000-1]}
 }

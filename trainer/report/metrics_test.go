@@ -224,3 +224,19 @@ func TestComputeCopiesInput(t *testing.T) {
 		t.Errorf("metrics share the caller's slices: %v %v", m.Classes, m.Confusion)
 	}
 }
+
+// The bootstrap interval brackets the accuracy, is about as wide as the
+// binomial standard error says (±1.96·sqrt(p(1-p)/n) ≈ ±5.9 pp for 90 of
+// 100), and collapses when every answer is right.
+func TestAccuracyInterval(t *testing.T) {
+	ci := bootstrapAccuracy(90, 100)
+	if !(ci[0] < 0.9 && 0.9 < ci[1]) || ci[0] < 0.82 || ci[0] > 0.86 || ci[1] < 0.94 || ci[1] > 0.97 {
+		t.Fatalf("interval %v for 90/100", ci)
+	}
+	if ci := bootstrapAccuracy(50, 50); ci != [2]float64{1, 1} {
+		t.Fatalf("interval %v for 50/50", ci)
+	}
+	if bootstrapAccuracy(90, 100) != ci {
+		t.Fatal("same counts, different interval")
+	}
+}

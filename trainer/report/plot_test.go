@@ -234,3 +234,42 @@ func TestCurvesPNGErrors(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// The embedding picture has each class's colour where its points are, and
+// refuses mismatched inputs.
+func TestEmbeddingPNG(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "embedding.png")
+	var xy [][2]float64
+	var truth, pred []int
+	for i := 0; i < 40; i++ {
+		c := i % 2
+		xy = append(xy, [2]float64{float64(c*10) + float64(i%5), float64(i % 7)})
+		truth = append(truth, c)
+		pred = append(pred, c)
+	}
+	pred[3] = 0 // one miss, drawn as a cross
+	if err := EmbeddingPNG(path, "test", xy, truth, pred, []string{"round", "spiral"}); err != nil {
+		t.Fatal(err)
+	}
+	keep(t, path)
+	img := decodePNG(t, path, EmbeddingWidth, EmbeddingHeight)
+	for c := 0; c < 2; c++ {
+		want := classColors[c]
+		n := 0
+		b := img.Bounds()
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				r, g, bl, _ := img.At(x, y).RGBA()
+				if math.Abs(float64(r>>8)-float64(want.R)) < 8 && math.Abs(float64(g>>8)-float64(want.G)) < 8 && math.Abs(float64(bl>>8)-float64(want.B)) < 8 {
+					n++
+				}
+			}
+		}
+		if n < 100 {
+			t.Errorf("class %d colour on %d pixels", c, n)
+		}
+	}
+	if err := EmbeddingPNG(path, "test", xy, truth[:3], pred, []string{"a", "b"}); !errors.Is(err, ErrLengthMismatch) {
+		t.Fatalf("mismatch: %v", err)
+	}
+}

@@ -15,7 +15,7 @@ func (m *Metrics) WriteText(w io.Writer) {
 	for _, c := range m.Classes {
 		nameW = max(nameW, utf8.RuneCountInString(c))
 	}
-	fmt.Fprintf(w, "%d samples, accuracy %s\n\n", m.Total, pct(m.Accuracy))
+	fmt.Fprintf(w, "%d samples, accuracy %s (95%% bootstrap interval %s-%s)\n\n", m.Total, pct(m.Accuracy), pct(m.AccuracyCI95[0]), pct(m.AccuracyCI95[1]))
 	fmt.Fprintf(w, "%-*s  %9s  %8s  %8s  %8s  %9s\n", nameW, "class", "precision", "recall", "F1", "support", "predicted")
 	for _, c := range m.PerClass {
 		prec, rec := pct(c.Precision), pct(c.Recall)

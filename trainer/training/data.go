@@ -12,12 +12,13 @@ import (
 	"github.com/hiwl/hiwl/trainer/gzdata"
 )
 
-// trainImage is a training sample decoded once: the paper's 256/424 centre
-// crop, scaled to a little more than the network input, from which every
-// epoch draws fresh augmentations.
+// trainImage is a training sample decoded once: the whole image scaled so
+// that the evaluation crop (240/424) is input pixels wide, and the same at
+// half that resolution. Every epoch draws fresh augmentations from them;
+// the half-resolution copy keeps strong zoom-outs anti-aliased.
 type trainImage struct {
-	class model.Class
-	src   *image.RGBA
+	class      model.Class
+	full, half *image.RGBA
 }
 
 // evalImage is a validation or test sample, preprocessed exactly as every
@@ -28,10 +29,10 @@ type evalImage struct {
 	path  string
 }
 
-// augSide is the side of the cached training crop: the 256/424 crop at the
-// scale where the 240/424 evaluation crop is input pixels wide.
-func augSide(input int) int {
-	return int(math.Round(float64(input) * model.TrainCropFraction / model.EvalCropFraction))
+// fullSide is the side of the cached training image: the whole image at
+// the scale where the 240/424 evaluation crop is input pixels wide.
+func fullSide(input int) int {
+	return int(math.Round(float64(input) / model.EvalCropFraction))
 }
 
 // loadImages decodes samples in parallel with prepare; files that fail are
@@ -89,9 +90,10 @@ func loadImages[T any](samples []gzdata.Sample, workers int, prepare func(gzdata
 }
 
 func prepareTrain(input int) func(gzdata.Sample, image.Image) trainImage {
-	side := augSide(input)
+	side := fullSide(input)
 	return func(s gzdata.Sample, img image.Image) trainImage {
-		return trainImage{class: s.Class, src: model.Resize(img, model.CenterCrop(img, model.TrainCropFraction), side)}
+		full := model.Resize(img, model.CenterCrop(img, 1), side)
+		return trainImage{class: s.Class, full: full, half: model.Resize(full, full.Bounds(), (side+1)/2)}
 	}
 }
 
@@ -101,20 +103,48 @@ func prepareEval(input int) func(gzdata.Sample, image.Image) evalImage {
 	}
 }
 
-// augment draws one training input from a cached crop with the paper's
-// augmentations: rotation within ±25°, a random square crop covering 90-100%
-// of the area, horizontal and vertical flips. Unlike torchvision's
-// RandomResizedCrop the aspect ratio is kept at 1: stretching would change
-// a galaxy's axis ratio, which is what separates round, in-between and
-// cigar-shaped. Sampling is bilinear, then model.Normalize.
-func augment(rng *rand.Rand, src *image.RGBA, input int, dst *image.RGBA) []float32 {
+// Augment sets the training augmentations. A galaxy has no up, so
+// rotations cover the full circle; real cutouts frame galaxies at many
+// scales, so some draws zoom out. The paper's fixed crop (rotation ±25°, a
+// random crop of 90-100% of the area, flips) is Rotation 25, ZoomOut 1,
+// Brightness 0.
+type Augment struct {
+	Rotation    float64 // largest |angle| in degrees (180: any angle)
+	ZoomOut     float64 // largest zoom-out factor: 2 shows the galaxy at half size
+	ZoomOutProb float64 // share of draws that zoom out beyond 1.1
+	Brightness  float64 // brightness scaled by up to 1+Brightness either way
+}
+
+// maxShift is the largest random shift of the crop centre, as a fraction of
+// the crop side: the catalogue centres galaxies, but not to the pixel.
+const maxShift = 0.04
+
+// augment draws one training input. The crop is square: unlike
+// torchvision's RandomResizedCrop it never stretches, since stretching would
+// change a galaxy's axis ratio, which is what separates round, in-between
+// and cigar-shaped. zoom = 1 sees exactly the evaluation crop; zooms in
+// [sqrt(0.9), 1.1] (the paper's 90-100% area crop, widened a little) are the
+// common case, larger ones up to ZoomOut are drawn with ZoomOutProb,
+// log-uniformly. Outside the image the sky is mirrored. Sampling is
+// bilinear, then model.Normalize.
+func augment(rng *rand.Rand, im trainImage, input int, aug Augment, dst *image.RGBA) []float32 {
+	theta := (rng.Float64()*2 - 1) * aug.Rotation * math.Pi / 180
+	zoom := logUniform(rng, math.Sqrt(0.9), 1.1)
+	if aug.ZoomOut > 1.1 && rng.Float64() < aug.ZoomOutProb {
+		zoom = logUniform(rng, 1.1, aug.ZoomOut)
+	}
+	gain := 1.0
+	if aug.Brightness > 0 {
+		gain = logUniform(rng, 1/(1+aug.Brightness), 1+aug.Brightness)
+	}
+	src := im.full
+	step := zoom // source pixels per output pixel
+	if step > 1.5 {
+		src, step = im.half, step*float64(im.half.Bounds().Dx())/float64(im.full.Bounds().Dx())
+	}
 	side := float64(src.Bounds().Dx())
-	theta := (rng.Float64()*50 - 25) * math.Pi / 180
-	crop := side * math.Sqrt(0.9+0.1*rng.Float64()) * float64(input) / float64(augSide(input))
-	// Centre offset: the rotated crop may move while it stays inside.
-	slack := math.Max(0, (side-crop)/2)
-	cx := side/2 + (rng.Float64()*2-1)*slack
-	cy := side/2 + (rng.Float64()*2-1)*slack
+	cx := side/2 + (rng.Float64()*2-1)*maxShift*step*float64(input)
+	cy := side/2 + (rng.Float64()*2-1)*maxShift*step*float64(input)
 	fx, fy := 1.0, 1.0
 	if rng.Intn(2) == 0 {
 		fx = -1
@@ -122,40 +152,59 @@ func augment(rng *rand.Rand, src *image.RGBA, input int, dst *image.RGBA) []floa
 	if rng.Intn(2) == 0 {
 		fy = -1
 	}
-	scale := crop / float64(input)
 	cos, sin := math.Cos(theta), math.Sin(theta)
 	for v := 0; v < input; v++ {
 		for u := 0; u < input; u++ {
 			// Output pixel centre in crop coordinates, centred at 0.
-			ox := fx * (float64(u) + 0.5 - float64(input)/2) * scale
-			oy := fy * (float64(v) + 0.5 - float64(input)/2) * scale
+			ox := fx * (float64(u) + 0.5 - float64(input)/2) * step
+			oy := fy * (float64(v) + 0.5 - float64(input)/2) * step
 			sx := cx + cos*ox - sin*oy - 0.5
 			sy := cy + sin*ox + cos*oy - 0.5
-			bilinear(src, sx, sy, dst.Pix[v*dst.Stride+4*u:v*dst.Stride+4*u+4])
+			bilinear(src, sx, sy, gain, dst.Pix[v*dst.Stride+4*u:v*dst.Stride+4*u+4])
 		}
 	}
 	return model.Normalize(dst)
 }
 
-// bilinear samples src at (x, y) in pixel-centre coordinates; outside the
-// image it clamps to the edge (dark sky in galaxy cutouts).
-func bilinear(src *image.RGBA, x, y float64, out []uint8) {
+func logUniform(rng *rand.Rand, lo, hi float64) float64 {
+	return lo * math.Exp(rng.Float64()*math.Log(hi/lo))
+}
+
+// bilinear samples src at (x, y) in pixel-centre coordinates, scaled by
+// gain; outside the image it mirrors, which continues the sky around a
+// centred galaxy without the streaks that clamping draws.
+func bilinear(src *image.RGBA, x, y, gain float64, out []uint8) {
 	w, h := src.Bounds().Dx(), src.Bounds().Dy()
 	x0, y0 := math.Floor(x), math.Floor(y)
 	ax, ay := x-x0, y-y0
 	ix, iy := int(x0), int(y0)
 	at := func(px, py int) []uint8 {
-		px = min(max(px, 0), w-1)
-		py = min(max(py, 0), h-1)
-		o := py*src.Stride + 4*px
+		o := mirror(py, h)*src.Stride + 4*mirror(px, w)
 		return src.Pix[o : o+4]
 	}
 	p00, p10, p01, p11 := at(ix, iy), at(ix+1, iy), at(ix, iy+1), at(ix+1, iy+1)
 	for c := 0; c < 4; c++ {
 		top := float64(p00[c])*(1-ax) + float64(p10[c])*ax
 		bot := float64(p01[c])*(1-ax) + float64(p11[c])*ax
-		out[c] = uint8(math.Round(top*(1-ay) + bot*ay))
+		v := (top*(1-ay) + bot*ay) * gain
+		if c == 3 {
+			v = 255
+		}
+		out[c] = uint8(math.Round(min(max(v, 0), 255)))
 	}
+}
+
+// mirror folds a coordinate into [0, n) by reflection (…2 1 0 | 0 1 2…).
+func mirror(i, n int) int {
+	period := 2 * n
+	i %= period
+	if i < 0 {
+		i += period
+	}
+	if i >= n {
+		i = period - 1 - i
+	}
+	return i
 }
 
 // smoothed writes label-smoothed one-hot targets: 1-eps for the true class,

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/hiwl/hiwl/model"
+	"github.com/hiwl/hiwl/trainer/embedding"
 	"github.com/hiwl/hiwl/trainer/gzdata"
 	"github.com/hiwl/hiwl/trainer/report"
 )
@@ -22,13 +23,38 @@ type Evaluation struct {
 // Evaluate classifies each sample's file with clf, through the same
 // Classify call every runtime uses, and scores the five-class labels.
 func Evaluate(clf *model.Classifier, samples []gzdata.Sample, log io.Writer) (*Evaluation, error) {
+	return EvaluateScaled(clf, samples, 1, log)
+}
+
+// EvaluateScaled is Evaluate on images shown at scale (0 < scale <= 1) of
+// their size: each is shrunk and padded back to its size with its own
+// sky (see Shrink), as a cutout that frames the galaxy more loosely would.
+// Scale 1 classifies the files as they are.
+func EvaluateScaled(clf *model.Classifier, samples []gzdata.Sample, scale float64, log io.Writer) (*Evaluation, error) {
 	if log == nil {
 		log = io.Discard
+	}
+	if !(scale > 0 && scale <= 1) {
+		return nil, fmt.Errorf("training: scale %v outside (0, 1]", scale)
+	}
+	classify := clf.ClassifyFile
+	if scale < 1 {
+		classify = func(path string) (*model.Prediction, error) {
+			data, err := model.ReadImageFile(path)
+			if err != nil {
+				return nil, err
+			}
+			img, err := model.Decode(data)
+			if err != nil {
+				return nil, err
+			}
+			return clf.ClassifyImage(Shrink(img, scale))
+		}
 	}
 	ev := &Evaluation{}
 	var truth, pred []int
 	for i, s := range samples {
-		p, err := clf.ClassifyFile(s.Path)
+		p, err := classify(s.Path)
 		if err != nil {
 			ev.Skipped = append(ev.Skipped, fmt.Errorf("%s: %w", s.Path, err))
 			continue
@@ -45,11 +71,7 @@ func Evaluate(clf *model.Classifier, samples []gzdata.Sample, log io.Writer) (*E
 	for _, e := range ev.Skipped {
 		fmt.Fprintf(log, "skipped unreadable image: %v\n", e)
 	}
-	names := make([]string, model.NumClasses)
-	for i, c := range model.Classes {
-		names[i] = c.String()
-	}
-	m, err := report.Compute(names, truth, pred)
+	m, err := report.Compute(classNames(), truth, pred)
 	if err != nil {
 		return nil, err
 	}
@@ -57,8 +79,12 @@ func Evaluate(clf *model.Classifier, samples []gzdata.Sample, log io.Writer) (*E
 	return ev, nil
 }
 
-// Write stores metrics.json and confusion.png in dir and prints the table
-// and the comparison with the paper.
+// EmbeddingFile is the 2-D embedding of the evaluated images' features.
+const EmbeddingFile = "embedding.png"
+
+// Write stores metrics.json, confusion.png and, when there are predictions
+// to take features from, embedding.png in dir, and prints the table and the
+// comparison with the paper.
 func (ev *Evaluation) Write(dir string, log io.Writer) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -69,9 +95,34 @@ func (ev *Evaluation) Write(dir string, log io.Writer) error {
 	if err := report.ConfusionPNG(filepath.Join(dir, ConfusionFile), ev.Metrics); err != nil {
 		return err
 	}
+	if len(ev.Predictions) >= 3 {
+		if err := ev.embeddingPNG(filepath.Join(dir, EmbeddingFile)); err != nil {
+			return err
+		}
+	}
 	if log != nil {
 		ev.Metrics.WriteText(log)
 		ev.Metrics.CompareWithPaper(log)
 	}
 	return nil
+}
+
+// embeddingPNG lays network A's pooled features out with t-SNE, coloured by
+// the volunteers' class, as the paper shows its features.
+func (ev *Evaluation) embeddingPNG(path string) error {
+	feats := make([][]float32, len(ev.Predictions))
+	truth, pred := make([]int, len(feats)), make([]int, len(feats))
+	for i, p := range ev.Predictions {
+		feats[i] = p.Features()
+		truth[i], pred[i] = int(ev.Samples[i].Class), int(p.Label)
+	}
+	xy, err := embedding.TSNE(feats, 1)
+	if err != nil {
+		return err
+	}
+	slugs := make([]string, model.NumClasses)
+	for i, c := range model.Classes {
+		slugs[i] = c.Slug()
+	}
+	return report.EmbeddingPNG(path, "Network A's pooled features, t-SNE", xy, truth, pred, slugs)
 }

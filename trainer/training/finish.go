@@ -13,6 +13,7 @@ import (
 	"github.com/hiwl/hiwl/trainer/gzdata"
 	"github.com/hiwl/hiwl/trainer/hiwlnet"
 	"github.com/hiwl/hiwl/trainer/onnxexport"
+	"github.com/hiwl/hiwl/trainer/report"
 )
 
 // Summary is written as summary.json next to the model.
@@ -43,23 +44,9 @@ func (t *trainer) finish(st *state, ds *gzdata.Dataset, test []gzdata.Sample) (*
 		return nil, fmt.Errorf("training: no readable test images")
 	}
 	bestA, bestB := st.A.Best.params(), st.B.Best.params()
-	info := onnxexport.Info{
-		Version: "hiwl-trainer",
-		Doc: fmt.Sprintf("HIWL networks A (4-way) and B (cigar vs edge-on), %dx%d input, widths %v; best epochs A %d, B %d; seed %d",
-			t.cfg.Input, t.cfg.Input, t.cfg.Widths, st.A.BestEpoch, st.B.BestEpoch, t.cfg.Seed),
-		Metadata: map[string]string{
-			"hiwl.classes":       "round,in-between,cigar,edge-on,spiral",
-			"hiwl.network_a":     "in-between,merged(cigar+edge-on),round,spiral",
-			"hiwl.network_b":     "cigar,edge-on",
-			"hiwl.preprocessing": "centre crop 240/424 of the shorter side, bilinear resize, mean [0.046 0.041 0.030] std [0.090 0.075 0.065]",
-		},
-	}
+	info := t.modelInfo(st, ds, len(test))
 	data, err := onnxexport.Marshal(t.arch, bestA, bestB, info)
 	if err != nil {
-		return nil, err
-	}
-	modelPath := filepath.Join(t.cfg.OutDir, ModelFile)
-	if err := atomicfile.WriteBytes(modelPath, data); err != nil {
 		return nil, err
 	}
 	clf, err := model.Load(data)
@@ -69,7 +56,7 @@ func (t *trainer) finish(st *state, ds *gzdata.Dataset, test []gzdata.Sample) (*
 
 	// The test split is classified by onnx-go through package model, from
 	// the files: the numbers describe the model every runtime ships.
-	fmt.Fprintf(t.log, "test split: %d images, model %s\n", len(test), clf.Version())
+	fmt.Fprintf(t.log, "test split: %d images\n", len(test))
 	ev, err := Evaluate(clf, test, t.log)
 	if err != nil {
 		return nil, err
@@ -82,6 +69,20 @@ func (t *trainer) finish(st *state, ds *gzdata.Dataset, test []gzdata.Sample) (*
 	if parity > parityTolerance {
 		return nil, fmt.Errorf("training: exported model disagrees with gorgonia by %g", parity)
 	}
+	// The file carries its own test metrics; the weights are unchanged, so
+	// the numbers above hold for the final file.
+	info.Metadata["hiwl.test_metrics"] = metricsProp(ev.Metrics)
+	if data, err = onnxexport.Marshal(t.arch, bestA, bestB, info); err != nil {
+		return nil, err
+	}
+	if clf, err = model.Load(data); err != nil {
+		return nil, fmt.Errorf("training: the exported model does not load: %w", err)
+	}
+	modelPath := filepath.Join(t.cfg.OutDir, ModelFile)
+	if err := atomicfile.WriteBytes(modelPath, data); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(t.log, "model %s: %s\n", clf.Version(), modelPath)
 	if err := ev.Write(t.cfg.OutDir, t.log); err != nil {
 		return nil, err
 	}
@@ -116,6 +117,65 @@ func (t *trainer) finish(st *state, ds *gzdata.Dataset, test []gzdata.Sample) (*
 	}
 	fmt.Fprintf(t.log, "wrote %s, %s, %s, %s, %s\n", modelPath, out(MetricsFile), out(ConfusionFile), out(CurvesFile), out(SummaryFile))
 	return &Result{Metrics: m, Summary: s, ModelPath: modelPath, ParityMaxAbs: parity}, nil
+}
+
+// modelInfo is what the exported file says about itself: the classes, the
+// input and preprocessing every runtime must apply, and what it was
+// trained on, in ONNX's own fields.
+func (t *trainer) modelInfo(st *state, ds *gzdata.Dataset, nTest int) onnxexport.Info {
+	c := t.cfg
+	counts := make([]string, len(model.Classes))
+	for i, cl := range model.Classes {
+		counts[i] = fmt.Sprintf("%s %d", cl.Slug(), ds.Counts[cl])
+	}
+	f3 := func(v [3]float32) string { return fmt.Sprintf("%g,%g,%g", v[0], v[1], v[2]) }
+	return onnxexport.Info{
+		Version:      ProducerVersion,
+		ModelVersion: t.modelVersion,
+		Doc: fmt.Sprintf("HIWL (Ma et al. 2023, MNRAS 519, 4765) galaxy morphology: network A (4-way: in-between, cigar+edge-on, round, spiral) "+
+			"and network B (cigar vs edge-on), residual CNN %dx%d input, widths %v. Trained on %s (%s layout, %d images), best epochs A %d, B %d, seed %d.",
+			c.Input, c.Input, c.Widths, filepath.Base(c.DataDir), ds.Layout, len(ds.Samples), st.A.BestEpoch, st.B.BestEpoch, c.Seed),
+		Metadata: map[string]string{
+			"hiwl.classes":            "round,in-between,cigar,edge-on,spiral",
+			"hiwl.network_a":          "in-between,merged(cigar+edge-on),round,spiral",
+			"hiwl.network_b":          "cigar,edge-on",
+			"hiwl.input_size":         fmt.Sprint(c.Input),
+			"hiwl.eval_crop_fraction": fmt.Sprintf("%.6f", model.EvalCropFraction),
+			"hiwl.mean":               f3(model.Mean),
+			"hiwl.std":                f3(model.Std),
+			"hiwl.preprocessing":      "centre crop 240/424 of the shorter side, bilinear resize to input_size, RGB/255, (x-mean)/std, CHW",
+			"hiwl.training_data": fmt.Sprintf("%s (%s): %s; split 70/15/15 per class, seed %d: %d train, %d validation, %d test",
+				filepath.Base(c.DataDir), ds.Layout, strings.Join(counts, ", "), c.Seed, len(t.train), len(t.val), nTest),
+			"hiwl.recipe": fmt.Sprintf("epochs %d, batch %d, SGD lr %g momentum %g wd %g cosine, label smoothing %g, weighted sampling on B %v, "+
+				"rotation ±%g°, zoom-out up to %g (p %g), brightness ±%g",
+				c.Epochs, c.Batch, c.LR, c.Momentum, c.WeightDecay, c.Smoothing, c.Weighted,
+				c.Augment.Rotation, c.Augment.ZoomOut, c.Augment.ZoomOutProb, c.Augment.Brightness),
+		},
+	}
+}
+
+// ProducerVersion is written as the ONNX producer_version.
+const ProducerVersion = "hiwl-trainer 2"
+
+// metricsProp is the test metrics as compact JSON for the file's metadata.
+func metricsProp(m *report.Metrics) string {
+	type class struct {
+		Class                 string
+		Precision, Recall, F1 float64
+		Support               int
+	}
+	out := struct {
+		Accuracy     float64    `json:"accuracy"`
+		AccuracyCI95 [2]float64 `json:"accuracy_ci95"`
+		MacroF1      float64    `json:"macro_f1"`
+		PerClass     []class    `json:"per_class"`
+	}{m.Accuracy, m.AccuracyCI95, m.MacroF1, nil}
+	r4 := func(v float64) float64 { return math.Round(v*1e4) / 1e4 }
+	for _, c := range m.PerClass {
+		out.PerClass = append(out.PerClass, class{c.Class, r4(c.Precision), r4(c.Recall), r4(c.F1), c.Support})
+	}
+	b, _ := json.Marshal(out)
+	return string(b)
 }
 
 // parityImages bounds the parity check's cost.

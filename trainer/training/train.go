@@ -37,15 +37,23 @@ type Config struct {
 	WeightDecay float64
 	Smoothing   float64 // label smoothing epsilon
 	Seed        int64
+	Augment     Augment
+	// The two switches below exist for the paper's ablation: with Flat, one
+	// 5-way network replaces the A/B hierarchy; without Weighted, network B
+	// draws its samples uniformly instead of by 1/class count.
+	Flat     bool
+	Weighted bool
 }
 
-// DefaultConfig is the paper's optimiser and sampling on our backbone.
+// DefaultConfig is the paper's optimiser, sampling and smoothing on our
+// backbone, with full-circle rotations and zoom-outs (see Augment).
 func DefaultConfig() Config {
 	a := hiwlnet.DefaultArch()
 	return Config{
 		Input: a.Input, Widths: [3]int{a.Layers[0].Out, a.Layers[2].Out, a.Layers[5].Out},
 		Epochs: 30, Patience: 25, Batch: 16, LR: 0.005, Momentum: 0.9, WeightDecay: 1e-4,
-		Smoothing: 0.05, Seed: 1,
+		Smoothing: 0.05, Seed: 1, Weighted: true,
+		Augment: Augment{Rotation: 180, ZoomOut: 2.2, ZoomOutProb: 0.3, Brightness: 0.2},
 	}
 }
 
@@ -65,9 +73,16 @@ const (
 
 // Options are a run's non-persistent knobs.
 type Options struct {
-	Resume   bool      // continue from OutDir's checkpoint
-	Workers  int       // image decoding goroutines (0: all CPUs)
-	Progress io.Writer // progress lines; nil for none
+	Resume bool // continue from OutDir's checkpoint
+	// ReuseA names another run's checkpoint whose finished network A this
+	// run takes as it is, training only B. A never sees B's settings, so the
+	// weighted-sampling ablation, which changes only B, need not train A
+	// again. The other run's settings must equal this one's but for Weighted.
+	ReuseA string
+	// ModelVersion is written as the exported file's ONNX model_version.
+	ModelVersion int64
+	Workers      int       // image decoding goroutines (0: all CPUs)
+	Progress     io.Writer // progress lines; nil for none
 }
 
 // Result is what a finished run measured.
@@ -100,6 +115,14 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if st.Epoch > 0 {
+		fmt.Fprintf(log, "resuming from epoch %d of %d (%s)\n", st.Epoch, cfg.Epochs, ckpt)
+	}
+	if opt.ReuseA != "" && st.Epoch == 0 {
+		if err := reuseA(st, opt.ReuseA); err != nil {
+			return nil, err
+		}
+	}
 
 	ds, err := gzdata.Load(cfg.DataDir)
 	if err != nil {
@@ -123,7 +146,7 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 
 	fmt.Fprintf(log, "device: %s; backbone %dx%d input, widths %v, %.1f MFLOPs per image (A+B)\n",
 		hiwlnet.Device, cfg.Input, cfg.Input, cfg.Widths, float64(arch.FLOPs(model.NumA)+arch.FLOPs(model.NumB))/1e6)
-	t := &trainer{cfg: cfg, arch: arch, log: log, train: train, val: val}
+	t := &trainer{cfg: cfg, arch: arch, log: log, train: train, val: val, modelVersion: opt.ModelVersion}
 	if err := t.build(st); err != nil {
 		return nil, err
 	}
@@ -144,6 +167,9 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if cfg.Flat {
+		return t.finishFlat(st, testS)
+	}
 	return t.finish(st, ds, testS)
 }
 
@@ -155,8 +181,8 @@ func startState(ckpt string, cfg Config, resume bool) (*state, error) {
 		if err != nil {
 			return nil, err
 		}
-		if st.Config != cfg {
-			return nil, fmt.Errorf("training: %s was written with other settings (%+v); resume with the same flags", ckpt, st.Config)
+		if err := resumeConfig(st, cfg); err != nil {
+			return nil, err
 		}
 		return st, nil
 	case resume:
@@ -165,13 +191,41 @@ func startState(ckpt string, cfg Config, resume bool) (*state, error) {
 		return nil, fmt.Errorf("training: %s exists; pass -resume to continue it or choose another output directory", ckpt)
 	}
 	arch := cfg.Arch()
-	a := hiwlnet.NewParams(arch, model.NumA, cfg.Seed)
+	classesA := model.NumA
+	if cfg.Flat {
+		classesA = model.NumClasses
+	}
+	a := hiwlnet.NewParams(arch, classesA, cfg.Seed)
 	b := hiwlnet.NewParams(arch, model.NumB, cfg.Seed+1)
 	return &state{
 		Config: cfg,
 		A:      netState{Params: save(a), Best: save(a), Velocity: map[string][]float32{}, BestAcc: -1},
-		B:      netState{Params: save(b), Best: save(b), Velocity: map[string][]float32{}, BestAcc: -1},
+		// A flat network has no B; it counts as stopped from the start.
+		B: netState{Params: save(b), Best: save(b), Velocity: map[string][]float32{}, BestAcc: -1, Stopped: cfg.Flat},
 	}, nil
+}
+
+func reuseA(st *state, path string) error {
+	other, err := readCheckpoint(path)
+	if err != nil {
+		return err
+	}
+	want, got := st.Config, other.Config
+	want.Weighted, got.Weighted, want.OutDir, got.OutDir = false, false, "", ""
+	if want != got || st.Config.Flat {
+		return fmt.Errorf("training: -reuse-a %s: that run's settings differ from this one's beyond -no-weighted", path)
+	}
+	if !other.A.Stopped && other.Epoch < other.Config.Epochs {
+		return fmt.Errorf("training: -reuse-a %s: its network A has not finished (epoch %d of %d)", path, other.Epoch, other.Config.Epochs)
+	}
+	st.A = other.A
+	st.A.Stopped = true
+	for _, h := range other.History {
+		if h.Network == "A" {
+			st.History = append(st.History, h)
+		}
+	}
+	return nil
 }
 
 // network is one of HIWL's two networks during training.
@@ -195,7 +249,9 @@ type trainer struct {
 	log   io.Writer
 	train []trainImage
 	val   []evalImage
-	nets  [2]*network
+	nets  []*network
+
+	modelVersion int64
 }
 
 // evalBatch is the batch size of the evaluation graphs.
@@ -203,16 +259,22 @@ const evalBatch = 16
 
 func (t *trainer) build(st *state) error {
 	aTarget := func(c model.Class) (int, bool) { return model.AIndex(c), true }
-	specs := []struct {
+	type spec struct {
 		name     string
 		classes  int
 		st       *netState
 		target   func(model.Class) (int, bool)
 		weighted bool
-	}{
-		{"A", model.NumA, &st.A, aTarget, false},
-		{"B", model.NumB, &st.B, model.BIndex, true},
 	}
+	specs := []spec{
+		{"A", model.NumA, &st.A, aTarget, false},
+		{"B", model.NumB, &st.B, model.BIndex, t.cfg.Weighted},
+	}
+	if t.cfg.Flat {
+		flat := func(c model.Class) (int, bool) { return int(c), true }
+		specs = []spec{{"flat", model.NumClasses, &st.A, flat, false}}
+	}
+	t.nets = make([]*network, len(specs))
 	for i, s := range specs {
 		n := &network{name: s.name, classes: s.classes, st: s.st, target: s.target, weighted: s.weighted}
 		n.params = s.st.Params.params()
@@ -313,7 +375,7 @@ func (t *trainer) trainEpoch(ctx context.Context, rng *rand.Rand, n *network, ep
 		labels := make([]int, b)
 		for i := 0; i < b; i++ {
 			im := t.train[order[bi*b+i]]
-			copy(x[i*3*s*s:], augment(rng, im.src, s, scratch))
+			copy(x[i*3*s*s:], augment(rng, im, s, t.cfg.Augment, scratch))
 			labels[i], _ = n.target(im.class)
 			smoothed(y[i*k:(i+1)*k], labels[i], k, t.cfg.Smoothing)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"image"
+	"image/color"
 	"math"
 	"math/rand"
 	"os"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/hiwl/hiwl/model"
 	"github.com/hiwl/hiwl/trainer/galaxygen"
+	"github.com/hiwl/hiwl/trainer/gzdata"
 )
 
 // synthData renders a small Challenge layout once per test binary.
@@ -106,13 +108,28 @@ func TestResumeAfterInterruption(t *testing.T) {
 	if strings.Contains(log.String(), "epoch 1/2 network") {
 		t.Fatal("resumed run repeated epoch 1")
 	}
+	if !strings.Contains(log.String(), "resuming from epoch 1 of 2") {
+		t.Fatalf("resume did not say where it starts:\n%s", log.String())
+	}
 	if res.Summary.EpochsRun != 2 {
 		t.Fatalf("epochs run %d", res.Summary.EpochsRun)
 	}
 	changed := cfg
 	changed.LR *= 2
-	if _, err := Run(context.Background(), changed, Options{Resume: true}); err == nil {
-		t.Fatal("resume with different settings accepted")
+	_, err = Run(context.Background(), changed, Options{Resume: true})
+	if err == nil || !strings.Contains(err.Error(), "-lr") {
+		t.Fatalf("resume with a different -lr: %v", err)
+	}
+
+	// A finished run extends with a larger -epochs: it trains epoch 3 only.
+	longer := cfg
+	longer.Epochs = 3
+	log.Reset()
+	if res, err = Run(context.Background(), longer, Options{Resume: true, Progress: &log}); err != nil {
+		t.Fatal(err)
+	}
+	if res.Summary.EpochsRun != 3 || strings.Contains(log.String(), "epoch 2/3 network") || !strings.Contains(log.String(), "epoch 3/3 network A") {
+		t.Fatalf("extension ran %d epochs:\n%s", res.Summary.EpochsRun, log.String())
 	}
 }
 
@@ -166,20 +183,71 @@ func TestSmoothedTargets(t *testing.T) {
 	}
 }
 
-// With no rotation room the augmentation stays inside the image and keeps
-// the mean brightness of a uniform source.
+// However it rotates, zooms and mirrors, the augmentation of a uniform
+// image is that uniform value scaled by the brightness gain, and without
+// brightness jitter exactly it.
 func TestAugmentUniformImage(t *testing.T) {
-	side := augSide(16)
-	src := image.NewRGBA(image.Rect(0, 0, side, side))
-	for i := range src.Pix {
-		src.Pix[i] = 100
-	}
+	im := prepareTrain(16)(gzdata.Sample{}, uniform(fullSide(16), 100))
 	dst := image.NewRGBA(image.Rect(0, 0, 16, 16))
-	x := augment(rand.New(rand.NewSource(3)), src, 16, dst)
 	want := (100.0/255 - float64(model.Mean[0])) / float64(model.Std[0])
-	for i := 0; i < 256; i++ {
-		if math.Abs(float64(x[i])-want) > 1e-4 {
-			t.Fatalf("pixel %d = %v, want %v", i, x[i], want)
+	rng := rand.New(rand.NewSource(3))
+	for draw := 0; draw < 50; draw++ {
+		x := augment(rng, im, 16, Augment{Rotation: 180, ZoomOut: 2.2, ZoomOutProb: 0.5}, dst)
+		for i := 0; i < 256; i++ {
+			if math.Abs(float64(x[i])-want) > 1e-4 {
+				t.Fatalf("draw %d pixel %d = %v, want %v", draw, i, x[i], want)
+			}
 		}
 	}
+}
+
+// A zoom-out shows a bright central disc smaller: fewer bright pixels than
+// at zoom 1, and rotation leaves a centred disc's area alone.
+func TestAugmentZoomOutShrinksGalaxy(t *testing.T) {
+	side := fullSide(32)
+	img := image.NewRGBA(image.Rect(0, 0, side, side))
+	r := float64(side) * 0.15
+	for y := 0; y < side; y++ {
+		for x := 0; x < side; x++ {
+			dx, dy := float64(x)+0.5-float64(side)/2, float64(y)+0.5-float64(side)/2
+			v := uint8(10)
+			if dx*dx+dy*dy < r*r {
+				v = 250
+			}
+			img.SetRGBA(x, y, color.RGBA{v, v, v, 255})
+		}
+	}
+	im := prepareTrain(32)(gzdata.Sample{}, img)
+	dst := image.NewRGBA(image.Rect(0, 0, 32, 32))
+	bright := func(aug Augment) int {
+		x := augment(rand.New(rand.NewSource(5)), im, 32, aug, dst)
+		n := 0
+		for _, v := range x[:32*32] {
+			if v > 5 {
+				n++
+			}
+		}
+		return n
+	}
+	normal := bright(Augment{Rotation: 180, ZoomOut: 1})
+	zoomed := bright(Augment{Rotation: 180, ZoomOut: 2, ZoomOutProb: 1})
+	if zoomed >= normal*3/4 || zoomed == 0 {
+		t.Fatalf("zoom-out kept %d bright pixels of %d", zoomed, normal)
+	}
+}
+
+func TestMirror(t *testing.T) {
+	for _, c := range []struct{ i, n, want int }{{-1, 4, 0}, {-2, 4, 1}, {0, 4, 0}, {3, 4, 3}, {4, 4, 3}, {5, 4, 2}, {9, 4, 1}, {-9, 4, 0}} {
+		if got := mirror(c.i, c.n); got != c.want {
+			t.Errorf("mirror(%d, %d) = %d, want %d", c.i, c.n, got, c.want)
+		}
+	}
+}
+
+func uniform(side int, v uint8) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, side, side))
+	for i := range img.Pix {
+		img.Pix[i] = v
+	}
+	return img
 }
