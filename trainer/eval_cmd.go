@@ -24,6 +24,7 @@ func runEval(args []string) error {
 	out := fs.String("out", "", "directory for metrics.json, confusion.png and embedding.png (default: print only)")
 	seed := fs.Int64("seed", training.DefaultConfig().Seed, "split seed (the one the model was trained with)")
 	scale := fs.Float64("scale", 1, "show each image at this scale, padded with its own sky (0.5: galaxies at half size)")
+	tta := fs.Bool("tta", false, "average each network over the 8 flips and quarter turns of the input (8x the cost)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -35,7 +36,7 @@ func runEval(args []string) error {
 	if err != nil {
 		return err
 	}
-	ev, err := evalSplit(clf, *data, *seed, *scale, os.Stderr)
+	ev, err := evalSplit(clf, *data, *seed, training.EvalOptions{Scale: *scale, TTA: *tta}, os.Stderr)
 	if err != nil {
 		return err
 	}
@@ -48,15 +49,19 @@ func runEval(args []string) error {
 }
 
 // evalSplit scores clf on the seeded test split of the data in dir.
-func evalSplit(clf *model.Classifier, dir string, seed int64, scale float64, log io.Writer) (*training.Evaluation, error) {
+func evalSplit(clf *model.Classifier, dir string, seed int64, o training.EvalOptions, log io.Writer) (*training.Evaluation, error) {
 	ds, err := gzdata.Load(dir)
 	if err != nil {
 		return nil, err
 	}
 	ds.Report(log)
 	_, _, test := gzdata.Split(ds.Samples, seed)
-	fmt.Fprintf(log, "test split (seed %d): %d images at scale %g, model %s\n", seed, len(test), scale, clf.Version())
-	return training.EvaluateScaled(clf, test, scale, log)
+	scale := o.Scale
+	if scale == 0 {
+		scale = 1
+	}
+	fmt.Fprintf(log, "test split (seed %d): %d images at scale %g (TTA %v), model %s\n", seed, len(test), scale, o.TTA, clf.Version())
+	return training.EvaluateWith(clf, test, o, log)
 }
 
 // runRealCheck is what a new user would try first: the model on real
@@ -79,7 +84,7 @@ func runRealCheck(args []string) error {
 		return err
 	}
 	for _, scale := range []float64{1, 0.5} {
-		ev, err := evalSplit(clf, *dir, *seed, scale, os.Stderr)
+		ev, err := evalSplit(clf, *dir, *seed, training.EvalOptions{Scale: scale}, os.Stderr)
 		if err != nil {
 			return err
 		}

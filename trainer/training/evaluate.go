@@ -31,14 +31,29 @@ func Evaluate(clf *model.Classifier, samples []gzdata.Sample, log io.Writer) (*E
 // sky (see Shrink), as a cutout that frames the galaxy more loosely would.
 // Scale 1 classifies the files as they are.
 func EvaluateScaled(clf *model.Classifier, samples []gzdata.Sample, scale float64, log io.Writer) (*Evaluation, error) {
+	return EvaluateWith(clf, samples, EvalOptions{Scale: scale}, log)
+}
+
+// EvalOptions change how Evaluate shows the images to the model.
+type EvalOptions struct {
+	Scale float64 // 0 < Scale <= 1; 0 means 1
+	TTA   bool    // average over the 8 flips and quarter turns
+}
+
+// EvaluateWith is Evaluate with options.
+func EvaluateWith(clf *model.Classifier, samples []gzdata.Sample, o EvalOptions, log io.Writer) (*Evaluation, error) {
 	if log == nil {
 		log = io.Discard
+	}
+	scale := o.Scale
+	if scale == 0 {
+		scale = 1
 	}
 	if !(scale > 0 && scale <= 1) {
 		return nil, fmt.Errorf("training: scale %v outside (0, 1]", scale)
 	}
 	classify := clf.ClassifyFile
-	if scale < 1 {
+	if scale < 1 || o.TTA {
 		classify = func(path string) (*model.Prediction, error) {
 			data, err := model.ReadImageFile(path)
 			if err != nil {
@@ -48,7 +63,13 @@ func EvaluateScaled(clf *model.Classifier, samples []gzdata.Sample, scale float6
 			if err != nil {
 				return nil, err
 			}
-			return clf.ClassifyImage(Shrink(img, scale))
+			if scale < 1 {
+				img = Shrink(img, scale)
+			}
+			if o.TTA {
+				return classifyTTA(clf, img)
+			}
+			return clf.ClassifyImage(img)
 		}
 	}
 	ev := &Evaluation{}
