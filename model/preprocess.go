@@ -111,11 +111,12 @@ func Normalize(img *image.RGBA) []float32 {
 	return out
 }
 
-// Preprocess is the one evaluation preprocessing of every runtime: centre
-// crop (240/424 of the shorter side), bilinear resize to size x size,
-// normalise. It returns a 3*size*size CHW tensor.
+// Preprocess is the one evaluation preprocessing of every runtime: the
+// auto-framed centre crop (Frame: 240/424 of the shorter side for a
+// Challenge-framed galaxy, tighter for a loosely framed one), bilinear
+// resize to size x size, normalise. It returns a 3*size*size CHW tensor.
 func Preprocess(img image.Image, size int) []float32 {
-	return Normalize(Resize(img, CenterCrop(img, EvalCropFraction), size))
+	return Normalize(Resize(img, Frame(img), size))
 }
 
 // PreprocessBytes is Decode followed by Preprocess; it also returns the

@@ -143,7 +143,7 @@ func (t *trainer) modelInfo(st *state, ds *gzdata.Dataset, nTest int) onnxexport
 			"hiwl.eval_crop_fraction": fmt.Sprintf("%.6f", model.EvalCropFraction),
 			"hiwl.mean":               f3(model.Mean),
 			"hiwl.std":                f3(model.Std),
-			"hiwl.preprocessing":      "centre crop 240/424 of the shorter side, bilinear resize to input_size, RGB/255, (x-mean)/std, CHW",
+			"hiwl.preprocessing":      "auto-framed centre crop (240/424 of the shorter side; tighter when the central galaxy's 10%-of-peak isophote radius is under 0.095 of the side, to bring it to 0.12, zoom <= 2), bilinear resize to input_size, RGB/255, (x-mean)/std, CHW",
 			"hiwl.training_data": fmt.Sprintf("%s (%s): %s; split 70/15/15 per class, seed %d: %d train, %d validation, %d test",
 				filepath.Base(c.DataDir), ds.Layout, strings.Join(counts, ", "), c.Seed, len(t.train), len(t.val), nTest),
 			"hiwl.recipe": fmt.Sprintf("epochs %d, batch %d, SGD lr %g momentum %g wd %g cosine, label smoothing %g, weighted sampling on B %v, "+
