@@ -2,7 +2,7 @@
 # also usable alone: make -f edge/edge.mk test-edge). Paths are relative to
 # the repository root.
 #
-#   edge-build  worker bundle into edge/build/ (workers-assets-gen + js/wasm build)
+#   edge-build  worker bundle into edge/build/ (glue, Go's wasm_exec.js, js/wasm build)
 #   test-edge   unit tests, then the HTTP tests against the worker in workerd
 #   run-edge    serve the worker locally in workerd on 127.0.0.1:$(EDGE_PORT)
 #   bench-edge  bounded load test in workerd -> out/bench/edge.json
@@ -21,8 +21,10 @@ EDGE_WORKERD  := node_modules/.bin/workerd
 # never leaves a half-written bundle that workerd or wrangler would load.
 edge-build:
 	rm -rf $(EDGE_BUILD).tmp
-	$(EDGE_GO) run github.com/syumai/workers/cmd/workers-assets-gen -mode=go -o $(EDGE_BUILD).tmp
+	mkdir -p $(EDGE_BUILD).tmp
 	cp edge/glue/entry.mjs $(EDGE_BUILD).tmp/entry.mjs
+	# The JS half of the Go runtime, from the toolchain that compiles app.wasm.
+	cp "$$($(EDGE_GO) env GOROOT)/lib/wasm/wasm_exec.js" $(EDGE_BUILD).tmp/wasm_exec.js
 	GOOS=js GOARCH=wasm $(EDGE_GO) build -trimpath -ldflags='-s -w' -o $(EDGE_BUILD).tmp/app.wasm ./edge
 	rm -rf $(EDGE_BUILD)
 	mv $(EDGE_BUILD).tmp $(EDGE_BUILD)
@@ -30,7 +32,7 @@ edge-build:
 
 test-edge: edge-build
 	$(EDGE_GO) test -count=1 ./edge/api ./edge/internal/...
-	edge/scripts/with-workerd.sh $(EDGE_GO) test -count=1 -v ./edge/e2e
+	EDGE_WORKERD_CONFIG=edge/config-test.capnp edge/scripts/with-workerd.sh $(EDGE_GO) test -count=1 -v ./edge/e2e
 
 run-edge: edge-build
 	@echo "edge: serving on http://127.0.0.1:$(EDGE_PORT) (Ctrl-C stops)"
