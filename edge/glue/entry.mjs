@@ -68,13 +68,18 @@ const busy = () =>
 
 class Busy extends Error {}
 
+// declaredLength is the request's Content-Length, or -1 if it has none.
+function declaredLength(request) {
+  const v = request.headers.get("Content-Length");
+  return v !== null && /^[0-9]{1,15}$/.test(v) ? Number(v) : -1;
+}
+
 // readBody returns the body bytes, at most limit+1 of them (one more than
 // the handler accepts, so its own limit answers 413), or null without
 // reading when there is no body or the declared length is already over.
 async function readBody(request, limit, admission) {
   if (request.body === null) return null;
-  const declared = Number(request.headers.get("Content-Length") ?? -1);
-  if (declared > limit) return null;
+  if (declaredLength(request) > limit) return null;
   const reader = request.body.getReader();
   const chunks = [];
   let total = 0;
@@ -165,10 +170,9 @@ async function fetch(request, env, ctx) {
       console.error("edge: starting the Go instance:", err);
       return jsonError(500, "internal error: the classifier could not start");
     }
-    const declared = Number(request.headers.get("Content-Length") ?? -1);
     let out;
     try {
-      out = inst.api.serve(request.method, request.url, [...request.headers], body, declared);
+      out = inst.api.serve(request.method, request.url, [...request.headers], body, declaredLength(request));
     } catch (err) {
       console.error("edge: Go instance trapped:", err);
     }

@@ -31,9 +31,16 @@ type Cold struct {
 	SecondClassifyMS  float64 `json:"second_classify_ms"`
 	// Healthz first: the first request only starts the Go instance (Go
 	// runtime and package init); the /classify after it decodes the model.
-	FirstHealthzMS         float64   `json:"first_healthz_ms"`
-	ClassifyAfterHealthzMS float64   `json:"classify_after_healthz_ms"`
-	Samples                []ColdRun `json:"samples"`
+	FirstHealthzMS         float64 `json:"first_healthz_ms"`
+	ClassifyAfterHealthzMS float64 `json:"classify_after_healthz_ms"`
+	// The same in CPU time of the workerd process (/proc/PID/stat), which
+	// a busy machine does not inflate the way it does wall time.
+	CPUToListenMS             float64   `json:"cpu_to_listen_ms"`
+	CPUFirstClassifyMS        float64   `json:"cpu_first_classify_ms"`
+	CPUToFirstClassifyMS      float64   `json:"cpu_process_start_to_first_classify_answer_ms"`
+	CPUFirstHealthzMS         float64   `json:"cpu_first_healthz_ms"`
+	CPUClassifyAfterHealthzMS float64   `json:"cpu_classify_after_healthz_ms"`
+	Samples                   []ColdRun `json:"samples"`
 }
 
 // ColdRun is one fresh workerd.
@@ -42,12 +49,16 @@ type ColdRun struct {
 	ListenMS float64   `json:"listen_ms"`
 	Requests []float64 `json:"requests_ms"` // in order
 	Instance []string  `json:"instances"`   // X-Hiwl-Instance of each answer
+	// CPU is workerd's CPU time when it started listening, then after
+	// each request (cumulative, ms).
+	CPU []float64 `json:"cpu_cumulative_ms"`
 }
 
 // coldStarts alternates the two kinds of cold run, runs times each.
 func coldStarts(ctx context.Context, cfg config, client *http.Client, img image) (*Cold, error) {
 	out := &Cold{Runs: cfg.coldRuns}
 	var listen, toFirst, first, second, health, after []float64
+	var cListen, cToFirst, cFirst, cHealth, cAfter []float64
 	for i := 0; i < 2*cfg.coldRuns; i++ {
 		kind := []string{"classify", "healthz"}[i%2]
 		r, err := coldRun(ctx, cfg, client, img, kind)
@@ -56,18 +67,25 @@ func coldStarts(ctx context.Context, cfg config, client *http.Client, img image)
 		}
 		out.Samples = append(out.Samples, r)
 		listen = append(listen, r.ListenMS)
+		cListen = append(cListen, r.CPU[0])
 		if kind == "classify" {
 			toFirst = append(toFirst, r.ListenMS+r.Requests[0])
 			first = append(first, r.Requests[0])
 			second = append(second, r.Requests[1])
+			cToFirst = append(cToFirst, r.CPU[1])
+			cFirst = append(cFirst, r.CPU[1]-r.CPU[0])
 		} else {
 			health = append(health, r.Requests[0])
 			after = append(after, r.Requests[1])
+			cHealth = append(cHealth, r.CPU[1]-r.CPU[0])
+			cAfter = append(cAfter, r.CPU[2]-r.CPU[1])
 		}
 	}
 	out.ListenMS, out.ToFirstClassifyMS = median(listen), median(toFirst)
 	out.FirstClassifyMS, out.SecondClassifyMS = median(first), median(second)
 	out.FirstHealthzMS, out.ClassifyAfterHealthzMS = median(health), median(after)
+	out.CPUToListenMS, out.CPUToFirstClassifyMS, out.CPUFirstClassifyMS = median(cListen), median(cToFirst), median(cFirst)
+	out.CPUFirstHealthzMS, out.CPUClassifyAfterHealthzMS = median(cHealth), median(cAfter)
 	return out, nil
 }
 
@@ -105,6 +123,15 @@ func coldRun(ctx context.Context, cfg config, client *http.Client, img image, ki
 		time.Sleep(2 * time.Millisecond)
 	}
 	r.ListenMS = round(ms(time.Since(t0)), 1)
+	cpu := &cpuMeter{pid: cmd.Process.Pid}
+	readCPU := func() error {
+		v, err := cpu.ms()
+		r.CPU = append(r.CPU, round(v, 1))
+		return err
+	}
+	if err := readCPU(); err != nil {
+		return r, err
+	}
 	base := "http://" + addr
 	steps := []func() (time.Duration, string, error){
 		func() (time.Duration, string, error) { return classifyID(ctx, client, base, img) },
@@ -120,6 +147,9 @@ func coldRun(ctx context.Context, cfg config, client *http.Client, img image, ki
 		}
 		r.Requests = append(r.Requests, round(ms(d), 1))
 		r.Instance = append(r.Instance, id)
+		if err := readCPU(); err != nil {
+			return r, err
+		}
 	}
 	if r.Instance[0] != r.Instance[1] {
 		return r, fmt.Errorf("second request served by instance %s, the first by %s: the instance was not kept", r.Instance[1], r.Instance[0])

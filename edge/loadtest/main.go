@@ -229,8 +229,10 @@ func run(cfg config) (*Report, error) {
 		if err != nil {
 			return rep, fmt.Errorf("cold start: %w", err)
 		}
-		log.Printf("cold start: process start to first answer %.0f ms (p50 of %d; listening after %.0f ms, then the first /classify %.0f ms); with /healthz first: instance start %.0f ms, then /classify %.0f ms",
-			rep.Cold.ToFirstClassifyMS, cfg.coldRuns, rep.Cold.ListenMS, rep.Cold.FirstClassifyMS, rep.Cold.FirstHealthzMS, rep.Cold.ClassifyAfterHealthzMS)
+		cs := rep.Cold
+		log.Printf("cold start (p50 of %d): process start to first answer %.0f ms wall, %.0f ms workerd CPU (listening after %.0f ms, %.0f CPU; the first /classify %.0f ms, %.0f CPU); with /healthz first: instance start %.0f ms (%.0f CPU), then /classify %.0f ms (%.0f CPU)",
+			cfg.coldRuns, cs.ToFirstClassifyMS, cs.CPUToFirstClassifyMS, cs.ListenMS, cs.CPUToListenMS, cs.FirstClassifyMS, cs.CPUFirstClassifyMS,
+			cs.FirstHealthzMS, cs.CPUFirstHealthzMS, cs.ClassifyAfterHealthzMS, cs.CPUClassifyAfterHealthzMS)
 	}
 
 	// One request at a time: warm-up (the first pays for decoding the
