@@ -7,6 +7,7 @@ package e2e
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,6 +16,8 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -591,5 +594,70 @@ func TestModelAndOpenAPI(t *testing.T) {
 	}
 	if r.status != 200 || json.Unmarshal(r.body, &doc) != nil || doc.Paths["/classify"] == nil || doc.Paths["/model"] == nil {
 		t.Fatalf("GET /openapi.json: %d %.200s", r.status, r.body)
+	}
+}
+
+// TestNoTestHookInProduction starts a workerd of its own with the
+// production configuration (edge/config.capnp, what wrangler.toml
+// mirrors): there the crash hook must not exist.
+func TestNoTestHookInProduction(t *testing.T) {
+	needWorker(t)
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Nor may the deployment define the binding that enables it.
+	toml, err := os.ReadFile(filepath.Join(root, "edge", "wrangler.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, line := range strings.Split(string(toml), "\n") {
+		if code, _, _ := strings.Cut(line, "#"); strings.Contains(code, "HIWL_EDGE_TEST_HOOKS") {
+			t.Errorf("wrangler.toml line %d defines HIWL_EDGE_TEST_HOOKS: %s", i+1, line)
+		}
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, filepath.Join(root, "node_modules", ".bin", "workerd"),
+		"serve", filepath.Join(root, "edge", "config.capnp"), "--socket-addr", "http="+addr)
+	var log bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &log, &log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	}()
+	prod := "http://" + addr
+	var first *http.Response
+	for deadline := time.Now().Add(60 * time.Second); ; {
+		first, err = client.Get(prod + "/healthz")
+		if err == nil {
+			first.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("production workerd did not answer: %v\n%s", err, log.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	res, err := client.Post(prod+"/__test/crash", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound {
+		t.Fatalf("POST /__test/crash in the production configuration: %d %s", res.StatusCode, body)
+	}
+	if a, b := first.Header.Get("X-Hiwl-Instance"), res.Header.Get("X-Hiwl-Instance"); a == "" || a != b {
+		t.Errorf("instance %q before, %q after: the production instance must be untouched", a, b)
 	}
 }
