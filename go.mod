@@ -6,7 +6,6 @@ require (
 	github.com/hajimehoshi/ebiten/v2 v2.8.8
 	github.com/jezek/xgb v1.1.1
 	github.com/owulveryck/onnx-go v0.5.0
-	github.com/syumai/workers v0.30.2
 	golang.org/x/image v0.48.0
 	gonum.org/v1/plot v0.11.0
 	google.golang.org/protobuf v1.28.0

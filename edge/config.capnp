@@ -1,7 +1,8 @@
 # workerd configuration serving the edge classifier locally, fully offline:
 # the same modules wrangler would upload (edge/build, made by
 # `make edge-build`). The listen address here is a default; the scripts
-# override it with --socket-addr http=127.0.0.1:PORT.
+# override it with --socket-addr http=127.0.0.1:PORT. config-test.capnp is
+# the same worker with the e2e tests' hook enabled.
 using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
@@ -10,15 +11,17 @@ const config :Workerd.Config = (
 );
 
 const edgeWorker :Workerd.Worker = (
-  modules = [
-    # The first module is the entry point: glue/entry.mjs (copied into
-    # build/), which wraps the worker that syumai/workers generates.
-    (name = "entry.mjs", esModule = embed "build/entry.mjs"),
-    (name = "worker.mjs", esModule = embed "build/worker.mjs"),
-    (name = "wasm_exec.js", esModule = embed "build/wasm_exec.js"),
-    (name = "runtime.mjs", esModule = embed "build/runtime.mjs"),
-    (name = "app.wasm", wasm = embed "build/app.wasm"),
-  ],
-  # Keep in step with wrangler.toml; at most the bundled workerd's date.
-  compatibilityDate = "2025-07-01",
+  modules = .edgeModules,
+  compatibilityDate = .compatibilityDate,
 );
+
+const edgeModules :List(Workerd.Worker.Module) = [
+  # The first module is the entry point: glue/entry.mjs (copied into
+  # build/), which owns the Go instance (see edge/README.md).
+  (name = "entry.mjs", esModule = embed "build/entry.mjs"),
+  (name = "wasm_exec.js", esModule = embed "build/wasm_exec.js"),
+  (name = "app.wasm", wasm = embed "build/app.wasm"),
+];
+
+# Keep in step with wrangler.toml; at most the bundled workerd's date.
+const compatibilityDate :Text = "2025-07-01";

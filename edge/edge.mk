@@ -2,35 +2,41 @@
 # also usable alone: make -f edge/edge.mk test-edge). Paths are relative to
 # the repository root.
 #
-#   edge-build  worker bundle into edge/build/ (workers-assets-gen + js/wasm build)
+#   edge-build  worker bundle into edge/build/ (glue, Go's wasm_exec.js, js/wasm build)
 #   test-edge   unit tests, then the HTTP tests against the worker in workerd
 #   run-edge    serve the worker locally in workerd on 127.0.0.1:$(EDGE_PORT)
-#   bench-edge  bounded load test in workerd -> out/bench/edge.json
+#   bench-edge  cold start, one-at-a-time latency and CPU, and the bounded load
+#               test (10,000 requests at 32 concurrent) in workerd -> out/bench/edge.json
+#   edge-deploy-check  wrangler deploy --dry-run on the built bundle, offline; size vs 64 MiB
 
 EDGE_GO       ?= go
 EDGE_PORT     ?= 8787
-EDGE_BENCH_N  ?= 2000
-EDGE_BENCH_C  ?= 8
-EDGE_BENCH_MAX ?= 40m
+EDGE_BENCH_N  ?= 10000
+EDGE_BENCH_C  ?= 32
+EDGE_BENCH_SEQ ?= 200
+EDGE_BENCH_COLD ?= 3
+EDGE_BENCH_MAX ?= 60m
 EDGE_BUILD    := edge/build
 EDGE_WORKERD  := node_modules/.bin/workerd
 
-.PHONY: edge-build test-edge run-edge bench-edge
+.PHONY: edge-build test-edge run-edge bench-edge edge-deploy-check
 
 # Built next to the target and moved into place, so an interrupted build
 # never leaves a half-written bundle that workerd or wrangler would load.
 edge-build:
 	rm -rf $(EDGE_BUILD).tmp
-	$(EDGE_GO) run github.com/syumai/workers/cmd/workers-assets-gen -mode=go -o $(EDGE_BUILD).tmp
+	mkdir -p $(EDGE_BUILD).tmp
 	cp edge/glue/entry.mjs $(EDGE_BUILD).tmp/entry.mjs
+	# The JS half of the Go runtime, from the toolchain that compiles app.wasm.
+	cp "$$($(EDGE_GO) env GOROOT)/lib/wasm/wasm_exec.js" $(EDGE_BUILD).tmp/wasm_exec.js
 	GOOS=js GOARCH=wasm $(EDGE_GO) build -trimpath -ldflags='-s -w' -o $(EDGE_BUILD).tmp/app.wasm ./edge
 	rm -rf $(EDGE_BUILD)
 	mv $(EDGE_BUILD).tmp $(EDGE_BUILD)
 	@echo "edge: app.wasm $$(wc -c < $(EDGE_BUILD)/app.wasm) bytes, $$(gzip -9c $(EDGE_BUILD)/app.wasm | wc -c) gzipped"
 
 test-edge: edge-build
-	$(EDGE_GO) test -count=1 ./edge/api ./edge/internal/...
-	edge/scripts/with-workerd.sh $(EDGE_GO) test -count=1 -v ./edge/e2e
+	$(EDGE_GO) test -count=1 ./edge/api ./edge/bridge ./edge/internal/...
+	EDGE_WORKERD_CONFIG=edge/config-test.capnp edge/scripts/with-workerd.sh $(EDGE_GO) test -count=1 -v ./edge/e2e
 
 run-edge: edge-build
 	@echo "edge: serving on http://127.0.0.1:$(EDGE_PORT) (Ctrl-C stops)"
@@ -38,5 +44,10 @@ run-edge: edge-build
 
 bench-edge: edge-build
 	mkdir -p out/bench
-	edge/scripts/with-workerd.sh $(EDGE_GO) run ./edge/loadtest -n $(EDGE_BENCH_N) -c $(EDGE_BENCH_C) \
-		-max-duration $(EDGE_BENCH_MAX) -build $(EDGE_BUILD) -out out/bench/edge.json
+	$(EDGE_GO) build -o edge/loadtest.bin ./edge/loadtest
+	edge/scripts/with-workerd.sh edge/loadtest.bin -n $(EDGE_BENCH_N) -c $(EDGE_BENCH_C) \
+		-seq $(EDGE_BENCH_SEQ) -cold-runs $(EDGE_BENCH_COLD) -max-duration $(EDGE_BENCH_MAX) \
+		-workerd $(EDGE_WORKERD) -config edge/config.capnp -build $(EDGE_BUILD) -out out/bench/edge.json
+
+edge-deploy-check: edge-build
+	edge/scripts/deploy-check.sh

@@ -9,6 +9,7 @@
 package api
 
 import (
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,9 +36,9 @@ const (
 // Config configures Handler. Zero limits take the defaults above.
 type Config struct {
 	// Model returns the classifier. It is called only by requests that
-	// reach inference, never by /healthz, / or rejected input: in the
-	// Workers runtime each request starts a fresh Go instance, so a
-	// rejected request then costs no model parsing at all.
+	// need it (/classify past input checks, /model), never by /healthz, /
+	// or rejected input, so that a fresh Go instance answers those
+	// without decoding the model.
 	Model func() (*model.Classifier, error)
 
 	MaxBodyBytes int64
@@ -52,7 +53,10 @@ type Config struct {
 //
 //	GET  /         usage text
 //	GET  /healthz  {"status":"ok"}
-//	POST /classify image bytes or multipart field "image"; ?cam=1 adds the attention map
+//	POST /classify image bytes or multipart field "image"; ?cam=1 adds the attention map;
+//	               multipart fields "images" (up to MaxBatch) answer an array, item by item
+//	GET  /model    model version, classes, input size
+//	GET  /openapi.json  the OpenAPI document of this API
 //
 // Every answer carries CORS headers allowing any origin, and OPTIONS
 // answers preflight requests on every route.
@@ -71,9 +75,11 @@ func Handler(cfg Config) http.Handler {
 	}
 	s := &server{cfg: cfg}
 	s.routes = map[string]route{
-		"/":         {methods: []string{http.MethodGet, http.MethodHead}, serve: s.usage},
-		"/healthz":  {methods: []string{http.MethodGet, http.MethodHead}, serve: s.healthz},
-		"/classify": {methods: []string{http.MethodPost}, serve: s.classify},
+		"/":             {methods: []string{http.MethodGet, http.MethodHead}, serve: s.usage},
+		"/healthz":      {methods: []string{http.MethodGet, http.MethodHead}, serve: s.healthz},
+		"/classify":     {methods: []string{http.MethodPost}, serve: s.classify},
+		"/model":        {methods: []string{http.MethodGet, http.MethodHead}, serve: s.modelInfo},
+		"/openapi.json": {methods: []string{http.MethodGet, http.MethodHead}, serve: s.openAPI},
 	}
 	return s
 }
@@ -157,6 +163,11 @@ POST /classify       body: JPEG, PNG or GIF bytes (Content-Type image/jpeg, imag
                      with the file in field "image".
                      ?cam=1 adds the attention map of the predicted class.
                      Answers JSON: label, class, probabilities, hierarchy, model_version.
+                     Batch: up to %d files in repeated multipart fields "images"
+                     answers a JSON array in order; each item has "status" and
+                     either "result" or "error" (a bad image fails alone).
+GET  /model          model version, classes and input size.
+GET  /openapi.json   OpenAPI 3.1 description of this API.
 GET  /healthz        liveness check.
 
 Limits: body %d bytes; image at most %d px per side and %d pixels.
@@ -172,7 +183,7 @@ func (s *server) usage(w http.ResponseWriter, r *http.Request) error {
 	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" || r.URL.Scheme == "https" {
 		origin = "https://" + r.Host
 	}
-	body := fmt.Sprintf(usageText, s.cfg.MaxBodyBytes, s.cfg.MaxSide, s.cfg.MaxPixels, origin)
+	body := fmt.Sprintf(usageText, MaxBatch, s.cfg.MaxBodyBytes, s.cfg.MaxSide, s.cfg.MaxPixels, origin)
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
@@ -192,11 +203,14 @@ func (s *server) classify(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return errorf(http.StatusBadRequest, "cam: %v", err)
 	}
-	data, err := s.readImage(w, r)
+	up, err := s.readUpload(w, r)
 	if err != nil {
 		return err
 	}
-	img, err := s.decode(data)
+	if up.batch != nil {
+		return s.classifyBatch(w, up.batch, withCAM)
+	}
+	img, err := s.decode(up.single)
 	if err != nil {
 		return err
 	}
@@ -208,9 +222,108 @@ func (s *server) classify(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("classifying: %w", err)
 	}
-	res := p.Result(withCAM)
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, res)
+	writeJSON(w, http.StatusOK, p.Result(withCAM))
+	return nil
+}
+
+// BatchItem is one element of a batch answer, in the order of the
+// request's "images" parts: Result when Status is 200, Error otherwise.
+type BatchItem struct {
+	Index    int           `json:"index"`
+	Filename string        `json:"filename,omitempty"`
+	Status   int           `json:"status"`
+	Result   *model.Result `json:"result,omitempty"`
+	Error    string        `json:"error,omitempty"`
+}
+
+// classifyBatch answers 200 with one item per image: a bad image fails
+// alone. Only a failure of the model itself fails the whole batch.
+func (s *server) classifyBatch(w http.ResponseWriter, items []item, withCAM bool) error {
+	out := make([]BatchItem, len(items))
+	var c *model.Classifier
+	for i, it := range items {
+		out[i] = BatchItem{Index: i, Filename: it.filename}
+		fail := func(e *httpError) { out[i].Status, out[i].Error = e.status, e.msg }
+		if it.err != nil {
+			fail(it.err)
+			continue
+		}
+		img, err := s.decode(it.data)
+		if err != nil {
+			var he *httpError
+			if !errors.As(err, &he) {
+				return err
+			}
+			fail(he)
+			continue
+		}
+		if c == nil {
+			if c, err = s.cfg.Model(); err != nil {
+				return fmt.Errorf("loading model: %w", err)
+			}
+		}
+		p, err := c.ClassifyImage(img)
+		if err != nil {
+			return fmt.Errorf("classifying image %d: %w", i, err)
+		}
+		res := p.Result(withCAM)
+		out[i].Status, out[i].Result = http.StatusOK, &res
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// ModelInfo is the answer of GET /model.
+type ModelInfo struct {
+	ModelVersion string      `json:"model_version"`
+	InputSize    int         `json:"input_size"`
+	CropFraction float64     `json:"crop_fraction"`
+	Classes      []ClassInfo `json:"classes"`
+	// The two networks' outputs, in the order of Result.hierarchy.
+	NetworkA []string `json:"network_a"`
+	NetworkB []string `json:"network_b"`
+	MaxBatch int      `json:"max_batch"`
+}
+
+// ClassInfo names one of the five classes: Class is the slug used as the
+// key of Result.probabilities, Label the Galaxy Zoo name.
+type ClassInfo struct {
+	Class string `json:"class"`
+	Label string `json:"label"`
+}
+
+func (s *server) modelInfo(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.cfg.Model()
+	if err != nil {
+		return fmt.Errorf("loading model: %w", err)
+	}
+	info := ModelInfo{
+		ModelVersion: c.Version(),
+		InputSize:    c.InputSize(),
+		CropFraction: model.EvalCropFraction,
+		NetworkA:     model.ANames[:],
+		NetworkB:     model.BNames[:],
+		MaxBatch:     MaxBatch,
+	}
+	for _, cl := range model.Classes {
+		info.Classes = append(info.Classes, ClassInfo{Class: cl.Slug(), Label: cl.String()})
+	}
+	writeJSON(w, http.StatusOK, info)
+	return nil
+}
+
+//go:embed openapi.json
+var openAPI []byte
+
+func (s *server) openAPI(w http.ResponseWriter, r *http.Request) error {
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(openAPI)))
+	h.Set("Cache-Control", "public, max-age=3600")
+	w.WriteHeader(http.StatusOK)
+	w.Write(openAPI) //nolint:errcheck // the client went away; nothing to tell it
 	return nil
 }
 

@@ -10,14 +10,14 @@ import (
 	"github.com/hiwl/hiwl/model"
 )
 
-// These benchmarks split the cost of one /classify request in the Workers
-// runtime, where every request starts a fresh Go instance and so parses the
-// model again. Run them natively, or under V8 (Workers' engine) with
+// These benchmarks split the cost of one /classify request: the model
+// decoding the Worker pays once per Go instance (once per isolate), and
+// the per-request work. Run them natively, or under V8 (Workers' engine) with
 //
 //	GOOS=js GOARCH=wasm go test -exec "$(go env GOROOT)/lib/wasm/go_js_wasm_exec" -run '^$' -bench . ./edge/api
 
-// BenchmarkModelLoad is the per-request model parse (model.Load includes
-// one trial inference).
+// BenchmarkModelLoad is the model parse paid once per instance
+// (model.Load includes one trial inference; model.Default skips it).
 func BenchmarkModelLoad(b *testing.B) {
 	onnx := model.DefaultONNX()
 	for b.Loop() {

@@ -22,11 +22,35 @@ var imageTypes = map[string]bool{
 	"application/octet-stream": true,
 }
 
-const formField = "image"
+// Multipart fields: formField holds the one image of a plain request,
+// batchField (repeated) the images of a batch.
+const (
+	formField  = "image"
+	batchField = "images"
+)
 
-// readImage returns the uploaded image bytes, reading at most
-// MaxBodyBytes of the body whatever the client claims.
-func (s *server) readImage(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+// MaxBatch is the most images one batch request may carry.
+const MaxBatch = 16
+
+// upload is what a /classify request carries: one image (a raw body or the
+// multipart field "image"), or a batch (the multipart field "images",
+// repeated), whose items may fail one by one.
+type upload struct {
+	single []byte
+	batch  []item // nil unless a batch
+}
+
+// item is one image of a batch; err is its own failure (say, a part with a
+// text Content-Type), reported in its place in the answer.
+type item struct {
+	filename string
+	data     []byte
+	err      *httpError
+}
+
+// readUpload reads the request body, at most MaxBodyBytes of it whatever
+// the client claims.
+func (s *server) readUpload(w http.ResponseWriter, r *http.Request) (*upload, error) {
 	ct := r.Header.Get("Content-Type")
 	if ct == "" {
 		// fetch() with an untyped Blob sends no Content-Type; the
@@ -59,39 +83,62 @@ func (s *server) readImage(w http.ResponseWriter, r *http.Request) ([]byte, erro
 	if _, err := buf.ReadFrom(body); err != nil {
 		return nil, bodyError(err, limit)
 	}
-	return buf.Bytes(), nil
+	return &upload{single: buf.Bytes()}, nil
 }
 
-// readForm returns the bytes of the "image" part, streaming past the others.
-func (s *server) readForm(body io.Reader, boundary string) ([]byte, error) {
+// readForm returns the "image" part, or every "images" part in order,
+// streaming past other fields.
+func (s *server) readForm(body io.Reader, boundary string) (*upload, error) {
 	if boundary == "" {
 		return nil, errorf(http.StatusBadRequest, "multipart/form-data without a boundary")
 	}
 	mr := multipart.NewReader(body, boundary)
+	up := &upload{}
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
-			return nil, errorf(http.StatusBadRequest, "multipart form has no %q field", formField)
+			break
 		}
 		if err != nil {
 			return nil, bodyError(err, s.cfg.MaxBodyBytes)
 		}
-		if part.FormName() != formField {
+		name := part.FormName()
+		if name != formField && name != batchField {
 			continue
 		}
+		if (name == formField && up.batch != nil) || (name == batchField && up.single != nil) {
+			return nil, errorf(http.StatusBadRequest, "send one image in field %q or up to %d in field %q, not both", formField, MaxBatch, batchField)
+		}
+		if name == batchField && len(up.batch) == MaxBatch {
+			return nil, errorf(http.StatusBadRequest, "batch of more than %d images; send at most %d per request", MaxBatch, MaxBatch)
+		}
+		var typeErr *httpError
 		if pt := part.Header.Get("Content-Type"); pt != "" {
 			mt, _, err := mime.ParseMediaType(pt)
 			if err != nil || !imageTypes[mt] {
-				return nil, errorf(http.StatusUnsupportedMediaType,
-					"form field %q has Content-Type %q; send a JPEG, PNG or GIF file", formField, pt)
+				typeErr = errorf(http.StatusUnsupportedMediaType,
+					"form field %q has Content-Type %q; send a JPEG, PNG or GIF file", name, pt)
 			}
 		}
 		data, err := io.ReadAll(part)
 		if err != nil {
 			return nil, bodyError(err, s.cfg.MaxBodyBytes)
 		}
-		return data, nil
+		if name == formField {
+			if typeErr != nil {
+				return nil, typeErr
+			}
+			if up.single == nil { // the first "image" counts; repeats are skipped
+				up.single = data
+			}
+			continue
+		}
+		up.batch = append(up.batch, item{filename: part.FileName(), data: data, err: typeErr})
 	}
+	if up.single == nil && up.batch == nil {
+		return nil, errorf(http.StatusBadRequest, "multipart form has no %q field (one image) or %q fields (a batch)", formField, batchField)
+	}
+	return up, nil
 }
 
 // bodyError maps a failure while reading the body: over the limit is 413,

@@ -7,6 +7,7 @@ package e2e
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,6 +16,9 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -205,39 +209,90 @@ func TestDeclaredTooLarge(t *testing.T) {
 	wantError(t, reply{res.StatusCode, res.Header, body}, http.StatusRequestEntityTooLarge, "4194304")
 }
 
-// TestBusy checks the entry module's bound on instances held at once: a
-// burst far over its line of waiting requests gets some 503s, answered in
-// JSON, while every admitted request still succeeds.
+// maxInProgress is MAX_IN_PROGRESS in edge/glue/entry.mjs: requests
+// admitted at once in the isolate before 503.
+const maxInProgress = 64
+
+// holdRequest starts a POST /classify whose body never comes, so that the
+// entry module holds it (admitted, waiting for the body) until finish.
+type heldRequest struct {
+	conn net.Conn
+	br   *bufio.Reader
+}
+
+const heldBodyBytes = 64
+
+func holdRequest(t *testing.T) *heldRequest {
+	t.Helper()
+	u, _ := url.Parse(baseURL)
+	conn, err := net.DialTimeout("tcp", u.Host, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn.SetDeadline(time.Now().Add(2 * time.Minute))
+	fmt.Fprintf(conn, "POST /classify HTTP/1.1\r\nHost: %s\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", u.Host, heldBodyBytes)
+	return &heldRequest{conn: conn, br: bufio.NewReader(conn)}
+}
+
+// finish sends the rest of the body (not an image) and returns the status.
+func (h *heldRequest) finish(t *testing.T) int {
+	t.Helper()
+	defer h.conn.Close()
+	if _, err := h.conn.Write(bytes.Repeat([]byte("x"), heldBodyBytes)); err != nil {
+		t.Fatalf("finishing a held request: %v", err)
+	}
+	res, err := http.ReadResponse(h.br, nil)
+	if err != nil {
+		t.Fatalf("held request: no answer: %v", err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.StatusCode
+}
+
+// TestBusy checks the entry module's bound on requests in progress: with
+// maxInProgress uploads held open, the next request gets a JSON 503; once
+// one of them finishes, requests are served again, and the held ones all
+// get their own answers.
 func TestBusy(t *testing.T) {
 	needWorker(t)
-	const burst = 100
-	statuses := make([]int, burst)
-	bodies := make([][]byte, burst)
-	var wg sync.WaitGroup
-	for i := range burst {
-		wg.Go(func() {
-			res, err := client.Get(baseURL + "/healthz")
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			defer res.Body.Close()
-			bodies[i], _ = io.ReadAll(res.Body)
-			statuses[i] = res.StatusCode
-		})
+	held := make([]*heldRequest, 0, maxInProgress)
+	defer func() {
+		for _, h := range held {
+			h.conn.Close()
+		}
+	}()
+	for range maxInProgress {
+		held = append(held, holdRequest(t))
 	}
-	wg.Wait()
-	counts := map[int]int{}
-	for i, s := range statuses {
-		counts[s]++
-		if s == http.StatusServiceUnavailable && !bytes.Contains(bodies[i], []byte(`"status":503`)) {
-			t.Errorf("503 body %q", bodies[i])
+	// The held requests are admitted as workerd gets to them: poll until
+	// the bound is reached.
+	deadline := time.Now().Add(30 * time.Second)
+	var r reply
+	for {
+		r = do(t, "GET", "/healthz", "", nil, false)
+		if r.status != http.StatusOK || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	wantError(t, r, http.StatusServiceUnavailable, "busy")
+	if r.header.Get("Retry-After") == "" {
+		t.Errorf("503 without Retry-After")
+	}
+	if st := held[0].finish(t); st != http.StatusBadRequest {
+		t.Errorf("held request finished with %d, want 400 (its body is not an image)", st)
+	}
+	held = held[1:]
+	if r := do(t, "GET", "/healthz", "", nil, false); r.status != http.StatusOK {
+		t.Fatalf("one below the bound: %d %s", r.status, r.body)
+	}
+	for _, h := range held {
+		if st := h.finish(t); st != http.StatusBadRequest {
+			t.Errorf("held request finished with %d, want 400", st)
 		}
 	}
-	if counts[200] == 0 || counts[503] == 0 || counts[200]+counts[503] != burst {
-		t.Errorf("burst of %d: statuses %v, want only 200s and some 503s", burst, counts)
-	}
-	t.Logf("burst of %d health checks: %v", burst, counts)
+	held = nil
 }
 
 // TestAbandonedRequests: clients that hang up mid-request must not leave
@@ -365,4 +420,244 @@ func TestClassifyMatchesNative(t *testing.T) {
 		got := result(t, do(t, "POST", "/classify", "application/octet-stream", img, true))
 		sameResult(t, "chunked", got, native(img, false))
 	})
+}
+
+// instance is the Go instance that served a reply and how many requests it
+// has served, from the entry module's debug headers.
+func instance(t *testing.T, r reply) (string, int) {
+	t.Helper()
+	id := r.header.Get("X-Hiwl-Instance")
+	n, err := strconv.Atoi(r.header.Get("X-Hiwl-Instance-Requests"))
+	if id == "" || err != nil {
+		t.Fatalf("reply %d without instance headers: %v", r.status, r.header)
+	}
+	return id, n
+}
+
+// TestInstanceReused: successive requests are served by the same live Go
+// instance, which counts them.
+func TestInstanceReused(t *testing.T) {
+	needWorker(t)
+	img := fixtures.GalaxyJPEGs(t, 1)[0]
+	first := do(t, "POST", "/classify", "image/jpeg", img, false)
+	result(t, first)
+	id, n := instance(t, first)
+	for i, r := range []reply{
+		do(t, "POST", "/classify", "image/jpeg", img, false),
+		do(t, "GET", "/healthz", "", nil, false),
+		do(t, "GET", "/model", "", nil, false),
+	} {
+		if r.status != 200 {
+			t.Fatalf("request %d: %d %s", i+2, r.status, r.body)
+		}
+		gotID, gotN := instance(t, r)
+		if gotID != id || gotN != n+i+1 {
+			t.Errorf("request %d: instance %s (request %d there), want %s (request %d)", i+2, gotID, gotN, id, n+i+1)
+		}
+	}
+	t.Logf("instance %s served requests %d..%d", id, n, n+3)
+}
+
+// TestInstanceFailure kills the Go instance with the test hook: that
+// request gets a JSON 500, and the next ones a fresh instance that
+// classifies exactly as before. Requests queued behind the failing one
+// are not lost.
+func TestInstanceFailure(t *testing.T) {
+	needWorker(t)
+	c, err := model.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := fixtures.GalaxyJPEGs(t, 2)[1]
+	p, err := c.Classify(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := p.Result(false)
+	before := do(t, "GET", "/healthz", "", nil, false)
+	oldID, _ := instance(t, before)
+
+	crash := do(t, "POST", "/__test/crash", "", nil, false)
+	wantError(t, crash, 500, "instance failed")
+	if got := crash.header.Get("X-Hiwl-Instance"); got != oldID {
+		t.Errorf("crash answered by instance %q, want the live one %q", got, oldID)
+	}
+	after := do(t, "GET", "/healthz", "", nil, false)
+	newID, n := instance(t, after)
+	if after.status != 200 || newID == oldID || n != 1 {
+		t.Fatalf("after the crash: %d from instance %s (request %d), want a fresh instance, not %s", after.status, newID, n, oldID)
+	}
+	r := do(t, "POST", "/classify", "image/jpeg", img, false)
+	sameResult(t, "after the crash", result(t, r), want)
+	if id, _ := instance(t, r); id != newID {
+		t.Errorf("classified by %s, want %s", id, newID)
+	}
+
+	// A crash with classifications in flight around it: every one of them
+	// is answered, by the old instance or a new one.
+	var wg sync.WaitGroup
+	replies := make([]reply, 4)
+	for i := range replies {
+		wg.Go(func() {
+			if i == 1 {
+				replies[i] = do(t, "POST", "/__test/crash", "", nil, false)
+				return
+			}
+			replies[i] = do(t, "POST", "/classify", "image/jpeg", img, false)
+		})
+	}
+	wg.Wait()
+	for i, r := range replies {
+		if i == 1 {
+			wantError(t, r, 500, "instance failed")
+			continue
+		}
+		sameResult(t, fmt.Sprintf("concurrent request %d", i), result(t, r), want)
+	}
+	if r := do(t, "GET", "/healthz", "", nil, false); r.status != 200 {
+		t.Errorf("after the second crash: %d", r.status)
+	}
+}
+
+// TestBatch sends several real images and bad ones in one multipart
+// request: the answer is in order, the good ones equal the native
+// classifier's, each bad one has its own error.
+func TestBatch(t *testing.T) {
+	needWorker(t)
+	c, err := model.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	imgs := fixtures.GalaxyJPEGs(t, 3)
+	body, ct := fixtures.Multipart(t,
+		fixtures.Part{Field: "images", Filename: "a.jpg", ContentType: "image/jpeg", Data: imgs[0]},
+		fixtures.Part{Field: "images", Filename: "page.html", ContentType: "image/jpeg", Data: []byte("<html>not a galaxy</html>")},
+		fixtures.Part{Field: "images", Filename: "b.jpg", ContentType: "image/jpeg", Data: imgs[1]},
+		fixtures.Part{Field: "images", Filename: "c.jpg", ContentType: "image/jpeg", Data: imgs[2]},
+	)
+	r := do(t, "POST", "/classify", ct, body, false)
+	if r.status != 200 {
+		t.Fatalf("batch: %d %s", r.status, r.body)
+	}
+	var items []api.BatchItem
+	if err := json.Unmarshal(r.body, &items); err != nil || len(items) != 4 {
+		t.Fatalf("batch answer is not 4 items (%v): %s", err, r.body)
+	}
+	good := map[int][]byte{0: imgs[0], 2: imgs[1], 3: imgs[2]}
+	for i, it := range items {
+		if it.Index != i {
+			t.Errorf("item %d has index %d", i, it.Index)
+		}
+		img, ok := good[i]
+		if !ok {
+			if it.Status != 400 || it.Result != nil || !strings.Contains(it.Error, "not a JPEG") || it.Filename != "page.html" {
+				t.Errorf("bad item %d: %+v", i, it)
+			}
+			continue
+		}
+		if it.Status != 200 || it.Result == nil {
+			t.Fatalf("item %d: %+v", i, it)
+		}
+		p, err := c.Classify(img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameResult(t, fmt.Sprintf("batch item %d", i), *it.Result, p.Result(false))
+	}
+
+	many := make([]fixtures.Part, api.MaxBatch+1)
+	for i := range many {
+		many[i] = fixtures.Part{Field: "images", Filename: "x.jpg", Data: imgs[0][:64]}
+	}
+	body, ct = fixtures.Multipart(t, many...)
+	wantError(t, do(t, "POST", "/classify", ct, body, false), 400, "at most 16")
+}
+
+func TestModelAndOpenAPI(t *testing.T) {
+	needWorker(t)
+	c, err := model.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := do(t, "GET", "/model", "", nil, false)
+	var info api.ModelInfo
+	if r.status != 200 || json.Unmarshal(r.body, &info) != nil {
+		t.Fatalf("GET /model: %d %s", r.status, r.body)
+	}
+	if info.ModelVersion != c.Version() || info.InputSize != c.InputSize() || len(info.Classes) != model.NumClasses {
+		t.Errorf("GET /model %+v; native %s, input %d", info, c.Version(), c.InputSize())
+	}
+	r = do(t, "GET", "/openapi.json", "", nil, false)
+	var doc struct {
+		OpenAPI string         `json:"openapi"`
+		Paths   map[string]any `json:"paths"`
+	}
+	if r.status != 200 || json.Unmarshal(r.body, &doc) != nil || doc.Paths["/classify"] == nil || doc.Paths["/model"] == nil {
+		t.Fatalf("GET /openapi.json: %d %.200s", r.status, r.body)
+	}
+}
+
+// TestNoTestHookInProduction starts a workerd of its own with the
+// production configuration (edge/config.capnp, what wrangler.toml
+// mirrors): there the crash hook must not exist.
+func TestNoTestHookInProduction(t *testing.T) {
+	needWorker(t)
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Nor may the deployment define the binding that enables it.
+	toml, err := os.ReadFile(filepath.Join(root, "edge", "wrangler.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, line := range strings.Split(string(toml), "\n") {
+		if code, _, _ := strings.Cut(line, "#"); strings.Contains(code, "HIWL_EDGE_TEST_HOOKS") {
+			t.Errorf("wrangler.toml line %d defines HIWL_EDGE_TEST_HOOKS: %s", i+1, line)
+		}
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, filepath.Join(root, "node_modules", ".bin", "workerd"),
+		"serve", filepath.Join(root, "edge", "config.capnp"), "--socket-addr", "http="+addr)
+	var log bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &log, &log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	}()
+	prod := "http://" + addr
+	var first *http.Response
+	for deadline := time.Now().Add(60 * time.Second); ; {
+		first, err = client.Get(prod + "/healthz")
+		if err == nil {
+			first.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("production workerd did not answer: %v\n%s", err, log.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	res, err := client.Post(prod+"/__test/crash", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound {
+		t.Fatalf("POST /__test/crash in the production configuration: %d %s", res.StatusCode, body)
+	}
+	if a, b := first.Header.Get("X-Hiwl-Instance"), res.Header.Get("X-Hiwl-Instance"); a == "" || a != b {
+		t.Errorf("instance %q before, %q after: the production instance must be untouched", a, b)
+	}
 }

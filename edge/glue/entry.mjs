@@ -1,80 +1,53 @@
-// Entry module of the edge Worker. It wraps the worker that
-// syumai/workers generates (build/worker.mjs) to bound memory.
+// Entry module of the edge Worker: owns the Go instance's lifecycle.
 //
-// That worker starts a fresh Go WebAssembly instance for every request
-// (20-30 MB of linear memory once the model is parsed), and an isolate has
-// 128 MB in all. The isolate is single-threaded and inference does not
-// yield, so many instances at once add memory but no throughput. Here at
-// most MAX_IN_FLIGHT requests hold an instance, about MAX_WAITING more wait
-// in line (first come, first served; waiting costs no instance), and the
-// rest get 503 at once.
+// One Go WebAssembly instance is started per isolate, on the first request
+// that needs it, and kept: Go start-up, package init and the model decoding
+// are paid once, not per request. Each fetch reads its body here (bounded)
+// and calls into the running instance synchronously (edge/bridge): the
+// handler runs to completion inside that call, so no promise or stream of
+// one request is ever left for another to settle, which the Workers runtime
+// would cancel. Why this replaces the worker that syumai/workers generates,
+// and what would let it go (syumai/workers-go#200): edge/README.md.
 //
-// The Workers runtime cancels a request that waits on a promise only
-// another request can resolve, and does not run a cancelled request's
-// cleanup. So waiters poll on their own timers instead of being woken,
-// and slots and places in line are leases that lapse if their request
-// vanishes (client gone, request cancelled), rather than counters that
+// If the instance dies (a fatal Go error, out of memory, a trap), the
+// request that was in it gets a JSON 500 and the next request starts a
+// fresh instance.
+//
+// The isolate runs one thing at a time and inference does not yield, so
+// requests queue on the event loop by themselves. What needs a bound is
+// what waiting requests hold: at most MAX_IN_PROGRESS requests are admitted
+// at once and their buffered bodies may total at most MAX_BUFFERED_BYTES;
+// past either, a JSON 503 with Retry-After. The Workers runtime does not run
+// a cancelled request's cleanup (client gone mid-upload), so admissions are
+// leases that lapse after ADMISSION_LEASE_MS rather than counters that
 // could leak.
-import worker from "./worker.mjs";
+import "./wasm_exec.js";
+import wasmModule from "./app.wasm";
 
-const MAX_IN_FLIGHT = 2;
-const MAX_WAITING = 32;
-const POLL_MS = 5;
-const MAX_WAIT_MS = 30_000; // then 503
-const SLOT_LEASE_MS = 15_000; // a slot held longer belongs to a vanished request
-const WAITER_STALE_MS = 1_000; // a waiter that stopped polling has vanished (a live one rejoins)
+const MAX_IN_PROGRESS = 64;
+const MAX_BUFFERED_BYTES = 48 << 20;
+const ADMISSION_LEASE_MS = 60_000;
+const BRIDGE = "__hiwlEdge"; // edge/bridge.GlobalName
 
-const slots = new Map(); // request id -> time the slot was taken
-const line = []; // waiters: { id, seen }
-let lastId = 0;
+const admitted = new Map(); // admission id -> { since, bytes }
+let lastAdmission = 0;
 
-// Date.now() only advances between I/O events in Workers, which is all
-// these leases need.
+let instance = null; // { id, served, go, api }
+let isolateId = ""; // random, made on first use (no randomness at global scope in Workers)
+let started = 0; // instances started in this isolate
+
+// Date.now() only advances between I/O events in Workers, which is all the
+// leases need.
 function prune(now) {
-  for (const [id, since] of slots) {
-    if (now - since > SLOT_LEASE_MS) slots.delete(id);
-  }
-  for (let i = line.length - 1; i >= 0; i--) {
-    if (now - line[i].seen > WAITER_STALE_MS) line.splice(i, 1);
+  for (const [id, a] of admitted) {
+    if (now - a.since > ADMISSION_LEASE_MS) admitted.delete(id);
   }
 }
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-// acquire returns a slot id, or 0 when the line is full or the wait too long.
-async function acquire() {
-  const id = ++lastId;
-  let now = Date.now();
-  prune(now);
-  if (line.length === 0 && slots.size < MAX_IN_FLIGHT) {
-    slots.set(id, now);
-    return id;
-  }
-  if (line.length >= MAX_WAITING) return 0;
-  const me = { id, seen: now };
-  line.push(me);
-  const deadline = now + MAX_WAIT_MS;
-  for (;;) {
-    await sleep(POLL_MS);
-    now = Date.now();
-    me.seen = now;
-    prune(now);
-    if (!line.includes(me)) {
-      // Pruned while the thread was busy with inference: take our place
-      // back (ids grow with arrival, so the line stays first come, first served).
-      const at = line.findIndex((w) => w.id > me.id);
-      line.splice(at < 0 ? line.length : at, 0, me);
-    }
-    if (line[0] === me && slots.size < MAX_IN_FLIGHT) {
-      line.shift();
-      slots.set(id, now);
-      return id;
-    }
-    if (now > deadline) {
-      line.splice(line.indexOf(me), 1);
-      return 0;
-    }
-  }
+function bufferedBytes() {
+  let n = 0;
+  for (const a of admitted.values()) n += a.bytes;
+  return n;
 }
 
 function jsonError(status, message, headers = {}) {
@@ -84,32 +57,141 @@ function jsonError(status, message, headers = {}) {
       "Content-Type": "application/json; charset=utf-8",
       "Access-Control-Allow-Origin": "*",
       "X-Content-Type-Options": "nosniff",
+      "Cache-Control": "no-store",
       ...headers,
     },
   });
 }
 
-// Statuses whose responses must not have a body (Fetch standard).
+const busy = () =>
+  jsonError(503, "busy: too many requests in progress, retry shortly", { "Retry-After": "1" });
+
+class Busy extends Error {}
+
+// declaredLength is the request's Content-Length, or -1 if it has none.
+function declaredLength(request) {
+  const v = request.headers.get("Content-Length");
+  return v !== null && /^[0-9]{1,15}$/.test(v) ? Number(v) : -1;
+}
+
+// readBody returns the body bytes, at most limit+1 of them (one more than
+// the handler accepts, so its own limit answers 413), or null without
+// reading when there is no body or the declared length is already over.
+async function readBody(request, limit, admission) {
+  if (request.body === null) return null;
+  if (declaredLength(request) > limit) return null;
+  const reader = request.body.getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const take = Math.min(value.byteLength, limit + 1 - total);
+    chunks.push(take === value.byteLength ? value : value.subarray(0, take));
+    total += take;
+    admission.bytes = total;
+    if (total > limit) {
+      reader.cancel().catch(() => {});
+      break;
+    }
+    if (bufferedBytes() > MAX_BUFFERED_BYTES) {
+      reader.cancel().catch(() => {});
+      throw new Busy();
+    }
+  }
+  if (chunks.length === 1) return chunks[0];
+  const body = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    body.set(c, at);
+    at += c.byteLength;
+  }
+  return body;
+}
+
+function randomHex(bytes) {
+  const b = crypto.getRandomValues(new Uint8Array(bytes));
+  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+}
+
+function startInstance(env) {
+  if (isolateId === "") isolateId = randomHex(4);
+  const go = new Go();
+  go.argv = ["edge"];
+  go.env = {};
+  if (env && env.HIWL_EDGE_TEST_HOOKS === "1") go.env.HIWL_EDGE_TEST_HOOKS = "1";
+  delete globalThis[BRIDGE];
+  const wasm = new WebAssembly.Instance(wasmModule, go.importObject);
+  // Runs main until it blocks, by which time it has published the bridge.
+  go.run(wasm).catch((err) => console.error("edge: Go instance failed:", err));
+  const api = globalThis[BRIDGE];
+  if (go.exited || api === undefined) {
+    throw new Error("the Go instance exited during start-up");
+  }
+  started++;
+  return { id: `${isolateId}-${started}`, served: 0, go, api };
+}
+
+// current returns the live instance, starting one if there is none.
+function current(env) {
+  if (instance === null) instance = startInstance(env);
+  return instance;
+}
+
+// Statuses whose responses have no body (Fetch standard).
 const nullBodyStatus = new Set([101, 204, 205, 304]);
 
 async function fetch(request, env, ctx) {
-  const slot = await acquire();
-  if (slot === 0) {
-    return jsonError(503, "busy: too many requests in progress, retry shortly", { "Retry-After": "1" });
-  }
+  const now = Date.now();
+  prune(now);
+  if (admitted.size >= MAX_IN_PROGRESS) return busy();
+  const id = ++lastAdmission;
+  const admission = { since: now, bytes: 0 };
+  admitted.set(id, admission);
   try {
-    const res = await worker.fetch(request, env, ctx);
-    // Read the whole (small, JSON or text) body so the Go instance has
-    // finished before the slot is given back.
-    const body = nullBodyStatus.has(res.status) ? null : await res.arrayBuffer();
-    return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
-  } catch (err) {
-    // The Go program failed outright (it recovers its own panics, so this
-    // is the runtime, e.g. out of memory): still answer in JSON.
-    console.error("edge: worker failed:", err);
-    return jsonError(500, "internal error: worker failed");
+    let inst;
+    try {
+      inst = current(env);
+    } catch (err) {
+      console.error("edge: starting the Go instance:", err);
+      return jsonError(500, "internal error: the classifier could not start");
+    }
+    let body;
+    try {
+      body = await readBody(request, inst.api.maxBodyBytes, admission);
+    } catch (err) {
+      if (err instanceof Busy) return busy();
+      return jsonError(400, `reading request body: ${err}`);
+    }
+    // Another request may have lost the instance while this one read.
+    try {
+      inst = current(env);
+    } catch (err) {
+      console.error("edge: starting the Go instance:", err);
+      return jsonError(500, "internal error: the classifier could not start");
+    }
+    let out;
+    try {
+      out = inst.api.serve(request.method, request.url, [...request.headers], body, declaredLength(request));
+    } catch (err) {
+      console.error("edge: Go instance trapped:", err);
+    }
+    if (inst.go.exited || out === undefined || out === null) {
+      // The instance is gone (or unusable): drop it; the next request
+      // starts a fresh one.
+      if (instance === inst) instance = null;
+      return jsonError(500, "internal error: the classifier instance failed; retry", {
+        "X-Hiwl-Instance": inst.id,
+      });
+    }
+    inst.served++;
+    const headers = new Headers(out.headers);
+    headers.set("X-Hiwl-Instance", inst.id);
+    headers.set("X-Hiwl-Instance-Requests", String(inst.served));
+    const noBody = request.method === "HEAD" || nullBodyStatus.has(out.status);
+    return new Response(noBody ? null : out.body, { status: out.status, headers });
   } finally {
-    slots.delete(slot);
+    admitted.delete(id);
   }
 }
 

@@ -1,11 +1,21 @@
-// Command loadtest is the edge classifier's bounded load test: a fixed
-// number of POST /classify requests with real Galaxy Zoo JPEGs at a fixed
-// concurrency against a worker on loopback, under a time limit. Every
-// answer must equal the native classifier's (within 1e-4); the resident
-// memory of the workerd process is sampled to show it does not grow.
+// Command loadtest is the edge classifier's bounded benchmark in workerd,
+// on loopback only, in three parts:
 //
+//   - cold start: it starts workerd itself a few times and times process
+//     start to the first answer (a /classify, or a /healthz then a
+//     /classify, to split instance start from model decoding);
+//   - one request at a time: the median latency, and the CPU time per
+//     request from workerd's own process CPU (/proc/PID/stat) over N
+//     requests, for /classify and /healthz;
+//   - the load run: a fixed number of POST /classify requests at a fixed
+//     concurrency under a time limit; errors, requests/s, latency
+//     percentiles, and workerd's resident memory sampled once a second
+//     (start, middle, end) to show it stays flat.
+//
+// Every classification must equal the native classifier's (within 1e-4).
 // It is run by `make bench-edge` (edge/scripts/with-workerd.sh provides
-// HIWL_EDGE_URL and HIWL_EDGE_PID) and writes a JSON report.
+// HIWL_EDGE_URL and HIWL_EDGE_PID for the long-lived workerd) and writes a
+// JSON report.
 package main
 
 import (
@@ -46,6 +56,10 @@ type config struct {
 	dataDir     string
 	buildDir    string
 	out         string
+	seq         int
+	coldRuns    int
+	workerd     string
+	wdConfig    string
 }
 
 func main() {
@@ -53,11 +67,15 @@ func main() {
 	flag.StringVar(&cfg.url, "url", os.Getenv("HIWL_EDGE_URL"), "worker base URL (loopback only)")
 	pid, _ := strconv.Atoi(os.Getenv("HIWL_EDGE_PID"))
 	flag.IntVar(&cfg.pid, "pid", pid, "workerd process id, for memory samples (0: none)")
-	flag.IntVar(&cfg.n, "n", 2000, "requests in the measured run")
-	flag.IntVar(&cfg.c, "c", 8, "concurrent clients")
-	flag.IntVar(&cfg.warmup, "warmup", 16, "sequential requests before the run (unloaded latency)")
+	flag.IntVar(&cfg.n, "n", 10000, "requests in the load run")
+	flag.IntVar(&cfg.c, "c", 32, "concurrent clients in the load run")
+	flag.IntVar(&cfg.seq, "seq", 200, "requests one at a time for the median latency and the CPU per request (each of /classify and /healthz)")
+	flag.IntVar(&cfg.coldRuns, "cold-runs", 3, "cold starts of each kind, each in a workerd of its own (0: none)")
+	flag.StringVar(&cfg.workerd, "workerd", "node_modules/.bin/workerd", "workerd binary, for the cold starts")
+	flag.StringVar(&cfg.wdConfig, "config", "edge/config.capnp", "workerd configuration, for the cold starts")
+	flag.IntVar(&cfg.warmup, "warmup", 16, "requests one at a time before the measured ones (the first decodes the model)")
 	flag.IntVar(&cfg.images, "images", 32, "distinct real images to cycle through")
-	flag.DurationVar(&cfg.maxDuration, "max-duration", 40*time.Minute, "time limit for the whole test")
+	flag.DurationVar(&cfg.maxDuration, "max-duration", 60*time.Minute, "time limit for the whole test")
 	flag.StringVar(&cfg.dataDir, "data", "", "folder with spirals/ and non_spirals/ JPEGs (default: ../shared/data/gz-challenge-spiral/validation above the working directory)")
 	flag.StringVar(&cfg.buildDir, "build", "edge/build", "worker bundle folder, for its size")
 	flag.StringVar(&cfg.out, "out", "out/bench/edge.json", "JSON report path")
@@ -79,11 +97,19 @@ func main() {
 
 // Report is the JSON written to -out.
 type Report struct {
-	Date        string   `json:"date"`
-	Host        string   `json:"host"`
-	URL         string   `json:"url"`
-	Runtime     string   `json:"runtime"`
-	Model       string   `json:"model_version"`
+	Date    string `json:"date"`
+	Host    string `json:"host"`
+	Commit  string `json:"commit,omitempty"` // git HEAD of the code measured, "+dirty" if changed
+	URL     string `json:"url"`
+	Runtime string `json:"runtime"`
+	Model   string `json:"model_version"`
+	// LoadAvg is /proc/loadavg at the start: the machine is shared.
+	LoadAvg string `json:"loadavg_at_start"`
+	Bundle  Bundle `json:"bundle"`
+
+	Cold       *Cold      `json:"cold_start,omitempty"`
+	Sequential Sequential `json:"one_at_a_time"`
+
 	Requests    int      `json:"requests"`
 	Concurrency int      `json:"concurrency"`
 	Completed   int      `json:"completed"`
@@ -92,13 +118,24 @@ type Report struct {
 	DurationS   float64  `json:"duration_s"`
 	RPS         float64  `json:"requests_per_s"`
 	LatencyMS   Summary  `json:"latency_ms"`
-	// Unloaded is the sequential warm-up: one request at a time.
-	UnloadedMS Summary `json:"unloaded_latency_ms"`
-	// FirstMS is the first classification after workerd started (the
-	// module compiled, the code not yet optimised).
-	FirstMS float64 `json:"first_request_ms"`
-	Memory  *Memory `json:"workerd_memory,omitempty"`
-	Bundle  Bundle  `json:"bundle"`
+	// CPUPerRequestMS is workerd's process CPU over the load run divided
+	// by the requests completed.
+	CPUPerRequestMS float64 `json:"cpu_per_request_ms"`
+	Memory          *Memory `json:"workerd_memory,omitempty"`
+}
+
+// Sequential is the part one request at a time, after a warm-up.
+type Sequential struct {
+	Warmup int `json:"warmup_requests"`
+	// FirstMS is the first classification of the long-lived workerd (its
+	// instance was started by with-workerd.sh's /healthz).
+	FirstMS    float64 `json:"first_classify_ms"`
+	ClassifyMS Summary `json:"classify_latency_ms"`
+	// CPU per request from /proc/PID/stat (utime+stime of all of
+	// workerd's threads) over the requests above.
+	ClassifyCPUMS float64 `json:"classify_cpu_per_request_ms"`
+	HealthzMS     Summary `json:"healthz_latency_ms"`
+	HealthzCPUMS  float64 `json:"healthz_cpu_per_request_ms"`
 }
 
 // Summary of a latency sample, in milliseconds.
@@ -114,19 +151,21 @@ type Summary struct {
 // Memory is workerd's resident set, from /proc/PID/status, in MiB.
 type Memory struct {
 	PID int `json:"pid"`
-	// AfterWarmup is taken before the measured run; FirstTenth is the
-	// highest sample over the first tenth of the run (the working set
-	// once concurrency is reached); End after the run, Idle after 3 s of
-	// rest. Growth is End minus FirstTenth.
-	AfterWarmup float64      `json:"after_warmup_mib"`
-	FirstTenth  float64      `json:"first_tenth_peak_mib"`
-	Peak        float64      `json:"peak_mib"`
-	End         float64      `json:"end_mib"`
-	Idle        float64      `json:"idle_mib"`
-	Growth      float64      `json:"growth_mib"`
-	HWM         float64      `json:"vmhwm_mib"`
-	Samples     [][2]float64 `json:"samples_s_mib"` // [seconds into the run, RSS]
-	Verdict     string       `json:"verdict"`
+	// Start is taken just before the load run, Middle when half of its
+	// requests are done, End after it, Idle after 3 s of rest.
+	// FirstTenth is the highest sample over the first tenth of the run
+	// (the working set once concurrency is reached); Growth is End minus
+	// FirstTenth.
+	Start      float64      `json:"start_mib"`
+	Middle     float64      `json:"middle_mib"`
+	End        float64      `json:"end_mib"`
+	Idle       float64      `json:"idle_mib"`
+	FirstTenth float64      `json:"first_tenth_peak_mib"`
+	Peak       float64      `json:"peak_mib"`
+	Growth     float64      `json:"growth_mib"`
+	HWM        float64      `json:"vmhwm_mib"`
+	Samples    [][3]float64 `json:"samples_s_mib_done"` // [seconds into the run, RSS, requests done]
+	Verdict    string       `json:"verdict"`
 }
 
 // Bundle sizes of the worker upload.
@@ -147,8 +186,8 @@ func run(cfg config) (*Report, error) {
 	if err := checkLoopback(cfg.url); err != nil {
 		return nil, err
 	}
-	if cfg.n <= 0 || cfg.c <= 0 {
-		return nil, fmt.Errorf("-n and -c must be positive")
+	if cfg.n < 0 || cfg.c <= 0 || cfg.seq < 0 || cfg.warmup < 1 {
+		return nil, fmt.Errorf("-n and -seq must be at least 0, -c and -warmup at least 1")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.maxDuration)
 	defer cancel()
@@ -162,9 +201,11 @@ func run(cfg config) (*Report, error) {
 		return nil, err
 	}
 	host, _ := os.Hostname()
+	load, _ := os.ReadFile("/proc/loadavg")
 	rep := &Report{
 		Date: time.Now().UTC().Format(time.RFC3339), Host: fmt.Sprintf("%s, %d CPUs, %s/%s", host, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH),
-		URL: cfg.url, Runtime: "workerd (npm workerd package) via edge/config.capnp", Model: c.Version(),
+		Commit: gitCommit(), URL: cfg.url, Runtime: "workerd (npm workerd package) via edge/config.capnp", Model: c.Version(),
+		LoadAvg:  strings.TrimSpace(string(load)),
 		Requests: cfg.n, Concurrency: cfg.c,
 	}
 	rep.Bundle, err = bundleSize(cfg.buildDir)
@@ -173,38 +214,68 @@ func run(cfg config) (*Report, error) {
 	}
 	// One connection per request. workerd's HTTP server closes a
 	// keep-alive connection that has waited 5 s for its next request, as
-	// timed by its event loop; inference blocks that loop for hundreds of
-	// milliseconds per request, so on a busy machine the timer can fire
-	// just as the next request arrives, and the client sees EOF. On
-	// Cloudflare, clients never talk to the runtime directly. A fresh
-	// loopback connection costs well under a millisecond.
+	// timed by its event loop; inference blocks that loop, so on a busy
+	// machine the timer can fire just as the next request arrives, and
+	// the client sees EOF. On Cloudflare, clients never talk to the
+	// runtime directly. A fresh loopback connection costs well under a
+	// millisecond.
 	client := &http.Client{
 		Timeout:   2 * time.Minute,
 		Transport: &http.Transport{DisableKeepAlives: true, MaxConnsPerHost: cfg.c},
 	}
 
-	// Sequential warm-up: the first request pays for V8 compiling the
-	// module's hot code; the rest give the unloaded latency.
-	var unloaded []float64
+	if cfg.coldRuns > 0 {
+		rep.Cold, err = coldStarts(ctx, cfg, client, imgs[0])
+		if err != nil {
+			return rep, fmt.Errorf("cold start: %w", err)
+		}
+		cs := rep.Cold
+		log.Printf("cold start (p50 of %d): process start to first answer %.0f ms wall, %.0f ms workerd CPU (listening after %.0f ms, %.0f CPU; the first /classify %.0f ms, %.0f CPU); with /healthz first: instance start %.0f ms (%.0f CPU), then /classify %.0f ms (%.0f CPU)",
+			cfg.coldRuns, cs.ToFirstClassifyMS, cs.CPUToFirstClassifyMS, cs.ListenMS, cs.CPUToListenMS, cs.FirstClassifyMS, cs.CPUFirstClassifyMS,
+			cs.FirstHealthzMS, cs.CPUFirstHealthzMS, cs.ClassifyAfterHealthzMS, cs.CPUClassifyAfterHealthzMS)
+	}
+
+	// One request at a time: warm-up (the first pays for decoding the
+	// model and V8 compiling the hot code), then the measured requests.
+	seq := &rep.Sequential
+	seq.Warmup = cfg.warmup
 	for i := 0; i < cfg.warmup; i++ {
 		d, err := classify(ctx, client, cfg.url, imgs[i%len(imgs)])
 		if err != nil {
-			return nil, fmt.Errorf("warm-up request %d: %w", i, err)
+			return rep, fmt.Errorf("warm-up request %d: %w", i, err)
 		}
 		if i == 0 {
-			rep.FirstMS = round(ms(d), 1)
-		} else {
-			unloaded = append(unloaded, ms(d))
+			seq.FirstMS = round(ms(d), 1)
 		}
 	}
-	rep.UnloadedMS = summarize(unloaded)
-	log.Printf("warm-up: first request %.0f ms, then p50 %.0f ms one at a time", rep.FirstMS, rep.UnloadedMS.P50)
+	var cpu *cpuMeter
+	if cfg.pid > 0 {
+		cpu = &cpuMeter{pid: cfg.pid}
+	}
+	if cfg.seq > 0 {
+		lat, cpuMS, err := sequential(cpu, cfg.seq, func(i int) (time.Duration, error) {
+			return classify(ctx, client, cfg.url, imgs[i%len(imgs)])
+		})
+		if err != nil {
+			return rep, fmt.Errorf("one at a time: %w", err)
+		}
+		seq.ClassifyMS, seq.ClassifyCPUMS = summarize(lat), cpuMS
+		lat, cpuMS, err = sequential(cpu, cfg.seq, func(int) (time.Duration, error) {
+			return healthz(ctx, client, cfg.url)
+		})
+		if err != nil {
+			return rep, fmt.Errorf("one at a time: %w", err)
+		}
+		seq.HealthzMS, seq.HealthzCPUMS = summarize(lat), cpuMS
+		log.Printf("one at a time (%d each): /classify p50 %.1f ms, CPU %.1f ms per request; /healthz p50 %.1f ms, CPU %.2f ms per request",
+			cfg.seq, seq.ClassifyMS.P50, seq.ClassifyCPUMS, seq.HealthzMS.P50, seq.HealthzCPUMS)
+	}
 
 	var mem *memSampler
 	if cfg.pid > 0 {
 		mem = &memSampler{pid: cfg.pid}
 		if _, err := mem.rss(); err != nil {
-			return nil, fmt.Errorf("reading workerd memory: %w", err)
+			return rep, fmt.Errorf("reading workerd memory: %w", err)
 		}
 	}
 
@@ -213,6 +284,15 @@ func run(cfg config) (*Report, error) {
 	var mu sync.Mutex // guards lat and errSample
 	var lat []float64
 	var errSample []string
+	if cfg.n == 0 {
+		return rep, nil
+	}
+	var cpu0 float64
+	if cpu != nil {
+		if cpu0, err = cpu.ms(); err != nil {
+			return rep, err
+		}
+	}
 	start := time.Now()
 	if mem != nil {
 		mem.start(start, &done, int64(cfg.n))
@@ -250,15 +330,20 @@ func run(cfg config) (*Report, error) {
 	rep.DurationS = round(elapsed.Seconds(), 2)
 	rep.RPS = round(float64(rep.Completed)/elapsed.Seconds(), 3)
 	rep.LatencyMS = summarize(lat)
+	if cpu != nil && rep.Completed > 0 {
+		if cpu1, err := cpu.ms(); err == nil {
+			rep.CPUPerRequestMS = round((cpu1-cpu0)/float64(rep.Completed), 2)
+		}
+	}
 	if mem != nil {
-		rep.Memory = mem.finish()
+		rep.Memory = mem.finish(int64(cfg.n))
 	}
 
-	log.Printf("%d requests at concurrency %d in %.1f s: %.2f req/s, p50 %.0f ms, p99 %.0f ms, %d errors",
-		rep.Completed, cfg.c, rep.DurationS, rep.RPS, rep.LatencyMS.P50, rep.LatencyMS.P99, rep.Errors)
+	log.Printf("%d requests at concurrency %d in %.1f s: %.2f req/s, p50 %.0f ms, p99 %.0f ms, %d errors, CPU %.1f ms per request",
+		rep.Completed, cfg.c, rep.DurationS, rep.RPS, rep.LatencyMS.P50, rep.LatencyMS.P99, rep.Errors, rep.CPUPerRequestMS)
 	if m := rep.Memory; m != nil {
-		log.Printf("workerd RSS: %.0f MiB after warm-up, %.0f MiB early in the run, peak %.0f, end %.0f, idle %.0f: %s",
-			m.AfterWarmup, m.FirstTenth, m.Peak, m.End, m.Idle, m.Verdict)
+		log.Printf("workerd RSS: %.0f MiB at the start, %.0f in the middle, %.0f at the end (peak %.0f, idle %.0f): %s",
+			m.Start, m.Middle, m.End, m.Peak, m.Idle, m.Verdict)
 	}
 	switch {
 	case ctx.Err() != nil:
@@ -329,6 +414,10 @@ func loadImages(cfg config, c *model.Classifier) ([]image, error) {
 
 // classify sends one image and checks the answer against the native one.
 func classify(ctx context.Context, client *http.Client, base string, img image) (time.Duration, error) {
+	return classifyHeader(ctx, client, base, img, nil)
+}
+
+func classifyHeader(ctx context.Context, client *http.Client, base string, img image, header func(http.Header)) (time.Duration, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/classify", bytes.NewReader(img.data))
 	if err != nil {
 		return 0, err
@@ -344,6 +433,9 @@ func classify(ctx context.Context, client *http.Client, base string, img image) 
 	d := time.Since(t0)
 	if err != nil {
 		return d, err
+	}
+	if header != nil {
+		header(res.Header)
 	}
 	if res.StatusCode != http.StatusOK {
 		return d, fmt.Errorf("%s: status %d: %.200s", img.name, res.StatusCode, body)
@@ -367,7 +459,7 @@ func classify(ctx context.Context, client *http.Client, base string, img image) 
 type memSampler struct {
 	pid     int
 	mu      sync.Mutex
-	samples [][2]float64
+	samples [][3]float64
 	early   float64
 	before  float64
 	stop    chan struct{}
@@ -425,9 +517,10 @@ func (m *memSampler) start(t0 time.Time, done *atomic.Int64, n int64) {
 			if err != nil {
 				continue
 			}
+			d := done.Load()
 			m.mu.Lock()
-			m.samples = append(m.samples, [2]float64{round(time.Since(t0).Seconds(), 1), v})
-			if done.Load() <= n/10 {
+			m.samples = append(m.samples, [3]float64{round(time.Since(t0).Seconds(), 1), v, float64(d)})
+			if d <= n/10 {
 				m.early = max(m.early, v)
 			}
 			m.mu.Unlock()
@@ -435,23 +528,29 @@ func (m *memSampler) start(t0 time.Time, done *atomic.Int64, n int64) {
 	}()
 }
 
-func (m *memSampler) finish() *Memory {
+func (m *memSampler) finish(n int64) *Memory {
 	close(m.stop)
 	<-m.stopped
 	end, _ := m.rss()
 	time.Sleep(3 * time.Second)
 	idle, _ := m.rss()
 	st, _ := m.status()
-	out := &Memory{PID: m.pid, AfterWarmup: m.before, FirstTenth: m.early, End: end, Idle: idle, HWM: st["VmHWM"], Samples: m.samples}
+	out := &Memory{PID: m.pid, Start: m.before, FirstTenth: m.early, End: end, Idle: idle, HWM: st["VmHWM"], Samples: m.samples}
+	out.Middle = end
+	best := math.Inf(1)
 	for _, s := range m.samples {
 		out.Peak = max(out.Peak, s[1])
+		if d := math.Abs(s[2] - float64(n)/2); d < best {
+			best, out.Middle = d, s[1]
+		}
 	}
 	if out.FirstTenth == 0 { // run shorter than a sample interval
 		out.FirstTenth = max(m.before, end)
 	}
 	out.Growth = round(end-out.FirstTenth, 1)
 	// V8 collects on its own schedule, so allow some noise; a leak of even
-	// a few KB per request would show as tens of MB over 2,000 requests.
+	// a few KB per request would show as tens of MB over thousands of
+	// requests.
 	allowed := max(32, 0.15*out.FirstTenth)
 	if out.Growth <= allowed {
 		out.Verdict = fmt.Sprintf("ok: %+.1f MiB from early in the run to the end (allowed %.0f)", out.Growth, allowed)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # with-workerd.sh CMD [ARGS...]
 #
-# Starts the built edge worker (edge/build, see `make edge-build`) in
+# Starts the built edge worker (edge/build, see `make edge-build`; with
+# $EDGE_WORKERD_CONFIG as its workerd configuration, default edge/config.capnp) in
 # workerd on 127.0.0.1 at a free port, waits until GET /healthz answers,
 # runs CMD with HIWL_EDGE_URL and HIWL_EDGE_PID (workerd's process id) in
 # its environment, and always stops workerd afterwards. Exits with CMD's
@@ -11,7 +12,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 workerd="$root/node_modules/.bin/workerd"
-config="$root/edge/config.capnp"
+config="${EDGE_WORKERD_CONFIG:-$root/edge/config.capnp}" # config-test.capnp for the e2e tests
 
 [ $# -gt 0 ] || { echo "usage: $0 CMD [ARGS...]" >&2; exit 2; }
 [ -x "$workerd" ] || { echo "with-workerd: $workerd missing; run npm install at the repository root" >&2; exit 1; }

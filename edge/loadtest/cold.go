@@ -1,0 +1,288 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Cold is the cold start: workerd started afresh for each run, so the
+// isolate, the Go instance and the model are all new. Values are medians
+// over the runs, in milliseconds.
+type Cold struct {
+	Runs int `json:"runs_per_kind"`
+	// ListenMS: process start until the socket accepts connections (the
+	// config parsed, app.wasm compiled, the isolate made).
+	ListenMS float64 `json:"process_start_to_listen_ms"`
+	// Classify first: the first request starts the Go instance, decodes
+	// the model and classifies.
+	ToFirstClassifyMS float64 `json:"process_start_to_first_classify_answer_ms"`
+	FirstClassifyMS   float64 `json:"first_classify_ms"`
+	SecondClassifyMS  float64 `json:"second_classify_ms"`
+	// Healthz first: the first request only starts the Go instance (Go
+	// runtime and package init); the /classify after it decodes the model.
+	FirstHealthzMS         float64 `json:"first_healthz_ms"`
+	ClassifyAfterHealthzMS float64 `json:"classify_after_healthz_ms"`
+	// The same in CPU time of the workerd process (/proc/PID/stat), which
+	// a busy machine does not inflate the way it does wall time.
+	CPUToListenMS             float64   `json:"cpu_to_listen_ms"`
+	CPUFirstClassifyMS        float64   `json:"cpu_first_classify_ms"`
+	CPUToFirstClassifyMS      float64   `json:"cpu_process_start_to_first_classify_answer_ms"`
+	CPUFirstHealthzMS         float64   `json:"cpu_first_healthz_ms"`
+	CPUClassifyAfterHealthzMS float64   `json:"cpu_classify_after_healthz_ms"`
+	Samples                   []ColdRun `json:"samples"`
+}
+
+// ColdRun is one fresh workerd.
+type ColdRun struct {
+	Kind     string    `json:"kind"` // "classify" or "healthz" first
+	ListenMS float64   `json:"listen_ms"`
+	Requests []float64 `json:"requests_ms"` // in order
+	Instance []string  `json:"instances"`   // X-Hiwl-Instance of each answer
+	// CPU is workerd's CPU time when it started listening, then after
+	// each request (cumulative, ms).
+	CPU []float64 `json:"cpu_cumulative_ms"`
+}
+
+// coldStarts alternates the two kinds of cold run, runs times each.
+func coldStarts(ctx context.Context, cfg config, client *http.Client, img image) (*Cold, error) {
+	out := &Cold{Runs: cfg.coldRuns}
+	var listen, toFirst, first, second, health, after []float64
+	var cListen, cToFirst, cFirst, cHealth, cAfter []float64
+	for i := 0; i < 2*cfg.coldRuns; i++ {
+		kind := []string{"classify", "healthz"}[i%2]
+		r, err := coldRun(ctx, cfg, client, img, kind)
+		if err != nil {
+			return nil, fmt.Errorf("run %d (%s first): %w", i, kind, err)
+		}
+		out.Samples = append(out.Samples, r)
+		listen = append(listen, r.ListenMS)
+		cListen = append(cListen, r.CPU[0])
+		if kind == "classify" {
+			toFirst = append(toFirst, r.ListenMS+r.Requests[0])
+			first = append(first, r.Requests[0])
+			second = append(second, r.Requests[1])
+			cToFirst = append(cToFirst, r.CPU[1])
+			cFirst = append(cFirst, r.CPU[1]-r.CPU[0])
+		} else {
+			health = append(health, r.Requests[0])
+			after = append(after, r.Requests[1])
+			cHealth = append(cHealth, r.CPU[1]-r.CPU[0])
+			cAfter = append(cAfter, r.CPU[2]-r.CPU[1])
+		}
+	}
+	out.ListenMS, out.ToFirstClassifyMS = median(listen), median(toFirst)
+	out.FirstClassifyMS, out.SecondClassifyMS = median(first), median(second)
+	out.FirstHealthzMS, out.ClassifyAfterHealthzMS = median(health), median(after)
+	out.CPUToListenMS, out.CPUToFirstClassifyMS, out.CPUFirstClassifyMS = median(cListen), median(cToFirst), median(cFirst)
+	out.CPUFirstHealthzMS, out.CPUClassifyAfterHealthzMS = median(cHealth), median(cAfter)
+	return out, nil
+}
+
+func coldRun(ctx context.Context, cfg config, client *http.Client, img image, kind string) (ColdRun, error) {
+	r := ColdRun{Kind: kind}
+	port, err := freePort()
+	if err != nil {
+		return r, err
+	}
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, cfg.workerd, "serve", cfg.wdConfig, "--socket-addr", "http="+addr)
+	var log strings.Builder
+	cmd.Stdout, cmd.Stderr = &log, &log
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = 5 * time.Second
+	t0 := time.Now()
+	if err := cmd.Start(); err != nil {
+		return r, err
+	}
+	defer func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+	}()
+	for {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			c.Close()
+			break
+		}
+		if ctx.Err() != nil || cmd.ProcessState != nil {
+			return r, fmt.Errorf("workerd never listened on %s: %s", addr, log.String())
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	r.ListenMS = round(ms(time.Since(t0)), 1)
+	cpu := &cpuMeter{pid: cmd.Process.Pid}
+	readCPU := func() error {
+		v, err := cpu.ms()
+		r.CPU = append(r.CPU, round(v, 1))
+		return err
+	}
+	if err := readCPU(); err != nil {
+		return r, err
+	}
+	base := "http://" + addr
+	steps := []func() (time.Duration, string, error){
+		func() (time.Duration, string, error) { return classifyID(ctx, client, base, img) },
+		func() (time.Duration, string, error) { return classifyID(ctx, client, base, img) },
+	}
+	if kind == "healthz" {
+		steps[0] = func() (time.Duration, string, error) { return get(ctx, client, base+"/healthz") }
+	}
+	for _, step := range steps {
+		d, id, err := step()
+		if err != nil {
+			return r, err
+		}
+		r.Requests = append(r.Requests, round(ms(d), 1))
+		r.Instance = append(r.Instance, id)
+		if err := readCPU(); err != nil {
+			return r, err
+		}
+	}
+	if r.Instance[0] != r.Instance[1] {
+		return r, fmt.Errorf("second request served by instance %s, the first by %s: the instance was not kept", r.Instance[1], r.Instance[0])
+	}
+	return r, nil
+}
+
+func classifyID(ctx context.Context, client *http.Client, base string, img image) (time.Duration, string, error) {
+	var id string
+	d, err := classifyHeader(ctx, client, base, img, func(h http.Header) { id = h.Get("X-Hiwl-Instance") })
+	return d, id, err
+}
+
+func get(ctx context.Context, client *http.Client, u string) (time.Duration, string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return 0, "", err
+	}
+	t0 := time.Now()
+	res, err := client.Do(req)
+	if err != nil {
+		return time.Since(t0), "", err
+	}
+	body, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
+	res.Body.Close()
+	d := time.Since(t0)
+	if err == nil && res.StatusCode != http.StatusOK {
+		err = fmt.Errorf("GET %s: status %d: %.200s", u, res.StatusCode, body)
+	}
+	return d, res.Header.Get("X-Hiwl-Instance"), err
+}
+
+func healthz(ctx context.Context, client *http.Client, base string) (time.Duration, error) {
+	d, _, err := get(ctx, client, base+"/healthz")
+	return d, err
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// sequential runs n requests one after the other and returns their
+// latencies and workerd's CPU time per request (0 without a process id).
+func sequential(cpu *cpuMeter, n int, do func(int) (time.Duration, error)) ([]float64, float64, error) {
+	var c0 float64
+	if cpu != nil {
+		var err error
+		if c0, err = cpu.ms(); err != nil {
+			return nil, 0, err
+		}
+	}
+	lat := make([]float64, 0, n)
+	for i := range n {
+		d, err := do(i)
+		if err != nil {
+			return nil, 0, fmt.Errorf("request %d: %w", i, err)
+		}
+		lat = append(lat, ms(d))
+	}
+	if cpu == nil {
+		return lat, 0, nil
+	}
+	c1, err := cpu.ms()
+	if err != nil {
+		return nil, 0, err
+	}
+	return lat, round((c1-c0)/float64(n), 2), nil
+}
+
+// cpuMeter reads a process's CPU time, user plus system, all threads.
+type cpuMeter struct {
+	pid int
+	tck float64
+}
+
+// ms is the process's CPU time so far in milliseconds, from fields 14 and
+// 15 of /proc/PID/stat (clock ticks).
+func (c *cpuMeter) ms() (float64, error) {
+	if c.tck == 0 {
+		c.tck = 100 // USER_HZ on Linux; getconf says otherwise if it knows
+		if out, err := exec.Command("getconf", "CLK_TCK").Output(); err == nil {
+			if v, err := strconv.ParseFloat(strings.TrimSpace(string(out)), 64); err == nil && v > 0 {
+				c.tck = v
+			}
+		}
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", c.pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name (field 2) is in parentheses and may hold spaces.
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0, errors.New("unreadable /proc/PID/stat")
+	}
+	f := strings.Fields(string(b[i+1:])) // f[0] is field 3 (state)
+	if len(f) < 13 {
+		return 0, errors.New("short /proc/PID/stat")
+	}
+	ut, err1 := strconv.ParseFloat(f[11], 64)
+	st, err2 := strconv.ParseFloat(f[12], 64)
+	if err1 != nil || err2 != nil {
+		return 0, errors.New("unreadable CPU times in /proc/PID/stat")
+	}
+	return (ut + st) / c.tck * 1000, nil
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return round((s[len(s)/2-1]+s[len(s)/2])/2, 1)
+}
+
+// gitCommit names the code measured, best effort.
+func gitCommit() string {
+	out, err := exec.Command("git", "rev-parse", "--short=12", "HEAD").Output()
+	if err != nil {
+		return ""
+	}
+	c := strings.TrimSpace(string(out))
+	if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(st) > 0 {
+		c += "+dirty"
+	}
+	return c
+}

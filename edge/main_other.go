@@ -1,0 +1,20 @@
+//go:build !(js && wasm)
+
+package main
+
+import (
+	"log"
+	"net/http"
+	"os"
+
+	"github.com/hiwl/hiwl/edge/api"
+)
+
+func main() {
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "9900"
+	}
+	log.Printf("edge: serving on http://localhost:%s (net/http, not the Workers runtime)", port)
+	log.Fatal(http.ListenAndServe(":"+port, api.Handler(config)))
+}
