@@ -41,7 +41,7 @@ test-wasm: wasm-build
 	go test ./wasm/...
 	GOOS=js GOARCH=wasm go vet ./wasm
 	GOOS=js GOARCH=wasm go test -exec="$$(go env GOROOT)/lib/wasm/go_js_wasm_exec" ./wasm
-	node --test wasm/test/e2e.test.mjs
+	node --test wasm/test/e2e.test.mjs wasm/test/many.test.mjs
 
 run-wasm: wasm-build
 	go run ./wasm/serve -addr 127.0.0.1:$(WASM_PORT) -dir $(WASM_STATIC)

@@ -415,6 +415,7 @@ describe("hiwl.js API", () => {
           without: { label: without.label, cams: "cams" in without, cam: "cam" in without, p: without.probabilities },
           errors,
           sameDefault: hiwl.default.create === hiwl.create,
+          exports: Object.keys(hiwl).sort(),
         };
       });
       assert.equal(got.ready, manifest.model_version);
@@ -425,6 +426,11 @@ describe("hiwl.js API", () => {
       assert.deepEqual(got.without.p, got.withMaps.p, "maps or not, the same answer");
       assert.deepEqual(got.errors, [[true, "not_image", true], [true, "bad_input", true], [true, "disposed", true], [true, "load_failed", true]]);
       assert.equal(got.sameDefault, true);
+      // hiwl.d.ts declares what hiwl.js exports, no more and no less.
+      const dts = readFileSync(join(root, "wasm/static/hiwl.d.ts"), "utf8");
+      const declared = [...dts.matchAll(/^export (?:declare )?(?:function|class|const) (\w+)/gm)].map((m) => m[1]);
+      if (/^export default /m.test(dts)) declared.push("default");
+      assert.deepEqual(declared.sort(), got.exports);
     } finally {
       await context.close();
     }
