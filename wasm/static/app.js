@@ -320,6 +320,15 @@ async function run() {
         // Shown only after Go accepted the image's size (see picture()).
         item.url = URL.createObjectURL(item.file);
       } catch (err) {
+        if (err instanceof ClassifyError && err.code === "load_failed") {
+          // Without a classifier every other file would fail the same way
+          // (and each try would download again): stop, keep them queued,
+          // and go on with the next drop or pick.
+          item.status = "queued";
+          nextItem--;
+          showError(`${items.length - nextItem} images`, err);
+          break;
+        }
         item.status = "error";
         item.error = err instanceof ClassifyError ? err : new ClassifyError("internal", String(err));
       }
@@ -331,7 +340,7 @@ async function run() {
   } finally {
     running = false;
   }
-  if (mine === generation) finishBatch();
+  if (mine === generation && nextItem >= items.length) finishBatch();
 }
 
 function finishBatch() {

@@ -176,29 +176,9 @@ describe("load once", () => {
   test("a new version replaces the cached module", async () => {
     // A static host whose hiwl.json can be bumped, as a deploy would.
     let version = "test-build-1";
-    const served = [];
-    const dir = join(root, "wasm/static");
-    const types = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".jpg": "image/jpeg", ".wasm": "application/wasm", ".json": "application/json" };
-    const srv = createServer((req, res) => {
-      const path = new URL(req.url, "http://host").pathname;
-      const rel = path === "/" ? "index.html" : path.slice(1);
-      served.push({ path });
-      if (rel === "hiwl.json") {
-        res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ ...manifest, version }));
-        return;
-      }
-      try {
-        if (rel.includes("..")) throw new Error("outside");
-        const body = readFileSync(join(dir, rel));
-        res.writeHead(200, { "Content-Type": types[extname(rel)] || "application/octet-stream" }).end(body);
-      } catch {
-        res.writeHead(404).end();
-      }
-    });
-    await new Promise((resolve) => srv.listen(0, "127.0.0.1", resolve));
-    const origin = `http://127.0.0.1:${srv.address().port}`;
-    origins.push(origin);
-    const log = () => served;
+    const host = await staticHost((rel) => rel === "hiwl.json" ? JSON.stringify({ ...manifest, version }) : undefined);
+    const origin = host.origin;
+    const log = host.log;
     const keys = (page) => page.evaluate(async () => (await (await caches.open("hiwl-wasm")).keys()).map((r) => new URL(r.url).search));
     const context = await browser.newContext();
     try {
@@ -220,10 +200,59 @@ describe("load once", () => {
       await c.page.close();
     } finally {
       await context.close();
-      await new Promise((resolve) => srv.close(resolve));
+      await host.close();
+    }
+  });
+
+  test("when the module cannot be loaded, a batch stops with a message instead of retrying every file", async () => {
+    const host = await staticHost((rel) => (rel === "hiwl.wasm" || rel === "hiwl.json" ? null : undefined));
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      watch(page);
+      await page.goto(`${host.origin}/`);
+      await page.waitForSelector('#load[data-state="failed"]');
+      await dropFiles(page, twenty.slice(0, 3).map((path) => ({ name: basename(path), path })));
+      await page.waitForSelector('#error[data-code="load_failed"]:not([hidden])');
+      assert.equal(await page.textContent("#batch-count"), "Classified 0 of 3");
+      assert.deepEqual((await gridState(page)).map((c) => c.status), ["queued", "queued", "queued"]);
+      const tries = wasmRequests(host.log()).length;
+      assert.ok(tries >= 1 && tries <= 2, `hiwl.wasm was requested ${tries} times for one page and a batch of three`);
+    } finally {
+      await context.close();
+      await host.close();
     }
   });
 });
+
+// staticHost serves wasm/static on a free loopback port, like a plain static
+// host; answer(rel) may replace a file: a string is its body, null a 404.
+async function staticHost(answer) {
+  const served = [];
+  const dir = join(root, "wasm/static");
+  const types = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".jpg": "image/jpeg", ".wasm": "application/wasm", ".json": "application/json" };
+  const srv = createServer((req, res) => {
+    const path = new URL(req.url, "http://host").pathname;
+    const rel = path === "/" ? "index.html" : path.slice(1);
+    served.push({ path });
+    const special = answer(rel);
+    if (special === null) {
+      res.writeHead(404).end();
+      return;
+    }
+    try {
+      if (rel.includes("..")) throw new Error("outside");
+      const body = special ?? readFileSync(join(dir, rel));
+      res.writeHead(200, { "Content-Type": types[extname(rel)] || "application/octet-stream" }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => srv.listen(0, "127.0.0.1", resolve));
+  const origin = `http://127.0.0.1:${srv.address().port}`;
+  origins.push(origin);
+  return { origin, log: () => served, close: () => new Promise((resolve) => srv.close(resolve)) };
+}
 
 describe("classify many", () => {
   let context, page;
@@ -440,6 +469,7 @@ describe("hiwl.js API", () => {
 test("no request left 127.0.0.1, and nothing failed on the pages", () => {
   const foreign = requests.filter((u) => !origins.some((o) => u.startsWith(`${o}/`)) && !/^(blob|data):/.test(u));
   assert.deepEqual(foreign, []);
-  // The API test asks for a folder that does not exist: its 404 is expected.
+  // The API test asks for a folder that does not exist, and one host has no
+  // module: their 404s are expected.
   assert.deepEqual(problems.filter((p) => !/no-such-folder|404/.test(p)), []);
 });
