@@ -9,7 +9,8 @@
 //   make wasm-build && node --test wasm/test/many.test.mjs
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createServer, get } from "node:http";
 import { basename, extname, join } from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
@@ -197,7 +198,24 @@ describe("load once", () => {
       assert.equal(c.timings.source, "network", "a new version is downloaded");
       assert.equal(wasmRequests(c.served()).length, 1);
       assert.deepEqual(await keys(c.page), ["?v=test-build-2"], "and replaces the old entry");
+      // A damaged entry (a disk error, a half-written file) is dropped and
+      // the module downloaded again, rather than breaking the page for good.
+      await c.page.evaluate(async () => {
+        const cache = await caches.open("hiwl-wasm");
+        const [key] = await cache.keys();
+        await cache.put(key, new Response(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 99]), { headers: { "Content-Type": "application/wasm" } }));
+      });
       await c.page.close();
+      const d = await visit(context, `${origin}/`, log);
+      assert.equal(d.timings.source, "network");
+      assert.equal(d.timings.wasm_bytes, wasmBytes.length);
+      assert.equal(wasmRequests(d.served()).length, 1);
+      const size = await d.page.evaluate(async () => {
+        const cache = await caches.open("hiwl-wasm");
+        return (await (await cache.match((await cache.keys())[0])).arrayBuffer()).byteLength;
+      });
+      assert.equal(size, wasmBytes.length, "the good module is stored again");
+      await d.page.close();
     } finally {
       await context.close();
       await host.close();
@@ -377,6 +395,23 @@ describe("classify many", () => {
     near(Number(again[2]), native[twenty[0]].probabilities.round, "again.jpg p_round");
     await page.click("#clear");
     assert.equal(await page.isHidden("#batch"), true);
+  });
+
+  test("a folder picked with \"Choose a folder\" is walked, images only, with their paths", async () => {
+    const top = join(mkdtempSync(join(tmpdir(), "hiwl-folder-")), "cutouts");
+    mkdirSync(join(top, "deeper"), { recursive: true });
+    copyFileSync(join(root, twenty[4]), join(top, "a.jpg"));
+    copyFileSync(join(root, twenty[8]), join(top, "b.JPG"));
+    copyFileSync(join(root, twenty[12]), join(top, "deeper", "c.jpeg"));
+    writeFileSync(join(top, "notes.txt"), "not an image");
+    await page.setInputFiles("#folder", top);
+    await page.waitForSelector('#batch[data-state="done"][data-finished="3"]');
+    const cells = await gridState(page);
+    assert.deepEqual(cells.map((c) => c.file).sort(), ["cutouts/a.jpg", "cutouts/b.JPG", "cutouts/deeper/c.jpeg"]);
+    assert.ok(cells.every((c) => c.status === "done"));
+    const c = cells.find((x) => x.file === "cutouts/deeper/c.jpeg");
+    near(c.confidence, native[twenty[12]].probabilities[native[twenty[12]].class], "c.jpeg confidence");
+    await page.click("#clear");
   });
 });
 
