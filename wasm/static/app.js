@@ -391,6 +391,9 @@ function fillCell(item) {
     }));
     label.replaceChildren(el("strong", { "data-class": r.class }, r.label), " ", el("span", { class: "conf" }, pct(c)));
     button.title = `${item.name}: ${r.label}, ${pct(c)}`;
+    // The thumbnail's alt text says it all; the visible text would only be
+    // read a second time.
+    for (const span of button.querySelectorAll(".cell-name, .cell-label")) span.setAttribute("aria-hidden", "true");
   } else {
     button.dataset.class = "error";
     button.dataset.code = item.error.code;
