@@ -493,6 +493,11 @@ $("back").addEventListener("click", () => {
   }
 });
 
+// Escape in a detail view opened from the grid goes back to the grid.
+document.addEventListener("keydown", (e) => {
+  if (e.key === "Escape" && !$("back").hidden && !$("result").hidden) $("back").click();
+});
+
 const motion = () => (matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth");
 
 // ---- results ----------------------------------------------------------

@@ -38,8 +38,8 @@ ready.then(
 );
 
 async function load() {
-  const manifest = await readManifest();
-  const cache = await openCache();
+  // Both are needed before anything else; neither waits for the other.
+  const [manifest, cache] = await Promise.all([readManifest(), openCache()]);
   const key = manifest && new URL(`hiwl.wasm?v=${encodeURIComponent(manifest.version)}`, wasmURL).href;
 
   let source = "network";

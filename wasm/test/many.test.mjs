@@ -368,7 +368,12 @@ describe("classify many", () => {
       return r.top >= -1 && r.top < innerHeight / 2;
     });
     assert.equal(await page.evaluate(() => document.activeElement.id), "result-title", "focus moves to the result");
-    // Back to the grid, focus on the same thumbnail.
+    // Back to the grid (Escape, or the button), focus on the same thumbnail.
+    await page.keyboard.press("Escape");
+    assert.equal(await page.isHidden("#result"), true);
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.file), name);
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(`#result[data-source="${name}"]:not([hidden])`);
     await page.click("#back");
     assert.equal(await page.isHidden("#result"), true);
     assert.equal(await page.evaluate(() => document.activeElement.dataset.file), name);
