@@ -147,7 +147,11 @@ describe("load once", () => {
   test("Chromium receives the module compressed, and a second visit downloads none of it", async () => {
     const context = await browser.newContext();
     try {
+      const seenBefore = requests.length;
       const first = await visit(context);
+      // The worker's requests are seen by the browser-side count too, so its
+      // zero on the second visit means something.
+      assert.ok(requests.slice(seenBefore).some((u) => /\/hiwl\.wasm$/.test(u)), "the first visit's module request is seen");
       assert.equal(first.timings.source, "network");
       assert.equal(first.timings.version, manifest.version);
       assert.equal(first.timings.manifest_matches, true, "hiwl.json names the module's model version");
