@@ -340,7 +340,13 @@ async function run() {
   } finally {
     running = false;
   }
-  if (mine === generation && nextItem >= items.length) finishBatch();
+  if (mine !== generation) {
+    // Cleared while a file was in the worker: images dropped since then
+    // are waiting for this loop to end.
+    if (nextItem < items.length) run();
+  } else if (nextItem >= items.length) {
+    finishBatch();
+  }
 }
 
 function finishBatch() {
@@ -416,8 +422,9 @@ function placeCells() {
     certain: (a, b) => confidence(b) - confidence(a),
     class: (a, b) => order.indexOf(a.result.class) - order.indexOf(b.result.class) || confidence(b) - confidence(a),
   }[sort] || (() => 0);
-  const sorted = [...items].sort((a, b) =>
-    rank(a) - rank(b) || (rank(a) === 0 ? by(a, b) : 0) || a.index - b.index);
+  const sorted = sort === "added"
+    ? [...items]
+    : [...items].sort((a, b) => rank(a) - rank(b) || (rank(a) === 0 ? by(a, b) : 0) || a.index - b.index);
   let visible = 0;
   for (const x of sorted) {
     const keep = filter === "all" ||

@@ -422,6 +422,16 @@ describe("classify many", () => {
     near(c.confidence, native[twenty[12]].probabilities[native[twenty[12]].class], "c.jpeg confidence");
     await page.click("#clear");
   });
+
+  test("Clear while a file is in the worker, then a new drop: the new images are classified", async () => {
+    await dropFiles(page, twenty.slice(0, 3).map((path) => ({ name: basename(path), path })));
+    await page.waitForSelector('#grid .cell[data-status="queued"]', { state: "attached" });
+    await page.click("#clear");
+    await dropFiles(page, twenty.slice(5, 7).map((path) => ({ name: basename(path), path })));
+    await page.waitForSelector('#batch[data-state="done"][data-finished="2"]');
+    assert.deepEqual((await gridState(page)).map((c) => [c.file, c.status]), twenty.slice(5, 7).map((p) => [basename(p), "done"]));
+    await page.click("#clear");
+  });
 });
 
 describe("page details", () => {
