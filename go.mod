@@ -3,6 +3,7 @@ module github.com/hiwl/hiwl
 go 1.26.8
 
 require (
+	github.com/andybalholm/brotli v1.2.0
 	github.com/hajimehoshi/ebiten/v2 v2.8.8
 	github.com/jezek/xgb v1.1.1
 	github.com/owulveryck/onnx-go v0.5.0

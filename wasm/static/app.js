@@ -1,14 +1,28 @@
-// app.js drives the demo page: it takes an image from the file picker, a
-// drop or an example button, classifies it with hiwl.js and draws the
-// answer. Sites that want their own page use hiwl.js directly.
-import { load, ClassifyError } from "./hiwl.js";
+// app.js drives the demo page, through hiwl.js's public API only: it takes
+// one image (file picker, drop, example button) into the detail view, or
+// many (several files, a folder) into a grid classified one after another,
+// and draws the answers. Sites that want their own page use hiwl.js.
+import * as hiwl from "./hiwl.js";
+import { toCSV } from "./csv.js";
 
+const { ClassifyError } = hiwl;
 const $ = (id) => document.getElementById(id);
 
-const classifier = load({ onProgress: showProgress });
+// The page works with whatever the first create() gave; if it failed, the
+// next image tries again.
+let starting = null;
+function classifier() {
+  if (!starting) {
+    starting = hiwl.create({ onProgress: showProgress });
+    starting.catch(() => { starting = null; });
+  }
+  return starting;
+}
+classifier();
+
 let info = null; // the module's description, from ready
 let shown = null; // {result, scale} of the result on screen
-let latest = 0; // number of the newest request: older answers are dropped
+let latest = 0; // number of the newest single request: older answers are dropped
 
 // ---- loading ----------------------------------------------------------
 
@@ -21,7 +35,10 @@ function showProgress(p) {
   switch (p.stage) {
     case "download":
       box.dataset.state = "loading";
-      if (p.fraction == null || !p.total) {
+      if (p.source === "cache") {
+        bar.removeAttribute("value");
+        text.textContent = "Starting the classifier from this browser's cache…";
+      } else if (p.fraction == null || !p.total) {
         bar.removeAttribute("value"); // indeterminate
         text.textContent = p.loaded ? `Downloading the classifier… ${mb(p.loaded)} MB` : "Downloading the classifier…";
       } else {
@@ -42,7 +59,10 @@ function showProgress(p) {
       box.dataset.state = "ready";
       box.dataset.timings = JSON.stringify(p.timings); // read by the benchmark
       bar.value = 1;
-      text.textContent = `Ready: model ${p.info.model_version}, loaded in ${(p.timings.total_ms / 1000).toFixed(1)} s.`;
+      text.textContent = `Ready: model ${p.info.model_version}, ` +
+        (p.timings.source === "cache" ? "started from this browser's cache" : "loaded") +
+        ` in ${(p.timings.total_ms / 1000).toFixed(1)} s.`;
+      fillFilter();
       break;
     case "error":
       box.dataset.state = "failed";
@@ -54,27 +74,77 @@ function showProgress(p) {
   }
 }
 
+// ---- examples ---------------------------------------------------------
+
+// examples/examples.json lists the bundled images, so they can be swapped
+// without touching this code.
+async function loadExamples() {
+  const list = $("examples");
+  let examples;
+  try {
+    const res = await fetch("examples/examples.json");
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    examples = (await res.json()).examples;
+    if (!Array.isArray(examples)) throw new Error("no examples list");
+  } catch (err) {
+    list.replaceChildren(el("li", { class: "hint" }, `The examples could not be loaded (${err.message}).`));
+    return;
+  }
+  list.replaceChildren(...examples.filter((x) => x && typeof x.file === "string").map((x) => {
+    const url = `examples/${x.file}`;
+    const id = x.galaxy_id || x.file.replace(/\.[^.]*$/, "");
+    const img = el("img", { src: url, alt: "", width: "96", height: "96" });
+    const button = el("button", { type: "button", "data-example": url },
+      img, el("span", {}, `Galaxy ${id}`), el("small", {}, `volunteers: ${x.volunteers || "unknown"}`));
+    button.addEventListener("click", () => classifyExample(url));
+    return el("li", {}, button);
+  }));
+  list.dataset.ready = "true";
+}
+loadExamples();
+
+async function classifyExample(url) {
+  const name = url.split("/").pop();
+  try {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    classifyInput(await res.blob(), name);
+  } catch (err) {
+    showError(name, new ClassifyError("load_failed", "The example image could not be loaded.", String(err)));
+  }
+}
+
 // ---- input ------------------------------------------------------------
 
 $("file").addEventListener("change", (e) => {
-  const file = e.target.files[0];
-  e.target.value = ""; // picking the same file again must fire change again
-  if (file) classifyInput(file, file.name);
+  const files = [...e.target.files];
+  e.target.value = ""; // picking the same files again must fire change again
+  take(files.map((f) => ({ file: f, name: f.name })), false);
 });
 
-for (const button of document.querySelectorAll("[data-example]")) {
-  button.addEventListener("click", async () => {
-    const url = button.dataset.example;
-    const name = url.split("/").pop();
-    try {
-      const res = await fetch(url);
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      classifyInput(await res.blob(), name);
-    } catch (err) {
-      showError(name, new ClassifyError("load_failed", "The example image could not be loaded.", String(err)));
-    }
-  });
+$("folder").addEventListener("change", (e) => {
+  const files = [...e.target.files];
+  e.target.value = "";
+  take(files.map((f) => ({ file: f, name: f.webkitRelativePath || f.name })), true);
+});
+
+// take sends one picked or dropped file to the detail view and several to
+// the grid. Inside folders only image files count, as in the native
+// classify command; files chosen one by one are all tried.
+function take(entries, fromFolder) {
+  if (fromFolder) entries = entries.filter((x) => isImageName(x.name));
+  if (entries.length === 0) {
+    if (fromFolder) showError("the folder", new ClassifyError("not_image", "The folder has no JPEG, PNG or GIF images."));
+    return;
+  }
+  if (entries.length === 1 && !fromFolder) {
+    classifyInput(entries[0].file, entries[0].name);
+    return;
+  }
+  addToBatch(entries);
 }
+
+const isImageName = (name) => /\.(jpe?g|png|gif)$/i.test(name);
 
 // Drops are accepted anywhere on the page; the drop zone shows they are.
 let dragDepth = 0;
@@ -91,25 +161,63 @@ document.addEventListener("dragover", (e) => {
   e.preventDefault(); // allows the drop
   if (e.dataTransfer) e.dataTransfer.dropEffect = "copy";
 });
-document.addEventListener("drop", (e) => {
+document.addEventListener("drop", async (e) => {
   e.preventDefault();
   dragDepth = 0;
   $("drop").classList.remove("dragging");
-  const file = e.dataTransfer && e.dataTransfer.files[0];
-  if (file) {
-    classifyInput(file, file.name);
-  } else {
+  // Items are only readable during the event: take them all now, walk the
+  // folders afterwards.
+  const files = [];
+  const folders = [];
+  for (const item of e.dataTransfer ? [...e.dataTransfer.items] : []) {
+    if (item.kind !== "file") continue;
+    const entry = item.webkitGetAsEntry ? item.webkitGetAsEntry() : null;
+    if (entry && entry.isDirectory) {
+      folders.push(entry);
+    } else {
+      const f = item.getAsFile();
+      if (f) files.push({ file: f, name: f.name });
+    }
+  }
+  if (files.length === 0 && folders.length === 0) {
     // A picture dragged from another site arrives as a URL; fetching it
     // would send a request off this page, which this page never does.
-    showError("the dropped item", new ClassifyError("not_image", "Drop an image file from your computer, or save the picture first."));
+    showError("the dropped item", new ClassifyError("not_image", "Drop image files from your computer, or save the picture first."));
+    return;
   }
+  if (folders.length === 0) {
+    take(files, false);
+    return;
+  }
+  const inFolders = [];
+  for (const f of folders) await walk(f, inFolders);
+  take([...files, ...inFolders.filter((x) => isImageName(x.name))], files.length === 0);
 });
+
+// walk collects the files below a dropped folder, up to maxFolderFiles.
+const maxFolderFiles = 20000;
+async function walk(dir, out) {
+  const reader = dir.createReader();
+  for (;;) {
+    const batch = await new Promise((resolve) => reader.readEntries(resolve, () => resolve([])));
+    if (batch.length === 0) return;
+    for (const entry of batch) {
+      if (out.length >= maxFolderFiles) return;
+      if (entry.isDirectory) {
+        await walk(entry, out);
+      } else if (isImageName(entry.name)) {
+        const file = await new Promise((resolve) => entry.file(resolve, () => resolve(null)));
+        if (file) out.push({ file, name: entry.fullPath.replace(/^\//, "") });
+      }
+    }
+  }
+}
 
 function hasFiles(e) {
   return e.dataTransfer && Array.from(e.dataTransfer.types || []).includes("Files");
 }
 
-// ---- classify ---------------------------------------------------------
+// ---- classify one -----------------------------------------------------
 
 async function classifyInput(blob, name) {
   const mine = ++latest;
@@ -119,7 +227,7 @@ async function classifyInput(blob, name) {
   document.body.dataset.busy = "true";
   let result;
   try {
-    result = await classifier.classify(blob);
+    result = await (await classifier()).classify(blob, { cam: true });
   } catch (err) {
     if (mine === latest) {
       done();
@@ -127,17 +235,22 @@ async function classifyInput(blob, name) {
     }
     return;
   }
-  // The browser decodes its own copy for display only now that Go has
-  // checked the image's size: a decompression bomb never reaches it.
-  const pic = await Promise.all([createImageBitmap(blob), exifOrientation(blob)])
-    .then(([bitmap, orientation]) => ({ bitmap, orientation }))
-    .catch(() => null);
+  const pic = await picture(blob);
   if (mine !== latest) {
     pic?.bitmap.close();
     return;
   }
   done();
-  render(result, pic, name);
+  render(result, pic, name, null);
+}
+
+// picture decodes the browser's own copy for display. It is called only
+// once Go has checked the image's size: a decompression bomb never reaches
+// the browser's decoder.
+function picture(blob) {
+  return Promise.all([createImageBitmap(blob), exifOrientation(blob)])
+    .then(([bitmap, orientation]) => ({ bitmap, orientation }))
+    .catch(() => null);
 }
 
 function done() {
@@ -166,12 +279,244 @@ function hideError() {
   delete $("error").dataset.code;
 }
 
+// ---- classify many ----------------------------------------------------
+
+// items are the grid's images in the order added; the queue is worked
+// through one at a time, so only one file's bytes are in flight and the
+// page stays responsive for a folder of thousands.
+let items = [];
+let nextItem = 0; // index of the next item to classify
+let running = false;
+let generation = 0; // bumped by Clear, so a running loop stops
+
+function addToBatch(entries) {
+  hideError();
+  const first = items.length;
+  for (const { file, name } of entries) {
+    const item = { index: items.length, name, file, status: "queued", result: null, error: null, url: null, cell: null };
+    item.cell = cell(item);
+    items.push(item);
+  }
+  $("batch").hidden = false;
+  placeCells();
+  updateCount();
+  $("announce").textContent = `Classifying ${entries.length} images.`;
+  if (first === 0) $("batch").scrollIntoView({ block: "start", behavior: motion() });
+  run();
+}
+
+async function run() {
+  if (running) return;
+  running = true;
+  const mine = generation;
+  try {
+    while (nextItem < items.length && mine === generation) {
+      const item = items[nextItem++];
+      item.status = "busy";
+      try {
+        const clf = await classifier();
+        item.result = await clf.classify(item.file, { cam: true });
+        item.status = "done";
+        // Shown only after Go accepted the image's size (see picture()).
+        item.url = URL.createObjectURL(item.file);
+      } catch (err) {
+        if (err instanceof ClassifyError && err.code === "load_failed") {
+          // Without a classifier every other file would fail the same way
+          // (and each try would download again): stop, keep them queued,
+          // and go on with the next drop or pick.
+          item.status = "queued";
+          nextItem--;
+          showError(`${items.length - nextItem} images`, err);
+          break;
+        }
+        item.status = "error";
+        item.error = err instanceof ClassifyError ? err : new ClassifyError("internal", String(err));
+      }
+      if (mine !== generation) break;
+      fillCell(item);
+      placeCells();
+      updateCount();
+    }
+  } finally {
+    running = false;
+  }
+  if (mine !== generation) {
+    // Cleared while a file was in the worker: images dropped since then
+    // are waiting for this loop to end.
+    if (nextItem < items.length) run();
+  } else if (nextItem >= items.length) {
+    finishBatch();
+  }
+}
+
+function finishBatch() {
+  const failed = items.filter((x) => x.status === "error").length;
+  const counts = new Map();
+  for (const x of items) if (x.status === "done") counts.set(x.result.label, (counts.get(x.result.label) || 0) + 1);
+  const summary = [...counts].sort((a, b) => b[1] - a[1]).map(([label, n]) => `${n} ${label}`).join(", ");
+  $("announce").textContent = `Classified ${items.length} images${summary ? `: ${summary}` : ""}` +
+    (failed ? `; ${failed} could not be classified.` : ".");
+  $("batch").dataset.state = "done";
+}
+
+function updateCount() {
+  const finished = items.filter((x) => x.status === "done" || x.status === "error").length;
+  const failed = items.filter((x) => x.status === "error").length;
+  $("batch-count").textContent = `Classified ${finished} of ${items.length}` + (failed ? ` (${failed} could not be read)` : "");
+  $("batch-progress").value = items.length ? finished / items.length : 0;
+  $("batch").dataset.finished = String(finished);
+  $("batch").dataset.total = String(items.length);
+  if (finished < items.length) $("batch").dataset.state = "running";
+  $("csv").disabled = finished === 0;
+}
+
+const confidence = (x) => (x.status === "done" ? x.result.probabilities[x.result.class] : null);
+
+function cell(item) {
+  const button = el("button", { type: "button", class: "cell", "data-file": item.name, "data-status": "queued" },
+    el("span", { class: "thumb" }),
+    el("span", { class: "cell-name" }, item.name),
+    el("span", { class: "cell-label" }, "waiting…"));
+  button.addEventListener("click", () => openItem(item));
+  return el("li", {}, button);
+}
+
+function fillCell(item) {
+  const button = item.cell.firstChild;
+  button.dataset.status = item.status;
+  const thumb = button.querySelector(".thumb");
+  const label = button.querySelector(".cell-label");
+  if (item.status === "done") {
+    const r = item.result;
+    const c = confidence(item);
+    button.dataset.class = r.class;
+    button.dataset.confidence = String(c);
+    thumb.replaceChildren(el("img", {
+      src: item.url, width: "96", height: "96", loading: "lazy", decoding: "async",
+      alt: `${item.name}: ${r.label}, ${pct(c)}`,
+    }));
+    label.replaceChildren(el("strong", { "data-class": r.class }, r.label), " ", el("span", { class: "conf" }, pct(c)));
+    button.title = `${item.name}: ${r.label}, ${pct(c)}`;
+    // The thumbnail's alt text says it all; the visible text would only be
+    // read a second time.
+    for (const span of button.querySelectorAll(".cell-name, .cell-label")) span.setAttribute("aria-hidden", "true");
+  } else {
+    button.dataset.class = "error";
+    button.dataset.code = item.error.code;
+    thumb.replaceChildren(el("span", { class: "thumb-error", "aria-hidden": "true" }, "!"));
+    label.replaceChildren(el("span", { class: "cell-error" }, item.error.message));
+    button.title = `${item.name}: ${item.error.message}`;
+  }
+}
+
+// placeCells puts the cells in the chosen order and hides those the filter
+// leaves out. Queued ones stay at the end, in the order added.
+function placeCells() {
+  const sort = $("sort").value;
+  const filter = $("filter").value;
+  const rank = (x) => (x.status === "done" ? 0 : x.status === "error" ? 1 : 2);
+  const order = info ? info.classes.map((c) => c.slug) : [];
+  const by = {
+    added: () => 0,
+    uncertain: (a, b) => confidence(a) - confidence(b),
+    certain: (a, b) => confidence(b) - confidence(a),
+    class: (a, b) => order.indexOf(a.result.class) - order.indexOf(b.result.class) || confidence(b) - confidence(a),
+  }[sort] || (() => 0);
+  const sorted = sort === "added"
+    ? [...items]
+    : [...items].sort((a, b) => rank(a) - rank(b) || (rank(a) === 0 ? by(a, b) : 0) || a.index - b.index);
+  let visible = 0;
+  for (const x of sorted) {
+    const keep = filter === "all" ||
+      (filter === "error" ? x.status === "error" : x.status === "done" && x.result.class === filter);
+    x.cell.hidden = !keep;
+    if (keep) visible++;
+  }
+  // Moving only what moved keeps focus on the cell a keyboard user is on.
+  const grid = $("grid");
+  sorted.forEach((x, i) => {
+    if (grid.children[i] !== x.cell) grid.insertBefore(x.cell, grid.children[i] || null);
+  });
+  $("grid-empty").hidden = visible > 0 || items.length === 0;
+}
+
+function fillFilter() {
+  const select = $("filter");
+  if (select.options.length > 1) return;
+  for (const c of info.classes) select.append(el("option", { value: c.slug }, c.name));
+  select.append(el("option", { value: "error" }, "could not be classified"));
+}
+
+$("sort").addEventListener("change", placeCells);
+$("filter").addEventListener("change", placeCells);
+
+$("clear").addEventListener("click", () => {
+  generation++;
+  for (const x of items) if (x.url) URL.revokeObjectURL(x.url);
+  items = [];
+  nextItem = 0;
+  $("grid").replaceChildren();
+  $("batch").hidden = true;
+  $("back").hidden = true;
+  $("announce").textContent = "The grid was cleared.";
+});
+
+$("csv").addEventListener("click", () => {
+  const rows = items.filter((x) => x.status === "done" || x.status === "error")
+    .map((x) => ({ file: x.name, result: x.result, error: x.error && x.error.message }));
+  const blob = new Blob([toCSV(rows, info)], { type: "text/csv" });
+  const a = el("a", { href: URL.createObjectURL(blob), download: "hiwl-classified.csv" });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+});
+
+let opened = null; // the grid item shown in the detail view
+
+async function openItem(item) {
+  if (item.status === "queued" || item.status === "busy") return;
+  latest++; // a single classification still running must not replace this
+  hideError();
+  if (item.status === "error") {
+    showError(item.name, item.error);
+    return;
+  }
+  const pic = await picture(item.file);
+  opened = item;
+  render(item.result, pic, item.name, item);
+}
+
+$("back").addEventListener("click", () => {
+  const button = opened && opened.cell.firstChild;
+  $("result").hidden = true;
+  $("back").hidden = true;
+  shown = null;
+  if (button && !opened.cell.hidden) {
+    button.scrollIntoView({ block: "center", behavior: motion() });
+    button.focus({ preventScroll: true });
+  } else {
+    $("batch").scrollIntoView({ block: "start", behavior: motion() });
+  }
+});
+
+// Escape in a detail view opened from the grid goes back to the grid.
+document.addEventListener("keydown", (e) => {
+  if (e.key === "Escape" && !$("back").hidden && !$("result").hidden) $("back").click();
+});
+
+const motion = () => (matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth");
+
 // ---- results ----------------------------------------------------------
 
 const pct = (p) => (p < 0.001 ? "<0.1%" : `${(p * 100).toFixed(1)}%`);
 
-function render(result, picture, name) {
+// render shows one result in the detail view and brings it into view;
+// item is the grid's entry when it was opened from the grid.
+function render(result, picture, name, item) {
   const section = $("result");
+  $("back").hidden = !item;
+  if (!item) opened = null;
   section.dataset.source = name;
   $("source-name").textContent = name;
   $("label").textContent = result.label;
@@ -194,8 +539,14 @@ function render(result, picture, name) {
 
   $("meta").textContent = `Model ${result.model_version}, ${result.input_size}×${result.input_size} network input, ` +
     `${result.image.width}×${result.image.height} image, answered in ${Math.round(result.elapsed_ms)} ms.`;
+  $("image-canvas").setAttribute("aria-label",
+    `${name}, with the network's attention map for ${$("cam-class").selectedOptions[0].textContent} drawn over it`);
   section.hidden = false;
   $("announce").textContent = `${name}: ${result.label}, ${pct(result.probabilities[result.class])}.`;
+  // The answer is below the fold on most screens: bring it up, and move
+  // keyboard and screen-reader users to its heading.
+  section.scrollIntoView({ block: "start", behavior: motion() });
+  $("result-title").focus({ preventScroll: true });
 }
 
 function renderHierarchy(result) {
@@ -377,7 +728,12 @@ const inferno = (() => {
   return lut;
 })();
 
-$("cam-class").addEventListener("change", drawOverlay);
+$("cam-class").addEventListener("change", () => {
+  drawOverlay();
+  const name = $("source-name").textContent;
+  $("image-canvas").setAttribute("aria-label",
+    `${name}, with the network's attention map for ${$("cam-class").selectedOptions[0].textContent} drawn over it`);
+});
 
 function setOpacity() {
   const v = Number($("opacity").value);

@@ -2,15 +2,23 @@
 // responsive while the module loads and while a classification runs (both
 // are plain CPU work inside Go). hiwl.js starts it; sites should use hiwl.js.
 //
+// Loading: hiwl.json (the build's manifest, a few hundred bytes) names the
+// module's version. A module kept in the Cache API under that version starts
+// without any download; otherwise hiwl.wasm is fetched, compiled while it
+// streams in (WebAssembly.instantiateStreaming), and stored under the
+// version, replacing the entries of older versions.
+//
 // Messages to the page:
-//   {type: "progress", stage: "download", loaded, total}   total 0 = unknown
+//   {type: "progress", stage: "download", loaded, total, source}   total 0 = unknown;
+//                                                   source "network" or "cache"
 //   {type: "progress", stage: "compile"} / {stage: "model"}
 //   {type: "ready", info, timings}
 //   {type: "load-error", message}
 //   {type: "result", id, result}
 //   {type: "error", id, code, message, detail}
 // Messages from the page:
-//   {type: "classify", id, buffer}   buffer: the file's ArrayBuffer (transferred)
+//   {type: "classify", id, buffer, cam}   buffer: the file's ArrayBuffer (transferred);
+//                                         cam false leaves the attention maps out
 //
 // Every URL is relative to this script, so the folder works from any static
 // host and path.
@@ -19,6 +27,8 @@
 importScripts("wasm_exec.js");
 
 const started = performance.now();
+const cacheName = "hiwl-wasm";
+const wasmURL = new URL("hiwl.wasm", self.location.href);
 let go = null;
 
 const ready = load();
@@ -28,19 +38,28 @@ ready.then(
 );
 
 async function load() {
-  const res = await fetch("hiwl.wasm");
-  if (!res.ok) {
-    throw new Error(`could not download hiwl.wasm (HTTP ${res.status})`);
-  }
-  const bytes = await download(res);
-  const downloaded = performance.now();
+  // Both are needed before anything else; neither waits for the other.
+  const [manifest, cache] = await Promise.all([readManifest(), openCache()]);
+  const key = manifest && new URL(`hiwl.wasm?v=${encodeURIComponent(manifest.version)}`, wasmURL).href;
 
-  postMessage({ type: "progress", stage: "compile" });
-  go = new Go();
-  // instantiate from bytes rather than instantiateStreaming: it works even
-  // where a host serves .wasm with the wrong Content-Type, and the download
-  // above is what carries the progress.
-  const { instance } = await WebAssembly.instantiate(bytes, go.importObject);
+  let source = "network";
+  let res = null;
+  if (cache) {
+    res = key ? await cache.match(key) : manifest === undefined ? await newestEntry(cache) : null;
+    if (res) source = "cache";
+  }
+  let instance, bytes;
+  try {
+    if (!res) res = await fetchModule();
+    ({ instance, bytes } = await instantiate(res, manifest, source, cache, key));
+  } catch (err) {
+    if (source !== "cache") throw err;
+    // A damaged cache entry must not break the page for good: drop it and
+    // download once more.
+    await cache.delete(res.url || key).catch(() => {});
+    source = "network";
+    ({ instance, bytes } = await instantiate(await fetchModule(), manifest, source, cache, key));
+  }
   const compiled = performance.now();
 
   postMessage({ type: "progress", stage: "model" });
@@ -57,51 +76,161 @@ async function load() {
     throw new Error(`the model could not be loaded: ${api.loadError}`);
   }
   const loaded = performance.now();
+  const info = JSON.parse(api.info);
   return {
     api,
-    info: JSON.parse(api.info),
+    info,
     timings: {
-      download_ms: downloaded - started,
-      compile_ms: compiled - downloaded,
+      download_ms: bytes.downloaded - started,
+      compile_ms: compiled - bytes.downloaded,
       model_ms: loaded - compiled,
       total_ms: loaded - started,
-      wasm_bytes: bytes.byteLength,
+      wasm_bytes: bytes.count,
+      source,
+      version: manifest ? manifest.version : null,
+      // A host that mixes two builds' files would show here.
+      manifest_matches: manifest ? manifest.model_version === info.model_version : null,
     },
   };
 }
 
-// download reads the body chunk by chunk to report progress. Content-Length
-// is only a usable total when the body is not compressed in transit.
-async function download(res) {
+// readManifest returns hiwl.json, null when the host has none (the module
+// is then neither cached nor looked up), or undefined when the network is
+// unreachable (then the newest cached module is used, if any).
+async function readManifest() {
+  let res;
+  try {
+    res = await fetch("hiwl.json", { cache: "no-cache" });
+  } catch {
+    return undefined;
+  }
+  if (!res.ok) return null;
+  try {
+    const m = await res.json();
+    return m && typeof m.version === "string" ? m : null;
+  } catch {
+    return null;
+  }
+}
+
+// openCache returns the Cache API store, or null where there is none
+// (insecure origins, some private modes) or it refuses to open.
+async function openCache() {
+  if (typeof caches === "undefined") return null;
+  try {
+    return await caches.open(cacheName);
+  } catch {
+    return null;
+  }
+}
+
+async function newestEntry(cache) {
+  const keys = (await cache.keys()).filter((r) => sameModule(r.url));
+  return keys.length ? cache.match(keys[keys.length - 1]) : null;
+}
+
+// sameModule reports whether a cache key is a version of this folder's
+// hiwl.wasm (sites may host several copies under different paths).
+function sameModule(url) {
+  const u = new URL(url);
+  return u.origin === wasmURL.origin && u.pathname === wasmURL.pathname;
+}
+
+async function fetchModule() {
+  const res = await fetch(wasmURL);
+  if (!res.ok) {
+    throw new Error(`could not download hiwl.wasm (HTTP ${res.status})`);
+  }
+  return res;
+}
+
+// instantiate compiles res while it streams in, reporting bytes as they
+// arrive, and (for a download) stores the module in the cache under key.
+async function instantiate(res, manifest, source, cache, key) {
+  postMessage({ type: "progress", stage: "download", loaded: 0, total: 0, source });
+  if (source === "cache" && WebAssembly.instantiateStreaming) {
+    // The stored Response itself, not a stream of its bytes: Chromium then
+    // keeps the optimised machine code next to the cache entry and the next
+    // visit skips most of compilation and tier-up. Reading from disk needs
+    // no progress bar.
+    go = new Go();
+    const count = { count: Number(res.headers.get("Content-Length")) || (manifest && manifest.wasm && manifest.wasm.bytes) || 0, downloaded: 0 };
+    const { instance } = await WebAssembly.instantiateStreaming(res, go.importObject);
+    count.downloaded = performance.now();
+    postMessage({ type: "progress", stage: "download", loaded: count.count, total: count.count, source });
+    postMessage({ type: "progress", stage: "compile" });
+    return { instance, bytes: count };
+  }
   const encoding = res.headers.get("Content-Encoding");
   const length = Number(res.headers.get("Content-Length")) || 0;
-  const total = encoding && encoding !== "identity" ? 0 : length;
-  if (!res.body) {
-    return new Uint8Array(await res.arrayBuffer());
+  // Bytes arrive decoded: with Content-Encoding, Content-Length is the
+  // compressed size, and only the manifest knows the module's.
+  const total = (manifest && manifest.wasm && manifest.wasm.bytes) || (encoding && encoding !== "identity" ? 0 : length);
+  const count = { count: 0, downloaded: 0 };
+  const tee = res.body ? res.body.tee() : null;
+  let body = tee ? tee[0] : null;
+  let stored = Promise.resolve();
+  if (tee && cache && key && source === "network") {
+    const headers = { "Content-Type": "application/wasm" };
+    if (total) headers["Content-Length"] = String(total);
+    stored = cache.put(key, new Response(tee[1], { headers }))
+      .then(() => dropOlder(cache, key))
+      // A full disk or quota only costs the next visit its cache.
+      .catch(() => {});
+  } else if (tee) {
+    tee[1].cancel().catch(() => {});
   }
-  const reader = res.body.getReader();
-  const chunks = [];
-  let loaded = 0;
-  let reported = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.byteLength;
-    // A message per chunk would flood the page; one per 1% is plenty.
-    if (loaded - reported >= Math.max(total, 1 << 22) / 100) {
-      postMessage({ type: "progress", stage: "download", loaded, total });
-      reported = loaded;
+  if (!body) body = new Response(await res.arrayBuffer()).body;
+  const counted = body.pipeThrough(progress(total, source, count));
+  go = new Go();
+  // The stream is wrapped in a Response of our own, typed application/wasm,
+  // so a host that serves .wasm with another Content-Type still works.
+  const streamed = new Response(counted, { headers: { "Content-Type": "application/wasm" } });
+  let instance;
+  try {
+    if (WebAssembly.instantiateStreaming) {
+      ({ instance } = await WebAssembly.instantiateStreaming(streamed, go.importObject));
+    } else {
+      ({ instance } = await WebAssembly.instantiate(await streamed.arrayBuffer(), go.importObject));
     }
+  } catch (err) {
+    // What did not compile must not be found in the cache next time.
+    if (source === "network" && cache && key) await stored.then(() => cache.delete(key)).catch(() => {});
+    throw err;
   }
-  postMessage({ type: "progress", stage: "download", loaded, total: total || loaded });
-  const bytes = new Uint8Array(loaded);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.byteLength;
+  await stored;
+  return { instance, bytes: count };
+}
+
+// progress passes chunks through, posting about one message per 1% (or
+// 4 MB when the size is unknown), then a last one with the true total, and
+// then the compile stage (compilation overlaps the download; what remains
+// after the last byte is what "compile" covers).
+function progress(total, source, count) {
+  let reported = 0;
+  return new TransformStream({
+    transform(chunk, controller) {
+      count.count += chunk.byteLength;
+      if (count.count - reported >= Math.max(total, 1 << 22) / 100) {
+        postMessage({ type: "progress", stage: "download", loaded: count.count, total, source });
+        reported = count.count;
+      }
+      controller.enqueue(chunk);
+    },
+    flush() {
+      count.downloaded = performance.now();
+      postMessage({ type: "progress", stage: "download", loaded: count.count, total: count.count, source });
+      postMessage({ type: "progress", stage: "compile" });
+    },
+  });
+}
+
+// dropOlder deletes the cached modules of other versions of this folder's
+// hiwl.wasm once the new one is stored.
+async function dropOlder(cache, key) {
+  for (const r of await cache.keys()) {
+    if (r.url !== key && sameModule(r.url)) await cache.delete(r);
   }
-  return bytes;
 }
 
 onmessage = async (e) => {
@@ -135,6 +264,10 @@ onmessage = async (e) => {
   if (answer.error) {
     postMessage({ type: "error", id, code: answer.code, message: answer.error, detail: answer.detail });
     return;
+  }
+  if (msg.cam === false) {
+    delete answer.cam;
+    delete answer.cams;
   }
   answer.elapsed_ms = elapsed;
   postMessage({ type: "result", id, result: answer });

@@ -34,15 +34,21 @@ function goBuild(pkg, name) {
   return out;
 }
 
-/** startServer runs wasm/serve on a free loopback port: {url, origin, close}. */
+/**
+ * startServer runs wasm/serve on a free loopback port: {url, origin, close,
+ * served}. served() lists the requests it answered so far, from its -log
+ * lines: {method, path, status, encoding, bytes} (bytes: body bytes sent).
+ */
 export async function startServer() {
   const bin = goBuild("./wasm/serve", "serve");
-  const proc = spawn(bin, ["-addr", "127.0.0.1:0", "-dir", join(root, "wasm/static")], {
+  const proc = spawn(bin, ["-addr", "127.0.0.1:0", "-dir", join(root, "wasm/static"), "-log"], {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
   proc.stderr.on("data", (d) => { stderr += d; });
+  const served = () => stderr.split("\n").map((l) => l.match(/^serve: (\S+) (\S+) (\d+) (\S+) (\d+)$/)).filter(Boolean)
+    .map(([, method, path, status, encoding, bytes]) => ({ method, path, status: Number(status), encoding, bytes: Number(bytes) }));
   const url = await new Promise((resolve, reject) => {
     let out = "";
     proc.stdout.on("data", (d) => {
@@ -55,6 +61,7 @@ export async function startServer() {
   return {
     url,
     origin: new URL(url).origin,
+    served,
     close: () => new Promise((resolve) => {
       if (proc.exitCode !== null) return resolve();
       proc.once("exit", resolve);
@@ -70,6 +77,16 @@ export async function startServer() {
 export function expected(files) {
   const bin = goBuild("./wasm/internal/expect", "expect");
   return JSON.parse(execFileSync(bin, files, { cwd: root, encoding: "utf8", maxBuffer: 1 << 26 }));
+}
+
+/**
+ * nativeCLI runs the native classify command (model/cmd/classify) on files
+ * relative to the repo root: {file: its JSON line}.
+ */
+export function nativeCLI(files) {
+  const bin = goBuild("./model/cmd/classify", "classify");
+  const out = execFileSync(bin, files, { cwd: root, encoding: "utf8", maxBuffer: 1 << 26 });
+  return Object.fromEntries(out.trim().split("\n").map((l) => JSON.parse(l)).map((r) => [r.file, r]));
 }
 
 /** writeAtomic writes a file via a temporary name in the same folder. */
