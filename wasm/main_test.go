@@ -39,7 +39,7 @@ func uint8Array(b []byte) js.Value {
 }
 
 func TestClassifyBytes(t *testing.T) {
-	data, err := os.ReadFile("static/examples/105757.jpg")
+	data, err := os.ReadFile("static/examples/995423.jpg")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -129,7 +129,7 @@ func TestLoaderMatchesNativeClassifier(t *testing.T) {
 		}
 	}
 	b := it.Image.Bounds()
-	if it.Crop != model.CenterCrop(it.Image, model.EvalCropFraction) || !it.Crop.In(b) {
+	if it.Crop != model.Frame(it.Image) || !it.Crop.In(b) {
 		t.Errorf("crop %v is not the evaluation crop of %v", it.Crop, b)
 	}
 }
@@ -265,8 +265,20 @@ func TestLoaderShrinksLargeImages(t *testing.T) {
 	if got, want := it.Image.Bounds(), image.Rect(0, 0, MaxDisplaySide, MaxDisplaySide/2); got != want {
 		t.Errorf("display copy is %v, want %v", got, want)
 	}
-	// The crop is 240/424 of the shorter side, centred: 290 of 512.
-	if got, want := it.Crop, image.Rect(367, 111, 657, 401); got != want {
-		t.Errorf("crop %v, want %v", got, want)
+	// The crop is the square the network saw (model.Frame of the full
+	// image), scaled onto the display copy, centred.
+	decoded, err := model.Decode(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := model.Frame(decoded)
+	scale := float64(MaxDisplaySide) / 2200
+	for _, c := range [][2]int{{it.Crop.Min.X, f.Min.X}, {it.Crop.Min.Y, f.Min.Y}, {it.Crop.Max.X, f.Max.X}, {it.Crop.Max.Y, f.Max.Y}} {
+		if d := float64(c[0]) - float64(c[1])*scale; d < -1 || d > 1 {
+			t.Fatalf("crop %v, want %v scaled by %.3f", it.Crop, f, scale)
+		}
+	}
+	if cx := it.Crop.Min.X + it.Crop.Max.X; cx < MaxDisplaySide-2 || cx > MaxDisplaySide+2 {
+		t.Errorf("crop %v is not centred", it.Crop)
 	}
 }

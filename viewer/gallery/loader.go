@@ -229,7 +229,7 @@ func (l *Loader) load(i int) {
 	// are exactly those of model.Classifier.Classify; the UI gets a display
 	// copy.
 	it.Image = displayCopy(decoded)
-	it.Crop = model.CenterCrop(it.Image, model.EvalCropFraction)
+	it.Crop = displayRect(model.Frame(decoded), decoded.Bounds(), it.Image.Bounds())
 	l.publish(i, it) // the image can be shown while the network runs
 
 	done := *it
@@ -273,6 +273,17 @@ const MaxDisplaySide = 1024
 // scale on every redraw), shrinking it to MaxDisplaySide if it is larger.
 // The copy's bounds start at (0,0); its centre crop covers the same part of
 // the sky as the original's.
+// displayRect maps r, a rectangle of an image with bounds from, onto its
+// display copy with bounds to: the square the network saw, on screen.
+func displayRect(r, from, to image.Rectangle) image.Rectangle {
+	sx := float64(to.Dx()) / float64(from.Dx())
+	sy := float64(to.Dy()) / float64(from.Dy())
+	at := func(p image.Point) image.Point {
+		return image.Pt(to.Min.X+int(float64(p.X-from.Min.X)*sx+0.5), to.Min.Y+int(float64(p.Y-from.Min.Y)*sy+0.5))
+	}
+	return image.Rectangle{Min: at(r.Min), Max: at(r.Max)}
+}
+
 func displayCopy(img image.Image) *image.RGBA {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()

@@ -19,7 +19,7 @@ import { launch, root, startServer, writeAtomic } from "./harness.mjs";
 
 const coldLoads = Number(process.env.WASM_BENCH_LOADS || 5);
 const runs = Number(process.env.WASM_BENCH_RUNS || 20);
-const examples = ["109132.jpg", "170676.jpg", "105757.jpg", "133542.jpg"];
+const examples = ["848953.jpg", "953804.jpg", "995423.jpg", "395316.jpg"];
 
 const median = (xs) => quantile(xs, 0.5);
 function quantile(xs, q) {

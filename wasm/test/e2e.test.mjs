@@ -13,8 +13,8 @@ import { gzipSync } from "node:zlib";
 import { expected, launch, root, startServer, writeAtomic } from "./harness.mjs";
 
 const tolerance = 1e-4;
-const example = "wasm/static/examples/109132.jpg"; // clicked on the page
-const apiExample = "wasm/static/examples/170676.jpg"; // through hiwl.js
+const example = "wasm/static/examples/848953.jpg"; // clicked on the page
+const apiExample = "wasm/static/examples/953804.jpg"; // through hiwl.js
 const dropped = "../shared/data/gz-challenge-spiral/validation/non_spirals/178752.jpg"; // dropped onto the page
 const screenshot = join(root, "out/wasm/page.png");
 
@@ -185,8 +185,8 @@ describe("in-browser classifier", () => {
   });
 
   test("classifies a bundled example like the native Go classifier and draws the map", async () => {
-    await page.click('[data-example="examples/109132.jpg"]');
-    await page.waitForSelector('#result[data-source="109132.jpg"]:not([hidden])');
+    await page.click('[data-example="examples/848953.jpg"]');
+    await page.waitForSelector('#result[data-source="848953.jpg"]:not([hidden])');
     await assertPageShows(example);
     assert.equal(await page.isHidden("#error"), true);
 
@@ -243,7 +243,7 @@ describe("in-browser classifier", () => {
     // A 424x300 JPEG made in the page, tagged "rotated 90° clockwise": the
     // browser shows it 300x424, Go (and so the network) reads it 424x300.
     const made = await page.evaluate(async () => {
-      const src = await createImageBitmap(await (await fetch("examples/170676.jpg")).blob());
+      const src = await createImageBitmap(await (await fetch("examples/953804.jpg")).blob());
       const c = new OffscreenCanvas(424, 300);
       c.getContext("2d").drawImage(src, 0, -62);
       const jpeg = new Uint8Array(await (await c.convertToBlob({ type: "image/jpeg", quality: 0.95 })).arrayBuffer());
@@ -289,7 +289,7 @@ describe("in-browser classifier", () => {
       const progress = [];
       const c = new Classifier({ onProgress: (p) => progress.push({ stage: p.stage, fraction: p.fraction }) });
       const ready = await c.ready;
-      const blob = await (await fetch("examples/170676.jpg")).blob();
+      const blob = await (await fetch("examples/953804.jpg")).blob();
       const result = await c.classify(blob);
       const fromBytes = await c.classify(new Uint8Array(await blob.arrayBuffer()));
       const refusals = [];
@@ -338,8 +338,8 @@ describe("in-browser classifier", () => {
     try {
       await other.goto(host.url);
       await other.waitForSelector('#load[data-state="ready"]');
-      await other.click('[data-example="examples/109132.jpg"]');
-      await other.waitForSelector('#result[data-source="109132.jpg"]:not([hidden])');
+      await other.click('[data-example="examples/848953.jpg"]');
+      await other.waitForSelector('#result[data-source="848953.jpg"]:not([hidden])');
       await assertPageShows(example, other);
       assert.ok(host.served.includes("/outreach/galaxies/hiwl.wasm"));
     } finally {

@@ -169,9 +169,9 @@ describe("load once", () => {
       assert.deepEqual(wasmRequests(second.served()), [], "the server sent no module bytes on the second visit");
       assert.deepEqual(requests.slice(seen).filter((u) => /hiwl\.wasm/.test(u)), [], "the browser requested no module");
       // It still classifies, from the cached module.
-      await second.page.waitForSelector('[data-example="examples/109132.jpg"]');
-      await second.page.click('[data-example="examples/109132.jpg"]');
-      await second.page.waitForSelector('#result[data-source="109132.jpg"]:not([hidden])');
+      await second.page.waitForSelector('[data-example="examples/848953.jpg"]');
+      await second.page.click('[data-example="examples/848953.jpg"]');
+      await second.page.waitForSelector('#result[data-source="848953.jpg"]:not([hidden])');
       await second.page.close();
     } finally {
       await context.close();
@@ -448,10 +448,10 @@ describe("page details", () => {
       const context = await browser.newContext({ viewport, reducedMotion: "reduce" });
       try {
         const { page } = await visit(context);
-        await page.waitForSelector('[data-example="examples/170676.jpg"]');
+        await page.waitForSelector('[data-example="examples/953804.jpg"]');
         assert.ok(await page.evaluate(() => document.getElementById("result").hidden));
-        await page.click('[data-example="examples/170676.jpg"]');
-        await page.waitForSelector('#result[data-source="170676.jpg"]:not([hidden])');
+        await page.click('[data-example="examples/953804.jpg"]');
+        await page.waitForSelector('#result[data-source="953804.jpg"]:not([hidden])');
         await page.waitForFunction(() => {
           const r = document.getElementById("result").getBoundingClientRect();
           return r.top >= -1 && r.top < innerHeight / 2;
@@ -461,8 +461,8 @@ describe("page details", () => {
         for (const l of lines) assert.equal(l.lines, 1, `"${l.text}" is on ${l.lines} lines`);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
         assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
-        assert.match(await page.getAttribute("#image-canvas", "aria-label"), /170676\.jpg/);
-        assert.match(await page.textContent("#announce"), /^170676\.jpg: /);
+        assert.match(await page.getAttribute("#image-canvas", "aria-label"), /953804\.jpg/);
+        assert.match(await page.textContent("#announce"), /^953804\.jpg: /);
       } finally {
         await context.close();
       }
@@ -480,7 +480,7 @@ describe("hiwl.js API", () => {
       const got = await page.evaluate(async () => {
         const hiwl = await import("/hiwl.js");
         const clf = await hiwl.create({ base: "/" });
-        const bytes = new Uint8Array(await (await fetch("/examples/170676.jpg")).arrayBuffer());
+        const bytes = new Uint8Array(await (await fetch("/examples/953804.jpg")).arrayBuffer());
         const withMaps = await clf.classify(bytes, { cam: true });
         const without = await clf.classify(bytes.buffer, { cam: false });
         const errors = [];

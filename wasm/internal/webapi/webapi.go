@@ -68,7 +68,7 @@ func Classify(c *model.Classifier, data []byte) (*Answer, error) {
 		return nil, Fail(err)
 	}
 	b := img.Bounds()
-	crop := model.CenterCrop(img, model.EvalCropFraction).Sub(b.Min)
+	crop := model.Frame(img).Sub(b.Min) // the square the network saw
 	a := &Answer{
 		Result:    p.Result(true),
 		CAMs:      make(map[string]model.CAMResult, model.NumClasses),

@@ -64,7 +64,7 @@ func TestClassifyMatchesNative(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			crop := model.CenterCrop(img, model.EvalCropFraction)
+			crop := model.Frame(img)
 			if got := (Rect{crop.Min.X, crop.Min.Y, crop.Dx(), crop.Dy()}); a.Crop != got {
 				t.Errorf("crop %+v, want %+v", a.Crop, got)
 			}
