@@ -1,6 +1,6 @@
 module github.com/hiwl/hiwl
 
-go 1.26.8
+go 1.27.3
 
 require (
 	github.com/hajimehoshi/ebiten/v2 v2.8.8
