@@ -124,7 +124,20 @@ func maxPool2x2(dst, src []float32, planes, h, w, oh, ow int) {
 			r1 := in[(2*y+1)*w : (2*y+1)*w+w]
 			o := out[y*ow : (y+1)*ow]
 			for x := range o {
-				o[x] = max(r0[2*x], r0[2*x+1], r1[2*x], r1[2*x+1])
+				// plain comparisons: the builtin max orders NaNs and
+				// signed zeros, which costs branches here
+				a, b := r0[2*x], r0[2*x+1]
+				if b > a {
+					a = b
+				}
+				c, d := r1[2*x], r1[2*x+1]
+				if d > c {
+					c = d
+				}
+				if c > a {
+					a = c
+				}
+				o[x] = a
 			}
 		}
 	}
