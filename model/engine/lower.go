@@ -86,6 +86,9 @@ func unary(f func(dst, src []float32, a float32), attr string, def float32) func
 			}
 		}
 		x := in[0]
+		if err := c.work(n, float64(x.size())); err != nil {
+			return err
+		}
 		y := c.define(n, x.shape)
 		xs, ys := x.slot, y.slot
 		c.emit(funcStep(func(s *State) { f(s.bufs[ys], s.bufs[xs], a) }), in, y)
@@ -180,6 +183,9 @@ func lowerPool(avg bool) func(*compiler, *Node, []*value) error {
 			PadBegin: begin, PadEnd: end, CountPad: countPad != 0, ColumnMajor: so == 1}
 		shape := append([]int{x.shape[0], x.shape[1]}, out...)
 		if err := checkShape(n.name, shape); err != nil {
+			return err
+		}
+		if err := c.work(n, float64(numel(shape))*float64(numel(k))); err != nil {
 			return err
 		}
 		y := c.define(n, shape)
@@ -291,6 +297,9 @@ func lowerBinary(op ops.BinaryOp) func(*compiler, *Node, []*value) error {
 		if err := checkShape(n.name, shape); err != nil {
 			return err
 		}
+		if err := c.work(n, float64(numel(shape))); err != nil {
+			return err
+		}
 		y := c.define(n, shape)
 		g := &ops.Broadcast{Shape: shape, AStrides: sa, BStrides: sb, Op: op}
 		as, bs, ys := a.slot, b.slot, y.slot
@@ -339,6 +348,9 @@ func lowerMatMul(c *compiler, n *Node, in []*value) error {
 	}
 	if !dropCol {
 		out = append(out, N)
+	}
+	if err := c.work(n, 2*float64(numel(shape))*float64(K)); err != nil {
+		return err
 	}
 	y := c.define(n, out)
 	nb := numel(batch)
@@ -393,6 +405,12 @@ func lowerGemm(c *compiler, n *Node, in []*value) error {
 		return fmt.Errorf("shapes %v and %v do not multiply (transA %d, transB %d)", a.shape, b.shape, ta, tb)
 	}
 	shape := []int{M, N}
+	if err := checkShape(n.name, shape); err != nil {
+		return err
+	}
+	if err := c.work(n, 2*float64(M)*float64(N)*float64(K)); err != nil {
+		return err
+	}
 	cs := -1
 	var sc []int
 	if len(in) == 3 {
@@ -463,6 +481,9 @@ func lowerSoftmax(c *compiler, n *Node, in []*value) error {
 		return err
 	}
 	rows, cols := numel(x.shape[:axis]), numel(x.shape[axis:])
+	if err := c.work(n, 4*float64(x.size())); err != nil {
+		return err
+	}
 	y := c.define(n, x.shape)
 	xs, ys := x.slot, y.slot
 	c.emit(funcStep(func(s *State) { ops.Softmax(s.bufs[ys], s.bufs[xs], rows, cols) }), in, y)

@@ -146,6 +146,9 @@ func lowerConv(c *compiler, n *Node, in []*value) error {
 	if err := checkShape(n.name, outShape); err != nil {
 		return err
 	}
+	if err := c.work(n, 2*float64(numel(outShape))*float64(K)); err != nil {
+		return err
+	}
 	last := n // the node whose value the fused step writes
 	ins := []*value{x}
 	res := -1

@@ -14,6 +14,9 @@ import (
 const (
 	MaxElements   = 1 << 26 // per tensor: 256 MiB of float32
 	MaxStateBytes = 1 << 30 // all buffers of one State together
+	// MaxFLOPs bounds the work of one run (HIWL needs 0.05 GFLOP), so that
+	// a file of modest size cannot make a run take minutes.
+	MaxFLOPs = 5e9
 	maxRank       = 8
 )
 
@@ -107,12 +110,27 @@ type compiler struct {
 	done      map[*Node]bool // nodes fused into an earlier step
 	isInput   map[*Node]bool
 	fold      State          // the compile-time state that constant folding runs in
+	flops     float64        // work of one run so far
+}
+
+// work adds the cost of a step and refuses a plan over MaxFLOPs.
+func (c *compiler) work(n *Node, flops float64) error {
+	c.flops += flops
+	if c.flops > MaxFLOPs {
+		return fmt.Errorf("a run needs over %.0f GFLOP by %s %q, limit %.0f", c.flops/1e9, n.op.Name, n.name, MaxFLOPs/1e9)
+	}
+	return nil
 }
 
 // Compile plans the computation of outputs from inputs. inputs are the
 // nodes whose data is given at run time (their current tensor gives the
 // shape); every other leaf must carry a constant tensor.
 func Compile(g *Graph, inputs, outputs []*Node) (p *Plan, err error) {
+	for _, n := range outputs {
+		if n.first == nil {
+			return nil, fmt.Errorf("output %q is not computed by any operation", n.name)
+		}
+	}
 	p = &Plan{byNode: map[*Node]*value{}}
 	c := &compiler{g: g, p: p, consumers: map[*Node]int{}, readers: map[*Node][]*Node{}, done: map[*Node]bool{}}
 	order, err := c.order(outputs)
@@ -339,6 +357,7 @@ func (c *compiler) emit(st step, ins []*value, outs ...*value) {
 			return
 		}
 	}
+	// Constant folding runs at compile time: it is work too.
 	p := c.p
 	c.fold.plan = p
 	c.fold.bufs = make([][]float32, len(p.sizes))

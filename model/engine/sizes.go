@@ -15,7 +15,11 @@ const (
 	graphOutput     = 12
 	graphValueInfo  = 13
 	tensorDims      = 1
+	tensorType      = 2
+	tensorFloats    = 4
+	tensorInt64s    = 7
 	tensorName      = 8
+	tensorRaw       = 9
 	valueName       = 1
 	valueType       = 2
 	typeTensor      = 1
@@ -52,8 +56,29 @@ func CheckSizes(data []byte) error {
 func checkTensorProto(b []byte) error {
 	var name string
 	var dims []int64
+	var dtype uint64
+	raw, values := -1, 0
 	err := fields(b, func(num protowire.Number, typ protowire.Type, v []byte) error {
 		switch {
+		case num == tensorType && typ == protowire.VarintType:
+			dtype, _ = protowire.ConsumeVarint(v)
+		case num == tensorRaw && typ == protowire.BytesType:
+			raw = len(v)
+		case num == tensorFloats && typ == protowire.BytesType:
+			values += len(v) / 4
+		case num == tensorFloats && typ == protowire.Fixed32Type:
+			values++
+		case num == tensorInt64s && typ == protowire.BytesType:
+			for len(v) > 0 {
+				_, n := protowire.ConsumeVarint(v)
+				if n < 0 {
+					return fmt.Errorf("bad int64_data of initializer %q", name)
+				}
+				values++
+				v = v[n:]
+			}
+		case num == tensorInt64s && typ == protowire.VarintType:
+			values++
 		case num == tensorName && typ == protowire.BytesType:
 			name = string(v)
 		case num == tensorDims && typ == protowire.VarintType:
@@ -74,7 +99,23 @@ func checkTensorProto(b []byte) error {
 	if err != nil {
 		return err
 	}
-	return checkDims("initializer", name, dims)
+	if err := checkDims("initializer", name, dims); err != nil {
+		return err
+	}
+	// Data that disagrees with the dimensions makes onnx-go panic without
+	// naming the tensor; say which one it is.
+	n := 1
+	for _, d := range dims {
+		n *= int(d)
+	}
+	size := map[uint64]int{1: 4, 6: 4, 7: 8, 11: 8}[dtype]
+	switch {
+	case raw >= 0 && size > 0 && raw != n*size:
+		return fmt.Errorf("initializer %q has %d bytes of data for dimensions %v", name, raw, dims)
+	case raw < 0 && values > 0 && values != n:
+		return fmt.Errorf("initializer %q has %d values for dimensions %v", name, values, dims)
+	}
+	return nil
 }
 
 func checkValueInfo(b []byte) error {
