@@ -10,13 +10,13 @@ import (
 
 // Native runtimes measured in this process by MeasureNative.
 const (
-	NativeONNXGo   = "onnx-go"  // model.Load + Classify(image bytes): what the Go CLI and viewer run
+	NativeONNXGo   = "engine"   // model.Load + Classify(image bytes) on hiwl's engine: what the Go CLI and viewer run
 	NativeGorgonia = "gorgonia" // hiwlnet evaluation graph on the preprocessed tensors
 )
 
 // MeasureNative measures a native Go runtime on the manifest's inputs in
 // the calling process; run it in a process of its own (cmd/crossbench
-// does) so that the peak memory is the runtime's alone. For onnx-go the
+// does) so that the peak memory is the runtime's alone. For the engine the
 // extra series "inference_ms" (ClassifyTensor on the preprocessed tensors)
 // and "preprocess_ms" (decode, crop, resize, normalise) split each latency.
 func MeasureNative(m Manifest, onnx []byte, which string) (*Measurement, error) {

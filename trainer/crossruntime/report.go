@@ -9,21 +9,23 @@ import (
 // Results is one run of the cross-runtime benchmark: what
 // out/bench/results.json holds and docs/benchmarks.md shows.
 type Results struct {
-	Date      string          `json:"date"`
-	Command   string          `json:"command"`
-	Machine   Machine         `json:"machine"`
-	Model     ModelInfo       `json:"model"`
-	Protocol  Protocol        `json:"protocol"`
-	Runtimes  []RuntimeResult `json:"runtimes"`
-	Sizes     []Size          `json:"sizes"`
-	Training  *Training       `json:"training,omitempty"`
-	Floor     *Floor          `json:"floor,omitempty"`
-	Profile   *Profile        `json:"profile,omitempty"`
-	Errors    []string        `json:"errors,omitempty"`
-	ElapsedS  float64         `json:"elapsed_s"`
-	Largest   string          `json:"largest_ratio,omitempty"` // the runtime with the largest latency ratio
-	LargestX  float64         `json:"largest_ratio_x,omitempty"`
-	LargestTo string          `json:"largest_ratio_reference,omitempty"`
+	Date       string          `json:"date"`
+	Command    string          `json:"command"`
+	Machine    Machine         `json:"machine"`
+	Model      ModelInfo       `json:"model"`
+	Protocol   Protocol        `json:"protocol"`
+	Runtimes   []RuntimeResult `json:"runtimes"`
+	Sizes      []Size          `json:"sizes"`
+	Training   *Training       `json:"training,omitempty"`
+	Floor      *Floor          `json:"floor,omitempty"`
+	GEMM       *GEMM           `json:"gemm,omitempty"`
+	Throughput *Throughput     `json:"throughput,omitempty"`
+	Profile    *Profile        `json:"profile,omitempty"`
+	Errors     []string        `json:"errors,omitempty"`
+	ElapsedS   float64         `json:"elapsed_s"`
+	Largest    string          `json:"largest_ratio,omitempty"` // the runtime with the largest latency ratio
+	LargestX   float64         `json:"largest_ratio_x,omitempty"`
+	LargestTo  string          `json:"largest_ratio_reference,omitempty"`
 }
 
 // Machine describes where the numbers were taken.
@@ -229,15 +231,33 @@ func (res *Results) Markdown() string {
 			"**%.1f ms** per core. ", float64(f.FLOPsPerImage)/1e6, f.MatMulGFLOPS, f.MatMulSize, f.MatMulSize, f.FloorMS)
 		for _, r := range res.Runtimes {
 			if r.Name == RowNativeInference && r.Error == "" {
-				p("Native onnx-go inference takes %.1f ms, ×%.1f the floor", r.MedianMS, r.MedianMS/f.FloorMS)
+				p("Native inference (hiwl's engine, SIMD GEMM) takes %.2f ms, ×%.2f the plain-Go floor", r.MedianMS, r.MedianMS/f.FloorMS)
 			}
 		}
 		for _, r := range res.Runtimes {
 			if r.Name == RowORTNode && r.Error == "" {
-				p("; onnxruntime-node takes %.2f ms, ×%.2f the floor (its SIMD kernels beat any plain-Go loop)", r.MedianMS, r.MedianMS/f.FloorMS)
+				p("; onnxruntime-node takes %.2f ms, ×%.2f the floor", r.MedianMS, r.MedianMS/f.FloorMS)
 			}
 		}
 		p(".\n")
+		if g := res.GEMM; g != nil {
+			p("\nThe engine's GEMM (`model/engine/gemm`, packed weights, %s SIMD micro-kernel) on the probe's conv-shaped "+
+				"%s product, one core: **%.1f GFLOP/s native** (pure-Go kernel of the same shape: %.1f; the probe of issue 10: %.1f) "+
+				"and **%.1f GFLOP/s as wasm in Node** (pure-Go kernel: %.2f; probe: %.1f) — `%s`. ",
+				map[bool]string{true: "4×2-vector", false: "no (scalar fallback)"}[g.SIMD], g.Shape,
+				g.NativeGFLOPS, g.NativeScalar, g.ProbeNative, g.WasmGFLOPS, g.WasmScalar, g.ProbeWasm, g.WasmCommand)
+			if g.EngineGFLOPS > 0 {
+				p("A whole native inference runs at %.1f GFLOP/s, %.0f%% of the GEMM's rate: the rest is im2col, pooling, "+
+					"the heads and small layers whose shapes fill the tiles badly.", g.EngineGFLOPS, 100*g.EngineFraction)
+			}
+			p("\n")
+		}
+	}
+	if t := res.Throughput; t != nil {
+		p("\n## Multi-core throughput\n\nThe native classifier on image bytes through `%s` (decode, preprocess, inference; "+
+			"one pooled run state per goroutine, no lock around a run), %d images cycled: **%.0f images/s on one worker, "+
+			"%.0f images/s on %d workers** (×%.2f). The machine is shared, so the second figure is what the other load left.\n",
+			t.BatchEntryCall, t.Images, t.OneWorker, t.AllWorkers, t.Cores, t.Speedup)
 	}
 	if pf := res.Profile; pf != nil {
 		p("\n## Where the native time goes\n\nCPU profile of `BenchmarkClassify` (image bytes to Prediction through `model.Classifier.Classify`, "+
@@ -265,8 +285,8 @@ const (
 	RowORTNode         = "onnxruntime-node (native)"
 	RowORTWebNode      = "onnxruntime-web in Node"
 	RowORTWebChromium  = "onnxruntime-web in Chromium"
-	RowNative          = "hiwl native Go (onnx-go)"
-	RowNativeInference = "hiwl native Go (onnx-go), inference only"
+	RowNative          = "hiwl native Go (engine)"
+	RowNativeInference = "hiwl native Go (engine), inference only"
 	RowGorgonia        = "gorgonia eval graph (trainer)"
 	RowWasmNode        = "hiwl.wasm in Node"
 	RowWasmChromium    = "hiwl.wasm in Chromium"
