@@ -2,13 +2,13 @@ package crossruntime
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
-	"regexp"
 	"runtime"
-	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hiwl/hiwl/model"
@@ -65,36 +65,27 @@ func GEMMPeak(budget time.Duration, generic bool) float64 {
 	return best
 }
 
-var gflopsLine = regexp.MustCompile(`(?m)^(BenchmarkMul(?:Generic)?48x216x1024)\S*\s+\d+\s+[\d.]+ ns/op\s+([\d.]+) GFLOP/s`)
-
-// WasmGEMM runs the gemm package's benchmarks compiled to js/wasm under
-// Node (Go's go_js_wasm_exec) and returns the SIMD and scalar GFLOP/s.
+// WasmGEMM runs cmd/gemmprobe compiled to js/wasm under Node (Go's
+// go_js_wasm_exec) and returns the SIMD and scalar kernels' GFLOP/s.
 func WasmGEMM(ctx context.Context) (simd, scalar float64, command string, err error) {
-	goroot := runtime.GOROOT()
-	if out, err := exec.CommandContext(ctx, "go", "env", "GOROOT").Output(); err == nil {
-		goroot = string(regexp.MustCompile(`\s+$`).ReplaceAll(out, nil))
+	out, err := exec.CommandContext(ctx, "go", "env", "GOROOT").Output()
+	if err != nil {
+		return 0, 0, "", err
 	}
-	args := []string{"test", "-exec=" + goroot + "/lib/wasm/go_js_wasm_exec", "-run", "^$",
-		"-bench", "^BenchmarkMul(Generic)?48x216x1024$", "-benchtime", "2s", "-count", "1", "./model/engine/gemm"}
-	command = "GOOS=js GOARCH=wasm go " + fmt.Sprint(args)
+	goroot := strings.TrimSpace(string(out))
+	args := []string{"run", "-exec=" + goroot + "/lib/wasm/go_js_wasm_exec", "./trainer/crossruntime/cmd/gemmprobe"}
+	command = "GOOS=js GOARCH=wasm go " + strings.Join(args, " ")
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return 0, 0, command, fmt.Errorf("%v: %s", err, out)
+	cmd.Stderr = os.Stderr
+	if out, err = cmd.Output(); err != nil {
+		return 0, 0, command, err
 	}
-	for _, m := range gflopsLine.FindAllStringSubmatch(string(out), -1) {
-		v, _ := strconv.ParseFloat(m[2], 64)
-		if m[1] == "BenchmarkMul48x216x1024" {
-			simd = v
-		} else {
-			scalar = v
-		}
+	var r struct{ SIMD, Scalar float64 }
+	if err := json.Unmarshal(out, &r); err != nil || r.SIMD == 0 {
+		return 0, 0, command, fmt.Errorf("gemmprobe said %q (%v)", out, err)
 	}
-	if simd == 0 {
-		return 0, 0, command, fmt.Errorf("no GFLOP/s in: %s", out)
-	}
-	return simd, scalar, command, nil
+	return r.SIMD, r.Scalar, "GOOS=js GOARCH=wasm go run -exec=$(go env GOROOT)/lib/wasm/go_js_wasm_exec ./trainer/crossruntime/cmd/gemmprobe", nil
 }
 
 // Throughput is the native classifier on every core.
