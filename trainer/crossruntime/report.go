@@ -68,6 +68,8 @@ type RuntimeResult struct {
 	MedianMS     float64   `json:"latency_median_ms"`
 	P90MS        float64   `json:"latency_p90_ms"`
 	MinMS        float64   `json:"latency_min_ms"`
+	CPUMedianMS  float64   `json:"cpu_median_ms,omitempty"` // CPU time per inference, where measured
+	RatioCPU     float64   `json:"ratio_cpu,omitempty"`
 	ColdMS       []float64 `json:"cold_start_ms,omitempty"`
 	ColdMedianMS float64   `json:"cold_start_median_ms"`
 	PeakMB       float64   `json:"peak_memory_mb"`
@@ -107,6 +109,9 @@ type Floor struct {
 func (r *RuntimeResult) Fill(m *Measurement, memorySource string) {
 	r.LatencyMS, r.ColdMS = m.LatencyMS, m.ColdMS
 	r.MedianMS, r.P90MS, r.MinMS = Median(m.LatencyMS), Quantile(m.LatencyMS, 0.9), Quantile(m.LatencyMS, 0)
+	if len(m.CPUMS) > 0 {
+		r.CPUMedianMS = Median(m.CPUMS)
+	}
 	r.ColdMedianMS = Median(m.ColdMS)
 	r.PeakMB = float64(m.PeakRSSKB) / 1024
 	r.MemorySource = memorySource
@@ -134,6 +139,7 @@ func (res *Results) SetRatios() {
 		r.RatioLatency = div(r.MedianMS, ref.MedianMS)
 		r.RatioCold = div(r.ColdMedianMS, ref.ColdMedianMS)
 		r.RatioMemory = div(r.PeakMB, ref.PeakMB)
+		r.RatioCPU = div(r.CPUMedianMS, ref.CPUMedianMS)
 		if r.RatioLatency > res.LargestX {
 			res.Largest, res.LargestX, res.LargestTo = r.Name, r.RatioLatency, r.Reference
 		}
@@ -210,6 +216,24 @@ func (res *Results) Markdown() string {
 	p("- **Noise:** the numbers come from one run on a machine shared with other work (see the load average); " +
 		"a runtime's samples can shift by tens of percent between phases of a few seconds. `out/bench/results.json` " +
 		"keeps every sample and the minimum of each row for comparing runs.\n")
+	var cpuRows []RuntimeResult
+	for _, r := range res.Runtimes {
+		if r.CPUMedianMS > 0 && r.Error == "" {
+			cpuRows = append(cpuRows, r)
+		}
+	}
+	if len(cpuRows) > 0 {
+		p("\n**CPU time per inference** (user+system CPU of the measured process during each timed inference, median; " +
+			"on a loaded machine wall time also counts other processes' turns, CPU time much less so; Chromium's renderer " +
+			"cannot be read this way):\n\n| runtime | CPU per inference | reference | CPU × |\n|---|---:|---|---:|\n")
+		for _, r := range cpuRows {
+			ref := r.Reference
+			if ref == "" {
+				ref = "—"
+			}
+			p("| %s | %s | %s | %s |\n", r.Name, msText(r.CPUMedianMS), ref, ratioText(r.RatioCPU))
+		}
+	}
 	if res.LargestX > 0 {
 		p("\n**Largest latency ratio to the reference:** %s at ×%.1f the median latency of %s.\n", res.Largest, res.LargestX, res.LargestTo)
 	}
