@@ -17,7 +17,7 @@ const (
 	// MaxFLOPs bounds the work of one run (HIWL needs 0.05 GFLOP), so that
 	// a file of modest size cannot make a run take minutes.
 	MaxFLOPs = 5e9
-	maxRank       = 8
+	maxRank  = 8
 )
 
 // ErrUnsupported is wrapped by errors about operations, attributes or data
@@ -109,8 +109,8 @@ type compiler struct {
 	readers   map[*Node][]*Node
 	done      map[*Node]bool // nodes fused into an earlier step
 	isInput   map[*Node]bool
-	fold      State          // the compile-time state that constant folding runs in
-	flops     float64        // work of one run so far
+	fold      State   // the compile-time state that constant folding runs in
+	flops     float64 // work of one run so far
 }
 
 // work adds the cost of a step and refuses a plan over MaxFLOPs.
