@@ -271,8 +271,8 @@ func (res *Results) Markdown() string {
 				map[bool]string{true: "4×2-vector", false: "no (scalar fallback)"}[g.SIMD], g.Shape,
 				g.NativeGFLOPS, g.NativeScalar, g.ProbeNative, g.WasmGFLOPS, g.WasmScalar, g.ProbeWasm, g.WasmCommand)
 			if g.EngineGFLOPS > 0 {
-				p("A whole native inference runs at %.1f GFLOP/s, %.0f%% of the GEMM's rate: the rest is im2col, pooling, "+
-					"the heads and small layers whose shapes fill the tiles badly.", g.EngineGFLOPS, 100*g.EngineFraction)
+				p("A whole native inference runs at %.1f GFLOP/s (its median CPU time per inference), %.0f%% of the GEMM's rate: "+
+					"the rest is im2col, pooling, the heads and small layers whose shapes fill the tiles badly.", g.EngineGFLOPS, 100*g.EngineFraction)
 			}
 			p("\n")
 		}
