@@ -6,6 +6,13 @@
 #
 # Parts add their own targets through the fragments included below.
 
+# go.mod needs Go 1.27.3 and the engine's SIMD kernels need the simd
+# experiment. A machine starts on its own Go and ignores go.mod's toolchain
+# line, so both are exported for every recipe (the module proxy serves the
+# toolchain).
+export GOTOOLCHAIN ?= go1.27.3
+export GOEXPERIMENT ?= simd
+
 GO ?= go
 SYNTH ?= data/synth
 RUN ?= runs/default

@@ -8,9 +8,8 @@ import (
 	"image"
 	"sync"
 
+	"github.com/hiwl/hiwl/model/engine"
 	"github.com/owulveryck/onnx-go"
-	"github.com/owulveryck/onnx-go/backend/x/gorgonnx"
-	"gorgonia.org/tensor"
 )
 
 // Names in the exported graph (trainer/onnxexport writes them). Features are
@@ -29,12 +28,13 @@ const (
 // ErrBadModel wraps every failure to load a model file.
 var ErrBadModel = errors.New("model: not a usable HIWL ONNX model")
 
-// Classifier runs an exported HIWL model with onnx-go. It is safe for
-// concurrent use; runs are serialised because the onnx-go graph holds state.
+// Classifier runs an exported HIWL model: onnx-go decodes the file into
+// hiwl's engine (package model/engine), which compiles it once into a plan.
+// It is safe for concurrent use and runs in parallel: each run takes its
+// own buffers from a pool, and nothing is locked around a run.
 type Classifier struct {
-	mu        sync.Mutex
-	onnx      *onnx.Model
-	backend   *gorgonnx.Graph
+	plan      *engine.Plan
+	states    sync.Pool // of *engine.State
 	inputSize int
 	channels  int // feature channels per network
 	headA     []float32
@@ -42,15 +42,25 @@ type Classifier struct {
 	version   string
 }
 
+// Plan outputs, in the order given to engine.Compile.
+const (
+	outProbA = iota
+	outProbB
+	outFeatA
+	outFeatB
+)
+
 // Load parses an ONNX file and checks that it has the inputs, outputs and
-// head weights of a HIWL model. A corrupt or foreign file gives an error
-// wrapping ErrBadModel; onnx-go panics are turned into errors.
+// head weights of a HIWL model. A corrupt or foreign file, an operator the
+// engine does not run, inconsistent shapes or absurd sizes give an error
+// wrapping ErrBadModel that names the operator or tensor; onnx-go panics
+// are turned into errors.
 func Load(data []byte) (*Classifier, error) { return load(data, true) }
 
 // load parses a model; trial adds one run on a blank input, which proves a
 // foreign file executes before anyone depends on it. The embedded model is
 // tested at build time and skips it: the edge worker loads it on every
-// request, where the trial run is a quarter of the cost.
+// request.
 func load(data []byte, trial bool) (c *Classifier, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -60,8 +70,11 @@ func load(data []byte, trial bool) (c *Classifier, err error) {
 	if len(data) == 0 {
 		return nil, fmt.Errorf("%w: empty file", ErrBadModel)
 	}
-	backend := gorgonnx.NewGraph()
-	m := onnx.NewModel(backend)
+	if err := engine.CheckSizes(data); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadModel, err)
+	}
+	g := engine.NewGraph()
+	m := onnx.NewModel(g)
 	if err := m.UnmarshalBinary(data); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadModel, err)
 	}
@@ -70,14 +83,25 @@ func load(data []byte, trial bool) (c *Classifier, err error) {
 		return nil, fmt.Errorf("%w: want one input %q", ErrBadModel, InputName)
 	}
 	shape := inputs[0].Shape()
-	if len(shape) != 4 || shape[0] != 1 || shape[1] != 3 || shape[2] != shape[3] || shape[2] < MinSide {
+	if len(shape) != 4 || shape[0] != 1 || shape[1] != 3 || shape[2] != shape[3] || shape[2] < MinSide || shape[2] > MaxSide {
 		return nil, fmt.Errorf("%w: input shape %v, want [1 3 S S]", ErrBadModel, shape)
 	}
-	c = &Classifier{onnx: m, backend: backend, inputSize: shape[2]}
+	c = &Classifier{inputSize: shape[2]}
+	var outs []*engine.Node
 	for _, name := range []string{ProbAName, ProbBName, FeatAName, FeatBName} {
-		if _, ok := m.GetNodeByName(name); !ok {
+		n, ok := m.GetNodeByName(name)
+		en, _ := n.(*engine.Node)
+		if !ok || en == nil {
 			return nil, fmt.Errorf("%w: no output %q", ErrBadModel, name)
 		}
+		outs = append(outs, en)
+	}
+	in, _ := g.Node(m.Input[0]).(*engine.Node)
+	if in == nil {
+		return nil, fmt.Errorf("%w: input %q is not a graph value", ErrBadModel, InputName)
+	}
+	if c.plan, err = engine.Compile(g, []*engine.Node{in}, outs); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadModel, err)
 	}
 	if c.headA, err = initializer(m, HeadAWeights, NumA); err != nil {
 		return nil, err
@@ -89,6 +113,15 @@ func load(data []byte, trial bool) (c *Classifier, err error) {
 	if len(c.headB)/NumB != c.channels {
 		return nil, fmt.Errorf("%w: heads disagree on feature channels", ErrBadModel)
 	}
+	for i, want := range []int{NumA, NumB} {
+		if got := numel(c.plan.OutputShape(i)); got != want {
+			return nil, fmt.Errorf("%w: output %q has shape %v, want %d values", ErrBadModel, outs[i].GetName(), c.plan.OutputShape(i), want)
+		}
+	}
+	fa, fb := c.plan.OutputShape(outFeatA), c.plan.OutputShape(outFeatB)
+	if len(fa) != 4 || fa[1] != c.channels || fa[2] != fa[3] || numel(fa) != numel(fb) || fa[2] < 1 {
+		return nil, fmt.Errorf("%w: feature maps %v and %v, want [1 %d S S] each", ErrBadModel, fa, fb, c.channels)
+	}
 	sum := sha256.Sum256(data)
 	c.version = "hiwl-" + hex.EncodeToString(sum[:6])
 	if !trial {
@@ -98,6 +131,14 @@ func load(data []byte, trial bool) (c *Classifier, err error) {
 		return nil, fmt.Errorf("%w: trial run: %v", ErrBadModel, err)
 	}
 	return c, nil
+}
+
+func numel(shape []int) int {
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	return n
 }
 
 func initializer(m *onnx.Model, name string, cols int) ([]float32, error) {
@@ -142,64 +183,26 @@ func (c *Classifier) ClassifyTensor(x []float32) (p *Prediction, err error) {
 	if len(x) != 3*c.inputSize*c.inputSize {
 		return nil, fmt.Errorf("model: input has %d values, want %d", len(x), 3*c.inputSize*c.inputSize)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	st, _ := c.states.Get().(*engine.State)
+	if st == nil {
+		st = c.plan.NewState()
+	}
 	defer func() {
 		if r := recover(); r != nil {
-			p, err = nil, fmt.Errorf("model: onnx-go run failed: %v", r)
+			p, err = nil, fmt.Errorf("model: run failed: %v", r)
+			return // a state a run panicked in is dropped
 		}
+		c.states.Put(st)
 	}()
-	in := tensor.New(tensor.WithShape(1, 3, c.inputSize, c.inputSize), tensor.WithBacking(append([]float32(nil), x...)))
-	if err := c.onnx.SetInput(0, in); err != nil {
-		return nil, fmt.Errorf("model: set input: %v", err)
-	}
-	if err := c.backend.Run(); err != nil {
-		return nil, fmt.Errorf("model: run: %v", err)
-	}
+	copy(st.Input(0), x)
+	st.Run()
 	p = &Prediction{classifier: c}
-	pa, err := c.output(ProbAName, NumA)
-	if err != nil {
-		return nil, err
-	}
-	pb, err := c.output(ProbBName, NumB)
-	if err != nil {
-		return nil, err
-	}
-	copy(p.A[:], pa)
-	copy(p.B[:], pb)
-	if p.featA, err = c.output(FeatAName, -1); err != nil {
-		return nil, err
-	}
-	if p.featB, err = c.output(FeatBName, len(p.featA)); err != nil {
-		return nil, err
-	}
-	if len(p.featA)%c.channels != 0 {
-		return nil, fmt.Errorf("model: feature map of %d values for %d channels", len(p.featA), c.channels)
-	}
-	p.camSide = isqrt(len(p.featA) / c.channels)
+	copy(p.A[:], st.Output(outProbA))
+	copy(p.B[:], st.Output(outProbB))
+	p.featA = append([]float32(nil), st.Output(outFeatA)...)
+	p.featB = append([]float32(nil), st.Output(outFeatB)...)
+	p.camSide = c.plan.OutputShape(outFeatA)[2]
 	p.Probabilities = Combine(p.A, p.B)
 	p.Label = Decide(p.A, p.B)
 	return p, nil
-}
-
-// output copies a named graph output; want < 0 accepts any length.
-func (c *Classifier) output(name string, want int) ([]float32, error) {
-	n, _ := c.onnx.GetNodeByName(name)
-	dc, ok := n.(onnx.DataCarrier)
-	if !ok || dc.GetTensor() == nil {
-		return nil, fmt.Errorf("model: output %q missing after run", name)
-	}
-	data, ok := dc.GetTensor().Data().([]float32)
-	if !ok || (want >= 0 && len(data) != want) {
-		return nil, fmt.Errorf("model: output %q has %d values, want %d", name, len(data), want)
-	}
-	return append([]float32(nil), data...), nil
-}
-
-func isqrt(n int) int {
-	s := 0
-	for (s+1)*(s+1) <= n {
-		s++
-	}
-	return s
 }

@@ -1,14 +1,16 @@
 // Package model is what every hiwl runtime shares: the five-class Galaxy Zoo
 // taxonomy and its two-network hierarchy, the one preprocessing function that
 // turns image bytes into a network input, loading an exported HIWL ONNX model
-// with onnx-go, class activation maps, and the embedded default model.
+// (onnx-go decodes it into hiwl's own engine, package model/engine), class
+// activation maps, and the embedded default model.
 //
 // The data path reads top to bottom:
 //
 //	bytes -> Decode (size-checked) -> Preprocess (crop, resize, normalise)
-//	      -> Classifier.Run (onnx-go) -> Combine (hierarchy) -> Prediction
+//	      -> Classifier (engine plan) -> Combine (hierarchy) -> Prediction
 //
 // Every runtime (trainer evaluation, native CLI, wasm, edge worker, desktop
 // viewer) calls this package, so the same file gives the same probabilities
-// everywhere.
+// everywhere. A Classifier is safe for concurrent use and runs in parallel;
+// ClassifyBatch, ClassifyFiles and EachFile spread work over every core.
 package model

@@ -64,8 +64,8 @@ func TestDefaultClassifiesRealImages(t *testing.T) {
 				t.Fatalf("CAM side %d with %d values", m.Side, len(m.Values))
 			}
 		}
-		// The same bytes classified again give the same answer (onnx-go
-		// keeps state between runs; this pins that it does not leak).
+		// The same bytes classified again give the same answer (run
+		// states are pooled and reused; this pins that nothing leaks).
 		q, err := c.Classify(data)
 		if err != nil || q.Probabilities != p.Probabilities {
 			t.Fatalf("%s: second run differs: %v vs %v (%v)", f, q.Probabilities, p.Probabilities, err)

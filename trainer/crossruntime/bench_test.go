@@ -8,7 +8,7 @@ import (
 )
 
 // BenchmarkClassify is the native path end to end: image bytes in,
-// Prediction out (decode, preprocess, onnx-go inference, hierarchy).
+// Prediction out (decode, preprocess, engine inference, hierarchy).
 // cmd/crossbench profiles it for docs/benchmarks.md.
 func BenchmarkClassify(b *testing.B) {
 	c, err := model.Default()

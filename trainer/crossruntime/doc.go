@@ -3,7 +3,7 @@
 // compute the same probabilities.
 //
 // The runtimes are run as they ship, as processes: the native Go classifier
-// (package model, onnx-go), the gorgonia evaluation graph of the trainer
+// (package model: hiwl's engine behind onnx-go's decoder), the gorgonia evaluation graph of the trainer
 // (package hiwlnet, with the weights read back from the ONNX file), the
 // wasm module (wasm/static/hiwl.wasm) in Node and in headless Chromium, the
 // edge worker (edge/build) in workerd, and the references onnxruntime-node

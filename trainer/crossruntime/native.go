@@ -3,6 +3,7 @@ package crossruntime
 import (
 	"fmt"
 	"os"
+	"syscall"
 	"time"
 
 	"github.com/hiwl/hiwl/model"
@@ -10,13 +11,13 @@ import (
 
 // Native runtimes measured in this process by MeasureNative.
 const (
-	NativeONNXGo   = "onnx-go"  // model.Load + Classify(image bytes): what the Go CLI and viewer run
+	NativeONNXGo   = "engine"   // model.Load + Classify(image bytes) on hiwl's engine: what the Go CLI and viewer run
 	NativeGorgonia = "gorgonia" // hiwlnet evaluation graph on the preprocessed tensors
 )
 
 // MeasureNative measures a native Go runtime on the manifest's inputs in
 // the calling process; run it in a process of its own (cmd/crossbench
-// does) so that the peak memory is the runtime's alone. For onnx-go the
+// does) so that the peak memory is the runtime's alone. For the engine the
 // extra series "inference_ms" (ClassifyTensor on the preprocessed tensors)
 // and "preprocess_ms" (decode, crop, resize, normalise) split each latency.
 func MeasureNative(m Manifest, onnx []byte, which string) (*Measurement, error) {
@@ -50,13 +51,15 @@ func MeasureNative(m Manifest, onnx []byte, which string) (*Measurement, error) 
 		}
 		// The parts of a latency, each timed right after the whole so
 		// that both see the same machine load.
-		var inf, pre []float64
+		var inf, pre, infCPU []float64
 		after = func(k int) error {
-			t := time.Now()
+			t, u := time.Now(), cpuMS()
 			if _, err := c.ClassifyTensor(tensors[k]); err != nil {
 				return err
 			}
 			inf = append(inf, ms(time.Since(t)))
+			infCPU = append(infCPU, cpuMS()-u)
+			r.Info["inference_cpu_ms"] = infCPU
 			t = time.Now()
 			if _, _, err := model.PreprocessBytes(inputs[k], m.InputSize); err != nil {
 				return err
@@ -89,12 +92,13 @@ func MeasureNative(m Manifest, onnx []byte, which string) (*Measurement, error) 
 	}
 	for i := 0; i < m.Runs; i++ {
 		k := i % len(inputs)
-		t := time.Now()
+		t, u := time.Now(), cpuMS()
 		out, err := infer(k)
 		if err != nil {
 			return nil, err
 		}
 		r.LatencyMS = append(r.LatencyMS, ms(time.Since(t)))
+		r.CPUMS = append(r.CPUMS, cpuMS()-u)
 		if i < len(inputs) {
 			r.Raw[k] = raw(out)
 		}
@@ -127,4 +131,13 @@ func nameMap(names []string, v []float32) map[string]float32 {
 		m[n] = v[i]
 	}
 	return m
+}
+
+// cpuMS is the CPU time (user+system) this process has used, in ms.
+func cpuMS() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e6
 }

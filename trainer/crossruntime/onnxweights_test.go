@@ -77,7 +77,7 @@ func TestReadONNXRefusesBadFiles(t *testing.T) {
 }
 
 // The trainer's gorgonia evaluation graph, with the weights read back from
-// the file, computes what onnx-go computes on the same file: for a model
+// the file, computes what the engine computes on the same file: for a model
 // with random weights and for the shipped default model.
 func TestGorgoniaMatchesONNXGo(t *testing.T) {
 	random, _, _, _ := randomModel(t, 7)
@@ -113,7 +113,7 @@ func TestGorgoniaMatchesONNXGo(t *testing.T) {
 			}
 			want := FromPrediction(p)
 			if d := MaxDiff(got, want); d > Tolerance {
-				t.Errorf("%s, %s: gorgonia differs from onnx-go by %.3g\ngorgonia %+v\nonnx-go  %+v", tc.name, images[i], d, got, want)
+				t.Errorf("%s, %s: gorgonia differs from the engine by %.3g\ngorgonia %+v\nengine   %+v", tc.name, images[i], d, got, want)
 			}
 			distinct = append(distinct, got)
 		}

@@ -19,12 +19,12 @@ type parityRuntime struct {
 }
 
 // TestParity runs the parity images through every runtime and asserts
-// that, for the shipped model, gorgonia (eval mode), native onnx-go, the
+// that, for the shipped model, gorgonia (eval mode), native hiwl engine (onnx-go decoding), the
 // wasm module (in Node), the edge worker (in workerd), onnxruntime-node
 // and onnxruntime-web agree within Tolerance on both networks'
 // probabilities and the five final ones; and, for a model with random
 // weights that only the file-loading runtimes can take, that gorgonia,
-// onnx-go and both onnxruntimes agree too.
+// the engine and both onnxruntimes agree too.
 //
 // It needs Node with the root node_modules, and wasm/static and edge/build
 // built from the current model: `make test-parity` builds them and sets
@@ -71,7 +71,7 @@ func TestParity(t *testing.T) {
 			}
 			outs = append(outs, FromPrediction(p))
 		}
-		rts = append(rts, parityRuntime{"onnx-go (native)", outs})
+		rts = append(rts, parityRuntime{"engine (native)", outs})
 		rts = append(rts, gorgoniaOutputs(t, w))
 		rts = append(rts, scriptOutputs(t, ctx, w, m, "onnxruntime-node", "ort_node.mjs", "--backend", "node").parityRuntime)
 		rts = append(rts, scriptOutputs(t, ctx, w, m, "onnxruntime-web (node)", "ort_node.mjs", "--backend", "web").parityRuntime)
@@ -115,7 +115,7 @@ func TestParity(t *testing.T) {
 			t.Fatalf("the random model answers alike for different images: %+v", outs)
 		}
 		rts := []parityRuntime{
-			{"onnx-go (native)", outs},
+			{"engine (native)", outs},
 			gorgoniaOutputs(t, w),
 			scriptOutputs(t, ctx, w, m, "onnxruntime-node", "ort_node.mjs", "--backend", "node").parityRuntime,
 			scriptOutputs(t, ctx, w, m, "onnxruntime-web (node)", "ort_node.mjs", "--backend", "web").parityRuntime,
@@ -172,26 +172,26 @@ func measured(t *testing.T, name string, r *Measurement) parityRuntime {
 }
 
 // compare prints the largest difference of every runtime from the first
-// (native onnx-go) and from onnxruntime-node, and fails on any above
+// (native engine) and from onnxruntime-node, and fails on any above
 // Tolerance.
 func compare(t *testing.T, images []string, rts []parityRuntime) {
 	t.Helper()
 	ref := map[string]parityRuntime{}
 	for _, r := range rts {
-		if r.name == "onnx-go (native)" || r.name == "onnxruntime-node" {
+		if r.name == "engine (native)" || r.name == "onnxruntime-node" {
 			ref[r.name] = r
 		}
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "max |difference| over %d images (A, B and the five probabilities), tolerance %.0e:\n", len(images), Tolerance)
-	fmt.Fprintf(&b, "  %-26s %12s %18s  %s\n", "runtime", "vs onnx-go", "vs onnxruntime-node", "worst image")
+	fmt.Fprintf(&b, "  %-26s %12s %18s  %s\n", "runtime", "vs engine", "vs onnxruntime-node", "worst image")
 	for _, r := range rts {
 		if len(r.outputs) != len(images) {
 			t.Fatalf("%s: %d answers for %d images", r.name, len(r.outputs), len(images))
 		}
 		line := fmt.Sprintf("  %-26s", r.name)
 		worst, worstD := "", 0.0
-		for _, refName := range []string{"onnx-go (native)", "onnxruntime-node"} {
+		for _, refName := range []string{"engine (native)", "onnxruntime-node"} {
 			d := 0.0
 			for i := range images {
 				di := MaxDiff(r.outputs[i], ref[refName].outputs[i])
@@ -207,7 +207,7 @@ func compare(t *testing.T, images []string, rts []parityRuntime) {
 				}
 			}
 			line += fmt.Sprintf(" %12.2e", d)
-			if refName == "onnx-go (native)" {
+			if refName == "engine (native)" {
 				line += "      "
 			}
 		}

@@ -34,11 +34,13 @@ var profileGroups = []struct {
 	name  string
 	match func(fn string) bool
 }{
+	{"matrix multiply (engine GEMM micro-kernel)", func(f string) bool { return strings.Contains(f, "model/engine/gemm") }},
+	{"im2col (convolution input unfolding)", func(f string) bool { return strings.Contains(strings.ToLower(f), "im2col") }},
+	{"other engine kernels (pooling, softmax, heads, broadcasting)", func(f string) bool { return strings.Contains(f, "model/engine") }},
 	{"matrix multiply (gonum BLAS kernels)", func(f string) bool {
 		return strings.Contains(f, "gonum.org/v1/gonum") || strings.Contains(f, "gorgonia.org/vecf32") ||
 			strings.Contains(strings.ToLower(f), "gemm")
 	}},
-	{"im2col (convolution input unfolding)", func(f string) bool { return strings.Contains(f, "im2col") }},
 	{"other gorgonia/tensor ops (batch norm, ReLU, pooling, add, copies)", func(f string) bool {
 		return strings.Contains(f, "gorgonia.org/")
 	}},

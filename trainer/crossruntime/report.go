@@ -9,21 +9,23 @@ import (
 // Results is one run of the cross-runtime benchmark: what
 // out/bench/results.json holds and docs/benchmarks.md shows.
 type Results struct {
-	Date      string          `json:"date"`
-	Command   string          `json:"command"`
-	Machine   Machine         `json:"machine"`
-	Model     ModelInfo       `json:"model"`
-	Protocol  Protocol        `json:"protocol"`
-	Runtimes  []RuntimeResult `json:"runtimes"`
-	Sizes     []Size          `json:"sizes"`
-	Training  *Training       `json:"training,omitempty"`
-	Floor     *Floor          `json:"floor,omitempty"`
-	Profile   *Profile        `json:"profile,omitempty"`
-	Errors    []string        `json:"errors,omitempty"`
-	ElapsedS  float64         `json:"elapsed_s"`
-	Largest   string          `json:"largest_ratio,omitempty"` // the runtime with the largest latency ratio
-	LargestX  float64         `json:"largest_ratio_x,omitempty"`
-	LargestTo string          `json:"largest_ratio_reference,omitempty"`
+	Date       string          `json:"date"`
+	Command    string          `json:"command"`
+	Machine    Machine         `json:"machine"`
+	Model      ModelInfo       `json:"model"`
+	Protocol   Protocol        `json:"protocol"`
+	Runtimes   []RuntimeResult `json:"runtimes"`
+	Sizes      []Size          `json:"sizes"`
+	Training   *Training       `json:"training,omitempty"`
+	Floor      *Floor          `json:"floor,omitempty"`
+	GEMM       *GEMM           `json:"gemm,omitempty"`
+	Throughput *Throughput     `json:"throughput,omitempty"`
+	Profile    *Profile        `json:"profile,omitempty"`
+	Errors     []string        `json:"errors,omitempty"`
+	ElapsedS   float64         `json:"elapsed_s"`
+	Largest    string          `json:"largest_ratio,omitempty"` // the runtime with the largest latency ratio
+	LargestX   float64         `json:"largest_ratio_x,omitempty"`
+	LargestTo  string          `json:"largest_ratio_reference,omitempty"`
 }
 
 // Machine describes where the numbers were taken.
@@ -66,6 +68,8 @@ type RuntimeResult struct {
 	MedianMS     float64   `json:"latency_median_ms"`
 	P90MS        float64   `json:"latency_p90_ms"`
 	MinMS        float64   `json:"latency_min_ms"`
+	CPUMedianMS  float64   `json:"cpu_median_ms,omitempty"` // CPU time per inference, where measured
+	RatioCPU     float64   `json:"ratio_cpu,omitempty"`
 	ColdMS       []float64 `json:"cold_start_ms,omitempty"`
 	ColdMedianMS float64   `json:"cold_start_median_ms"`
 	PeakMB       float64   `json:"peak_memory_mb"`
@@ -105,6 +109,9 @@ type Floor struct {
 func (r *RuntimeResult) Fill(m *Measurement, memorySource string) {
 	r.LatencyMS, r.ColdMS = m.LatencyMS, m.ColdMS
 	r.MedianMS, r.P90MS, r.MinMS = Median(m.LatencyMS), Quantile(m.LatencyMS, 0.9), Quantile(m.LatencyMS, 0)
+	if len(m.CPUMS) > 0 {
+		r.CPUMedianMS = Median(m.CPUMS)
+	}
 	r.ColdMedianMS = Median(m.ColdMS)
 	r.PeakMB = float64(m.PeakRSSKB) / 1024
 	r.MemorySource = memorySource
@@ -132,6 +139,7 @@ func (res *Results) SetRatios() {
 		r.RatioLatency = div(r.MedianMS, ref.MedianMS)
 		r.RatioCold = div(r.ColdMedianMS, ref.ColdMedianMS)
 		r.RatioMemory = div(r.PeakMB, ref.PeakMB)
+		r.RatioCPU = div(r.CPUMedianMS, ref.CPUMedianMS)
 		if r.RatioLatency > res.LargestX {
 			res.Largest, res.LargestX, res.LargestTo = r.Name, r.RatioLatency, r.Reference
 		}
@@ -208,6 +216,24 @@ func (res *Results) Markdown() string {
 	p("- **Noise:** the numbers come from one run on a machine shared with other work (see the load average); " +
 		"a runtime's samples can shift by tens of percent between phases of a few seconds. `out/bench/results.json` " +
 		"keeps every sample and the minimum of each row for comparing runs.\n")
+	var cpuRows []RuntimeResult
+	for _, r := range res.Runtimes {
+		if r.CPUMedianMS > 0 && r.Error == "" {
+			cpuRows = append(cpuRows, r)
+		}
+	}
+	if len(cpuRows) > 0 {
+		p("\n**CPU time per inference** (user+system CPU of the measured process during each timed inference, median; " +
+			"on a loaded machine wall time also counts other processes' turns, CPU time much less so; Chromium's renderer " +
+			"cannot be read this way):\n\n| runtime | CPU per inference | reference | CPU × |\n|---|---:|---|---:|\n")
+		for _, r := range cpuRows {
+			ref := r.Reference
+			if ref == "" {
+				ref = "—"
+			}
+			p("| %s | %s | %s | %s |\n", r.Name, msText(r.CPUMedianMS), ref, ratioText(r.RatioCPU))
+		}
+	}
 	if res.LargestX > 0 {
 		p("\n**Largest latency ratio to the reference:** %s at ×%.1f the median latency of %s.\n", res.Largest, res.LargestX, res.LargestTo)
 	}
@@ -229,15 +255,33 @@ func (res *Results) Markdown() string {
 			"**%.1f ms** per core. ", float64(f.FLOPsPerImage)/1e6, f.MatMulGFLOPS, f.MatMulSize, f.MatMulSize, f.FloorMS)
 		for _, r := range res.Runtimes {
 			if r.Name == RowNativeInference && r.Error == "" {
-				p("Native onnx-go inference takes %.1f ms, ×%.1f the floor", r.MedianMS, r.MedianMS/f.FloorMS)
+				p("Native inference (hiwl's engine, SIMD GEMM) takes %.2f ms, ×%.2f the plain-Go floor", r.MedianMS, r.MedianMS/f.FloorMS)
 			}
 		}
 		for _, r := range res.Runtimes {
 			if r.Name == RowORTNode && r.Error == "" {
-				p("; onnxruntime-node takes %.2f ms, ×%.2f the floor (its SIMD kernels beat any plain-Go loop)", r.MedianMS, r.MedianMS/f.FloorMS)
+				p("; onnxruntime-node takes %.2f ms, ×%.2f the floor", r.MedianMS, r.MedianMS/f.FloorMS)
 			}
 		}
 		p(".\n")
+		if g := res.GEMM; g != nil {
+			p("\nThe engine's GEMM (`model/engine/gemm`, packed weights, %s SIMD micro-kernel) on the probe's conv-shaped "+
+				"%s product, one core: **%.1f GFLOP/s native** (pure-Go kernel of the same shape: %.1f; the probe of issue 10: %.1f) "+
+				"and **%.1f GFLOP/s as wasm in Node** (pure-Go kernel: %.2f; probe: %.1f) — `%s`. ",
+				map[bool]string{true: "4×2-vector", false: "no (scalar fallback)"}[g.SIMD], g.Shape,
+				g.NativeGFLOPS, g.NativeScalar, g.ProbeNative, g.WasmGFLOPS, g.WasmScalar, g.ProbeWasm, g.WasmCommand)
+			if g.EngineGFLOPS > 0 {
+				p("A whole native inference runs at %.1f GFLOP/s (its median CPU time per inference), %.0f%% of the GEMM's rate: "+
+					"the rest is im2col, pooling, the heads and small layers whose shapes fill the tiles badly.", g.EngineGFLOPS, 100*g.EngineFraction)
+			}
+			p("\n")
+		}
+	}
+	if t := res.Throughput; t != nil {
+		p("\n## Multi-core throughput\n\nThe native classifier on image bytes through `%s` (decode, preprocess, inference; "+
+			"one pooled run state per goroutine, no lock around a run), %d images cycled: **%.0f images/s on one worker, "+
+			"%.0f images/s on %d workers** (×%.2f). The machine is shared, so the second figure is what the other load left.\n",
+			t.BatchEntryCall, t.Images, t.OneWorker, t.AllWorkers, t.Cores, t.Speedup)
 	}
 	if pf := res.Profile; pf != nil {
 		p("\n## Where the native time goes\n\nCPU profile of `BenchmarkClassify` (image bytes to Prediction through `model.Classifier.Classify`, "+
@@ -265,8 +309,8 @@ const (
 	RowORTNode         = "onnxruntime-node (native)"
 	RowORTWebNode      = "onnxruntime-web in Node"
 	RowORTWebChromium  = "onnxruntime-web in Chromium"
-	RowNative          = "hiwl native Go (onnx-go)"
-	RowNativeInference = "hiwl native Go (onnx-go), inference only"
+	RowNative          = "hiwl native Go (engine)"
+	RowNativeInference = "hiwl native Go (engine), inference only"
 	RowGorgonia        = "gorgonia eval graph (trainer)"
 	RowWasmNode        = "hiwl.wasm in Node"
 	RowWasmChromium    = "hiwl.wasm in Chromium"

@@ -31,9 +31,9 @@ func TestResultsRatiosAndMarkdown(t *testing.T) {
 	}
 	md := res.Markdown()
 	for _, want := range []string{
-		"| hiwl native Go (onnx-go) |  | 25 ms | 44 ms | 45 ms | 50 MB | onnxruntime-node (native) | 10.00 | 0.30 | 0.50 | 3.0e-08 |",
+		"| hiwl native Go (engine) |  | 25 ms | 44 ms | 45 ms | 50 MB | onnxruntime-node (native) | 10.00 | 0.30 | 0.50 | 3.0e-08 |",
 		"failed: workerd did not start",
-		"**Largest latency ratio to the reference:** hiwl native Go (onnx-go) at ×10.0",
+		"**Largest latency ratio to the reference:** hiwl native Go (engine) at ×10.0",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("Markdown lacks %q:\n%s", want, md)

@@ -42,6 +42,7 @@ type Measurement struct {
 	ColdMS     []float64      `json:"cold_ms"`     // each cold start: module + model load to first result
 	LoadMS     float64        `json:"load_ms"`     // module + model load alone, first cold start
 	LatencyMS  []float64      `json:"latency_ms"`  // each timed inference
+	CPUMS      []float64      `json:"cpu_ms"`      // CPU time of the measured process in each, where the host can tell
 	WarmupRuns int            `json:"warmup_runs"` // untimed inferences before them
 	PeakRSSKB  int64          `json:"peak_rss_kb"` // VmHWM of the measured process
 	Raw        []*RawOutput   `json:"outputs"`     // per image; nil where not run

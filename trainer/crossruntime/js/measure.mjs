@@ -23,18 +23,27 @@ export async function measure({ warmup, warmup_ms: warmupMs = 0, runs }, inputs,
     await infer(handle, inputs[warm++ % inputs.length]);
   }
   const latency = [];
+  const cpu = [];
+  // process.cpuUsage exists in Node: the CPU time of each run, which a
+  // loaded machine inflates far less than wall time.
+  const usage = globalThis.process?.cpuUsage?.bind(globalThis.process);
   const outputs = new Array(inputs.length).fill(null);
   outputs[0] = first;
   for (let i = 0; i < runs; i++) {
     const k = i % inputs.length;
+    const u = usage?.();
     const t = performance.now();
     const out = await infer(handle, inputs[k]);
     latency.push(performance.now() - t);
+    if (u) {
+      const d = usage(u);
+      cpu.push((d.user + d.system) / 1000);
+    }
     // The timed pass gives the compared outputs (the first call may differ
     // only if a runtime keeps state between runs, which parity would show).
     if (i < inputs.length) outputs[k] = out;
   }
-  return { cold_ms: [coldMs], load_ms: loadMs, latency_ms: latency, outputs, warmup_runs: warm };
+  return { cold_ms: [coldMs], load_ms: loadMs, latency_ms: latency, cpu_ms: cpu, outputs, warmup_runs: warm };
 }
 
 // tensorsFrom splits the little-endian float32 file of preprocessed inputs

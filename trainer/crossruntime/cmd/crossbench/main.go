@@ -10,7 +10,7 @@
 // wasm-build edge-build). A runtime that fails is reported in both files
 // and makes the command exit with status 1 after writing them.
 //
-// `crossbench native -manifest M -out R -runtime onnx-go|gorgonia` is the
+// `crossbench native -manifest M -out R -runtime engine|gorgonia` is the
 // child process in which a native runtime is measured.
 package main
 
@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"github.com/hiwl/hiwl/model"
+	"github.com/hiwl/hiwl/model/engine/gemm"
 	"github.com/hiwl/hiwl/trainer/atomicfile"
 	cr "github.com/hiwl/hiwl/trainer/crossruntime"
 )
@@ -251,6 +252,45 @@ func run(o options) error {
 	flops, size := cr.MatMulPeak(3 * time.Second)
 	res.Floor = &cr.Floor{FLOPsPerImage: res.Model.FLOPs, MatMulGFLOPS: flops / 1e9, MatMulSize: size,
 		FloorMS: float64(res.Model.FLOPs) / flops * 1e3}
+	log.Print("measuring the engine's GEMM, native and as wasm in Node")
+	g := &cr.GEMM{Shape: "48×216 · 216×1024", SIMD: gemm.SIMD(), ProbeNative: cr.ProbeNativeGFLOPS, ProbeWasm: cr.ProbeWasmGFLOPS,
+		NativeGFLOPS: cr.GEMMPeak(2*time.Second, false), NativeScalar: cr.GEMMPeak(time.Second, true)}
+	// Short and bounded on their own, so they run even when the slow rows
+	// used up the overall limit on a loaded machine.
+	gctx, gcancel := context.WithTimeout(sig, 3*time.Minute)
+	defer gcancel()
+	if ws, wg, cmd, err := cr.WasmGEMM(gctx); err != nil {
+		fail("wasm GEMM", err)
+	} else {
+		g.WasmGFLOPS, g.WasmScalar, g.WasmCommand = ws, wg, cmd
+	}
+	for _, r := range res.Runtimes {
+		if r.Name == cr.RowNativeInference && r.Error == "" && r.MedianMS > 0 {
+			// CPU time where measured: wall time on a loaded machine
+			// counts other processes' turns.
+			t := r.MedianMS
+			if r.CPUMedianMS > 0 {
+				t = r.CPUMedianMS
+			}
+			g.EngineGFLOPS = float64(res.Model.FLOPs) / (t / 1e3) / 1e9
+			g.EngineFraction = g.EngineGFLOPS / g.NativeGFLOPS
+		}
+	}
+	res.GEMM = g
+	{
+		log.Print("measuring multi-core throughput of the native classifier")
+		var imgs [][]byte
+		for _, f := range m.Images {
+			if b, err := os.ReadFile(f); err == nil {
+				imgs = append(imgs, b)
+			}
+		}
+		if t, err := cr.MeasureThroughput(clf, imgs, 3*time.Second); err != nil {
+			fail("throughput", err)
+		} else {
+			res.Throughput = t
+		}
+	}
 	if ctx.Err() == nil {
 		log.Print("profiling the native path")
 		t0 := time.Now()
@@ -337,6 +377,12 @@ func inferenceOnly(m *cr.Measurement) *cr.Measurement {
 			out.LatencyMS = append(out.LatencyMS, f)
 		}
 	}
+	cpu, _ := m.Info["inference_cpu_ms"].([]any)
+	for _, v := range cpu {
+		if f, ok := v.(float64); ok {
+			out.CPUMS = append(out.CPUMS, f)
+		}
+	}
 	if len(out.LatencyMS) == 0 {
 		return nil
 	}
@@ -391,7 +437,7 @@ func native(args []string) {
 	fs := flag.NewFlagSet("native", flag.ExitOnError)
 	mpath := fs.String("manifest", "", "manifest")
 	out := fs.String("out", "", "result file")
-	which := fs.String("runtime", cr.NativeONNXGo, "onnx-go or gorgonia")
+	which := fs.String("runtime", cr.NativeONNXGo, "engine or gorgonia")
 	fs.Parse(args)
 	data, err := os.ReadFile(*mpath)
 	if err != nil {

@@ -1,0 +1,66 @@
+package model
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// Outcome is the result of one image of a batch: a prediction or an error.
+type Outcome struct {
+	Prediction *Prediction
+	Err        error
+}
+
+// ClassifyBatch classifies every image of images on workers goroutines
+// (GOMAXPROCS when workers <= 0) and returns the outcomes in input order.
+// One bad image gives an error in its own outcome and stops nothing else.
+func (c *Classifier) ClassifyBatch(images [][]byte, workers int) []Outcome {
+	out := make([]Outcome, len(images))
+	parallel(len(images), workers, func(i int) {
+		out[i].Prediction, out[i].Err = c.Classify(images[i])
+	})
+	return out
+}
+
+// ClassifyFiles is ClassifyBatch over image files; each worker reads its
+// own file (ReadImageFile), so at most workers files are in memory at once.
+func (c *Classifier) ClassifyFiles(paths []string, workers int) []Outcome {
+	out := make([]Outcome, len(paths))
+	c.EachFile(paths, workers, func(i int, o Outcome) { out[i] = o })
+	return out
+}
+
+// EachFile classifies files on workers goroutines and calls done with each
+// outcome as soon as it is ready, from the worker goroutines (done must be
+// safe for concurrent use). It returns when every file is done.
+func (c *Classifier) EachFile(paths []string, workers int, done func(i int, o Outcome)) {
+	parallel(len(paths), workers, func(i int) {
+		p, err := c.ClassifyFile(paths[i])
+		done(i, Outcome{p, err})
+	})
+}
+
+// parallel calls f(0..n-1) on workers goroutines.
+func parallel(n, workers int, f func(i int)) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
+}

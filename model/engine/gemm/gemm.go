@@ -1,0 +1,104 @@
+package gemm
+
+// MR is the number of rows of A (and C) a micro-kernel tile covers. Packed A
+// is stored in panels of MR rows, zero-padded at the bottom.
+const MR = 4
+
+// Packed is a left operand A[M×K] laid out for the micro-kernel: panel p
+// holds rows p·MR … p·MR+MR-1, column by column (MR values per k).
+type Packed struct {
+	M, K int
+	data []float32
+}
+
+// Pack packs the M×K row-major matrix a (row stride lda) for Mul.
+func Pack(m, k int, a []float32, lda int) *Packed {
+	panels := (m + MR - 1) / MR
+	p := &Packed{M: m, K: k, data: make([]float32, panels*MR*k)}
+	for i := 0; i < m; i++ {
+		panel, r := i/MR, i%MR
+		dst := p.data[panel*MR*k:]
+		row := a[i*lda : i*lda+k]
+		for kk, v := range row {
+			dst[kk*MR+r] = v
+		}
+	}
+	return p
+}
+
+// Epilogue is applied to each element of C as it is stored:
+// c[i][j] = relu?( acc + Bias[i] + Residual[i·ldc+j] ). Nil fields are skipped.
+type Epilogue struct {
+	Bias     []float32 // len M, added per row
+	Residual []float32 // same layout and stride as C
+	Relu     bool
+}
+
+// Mul computes C[M×N] = A·B (A packed, B row-major K×N with row stride ldb,
+// C row-major with row stride ldc), overwriting C and applying ep.
+// Residual may alias C.
+func Mul(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) {
+	if a.M == 0 || n == 0 {
+		return
+	}
+	if a.K == 0 {
+		edge(a, b, ldb, 0, n, c, ldc, ep)
+		return
+	}
+	nr := nr()
+	full := n - n%nr
+	if full > 0 {
+		tiles(a, b, ldb, full, c, ldc, ep)
+	}
+	if full < n {
+		edge(a, b, ldb, full, n, c, ldc, ep)
+	}
+}
+
+// edge computes columns j0 ≤ j < j1 of C one element at a time.
+func edge(a *Packed, b []float32, ldb, j0, j1 int, c []float32, ldc int, ep Epilogue) {
+	k := a.K
+	for i := 0; i < a.M; i++ {
+		panel, r := i/MR, i%MR
+		ap := a.data[min(panel*MR*k, len(a.data)):]
+		for j := j0; j < j1; j++ {
+			var s float32
+			for kk := 0; kk < k; kk++ {
+				s += ap[kk*MR+r] * b[kk*ldb+j]
+			}
+			c[i*ldc+j] = ep.apply(s, i, i*ldc+j)
+		}
+	}
+}
+
+func (ep *Epilogue) apply(s float32, row, at int) float32 {
+	if ep.Bias != nil {
+		s += ep.Bias[row]
+	}
+	if ep.Residual != nil {
+		s += ep.Residual[at]
+	}
+	if ep.Relu && !(s > 0) {
+		s = 0
+	}
+	return s
+}
+
+// MulGeneric is Mul with the pure-Go micro-kernel whatever the build: the
+// reference the SIMD kernel is tested against.
+func MulGeneric(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) {
+	if a.M == 0 || n == 0 {
+		return
+	}
+	if a.K == 0 {
+		edge(a, b, ldb, 0, n, c, ldc, ep)
+		return
+	}
+	full := n - n%genericNR
+	if full > 0 {
+		genericTiles(a, b, ldb, full, c, ldc, ep)
+	}
+	if full < n {
+		edge(a, b, ldb, full, n, c, ldc, ep)
+	}
+}

@@ -1,0 +1,127 @@
+package crossruntime
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/hiwl/hiwl/model"
+	"github.com/hiwl/hiwl/model/engine/gemm"
+)
+
+// The probe of issue 10: a 4-row x 2-vector register-blocked sgemm with
+// simd.MulAdd on the conv-shaped 48x1024x216 product, on this machine.
+const (
+	ProbeNativeGFLOPS = 21.8
+	ProbeWasmGFLOPS   = 5.9
+	gemmM, gemmK      = 48, 216
+	gemmN             = 1024
+)
+
+// GEMM is what the engine's matrix multiply does on the probe's product.
+type GEMM struct {
+	Shape          string  `json:"shape"`
+	SIMD           bool    `json:"simd"` // the SIMD micro-kernel ran natively
+	NativeGFLOPS   float64 `json:"native_gflops"`
+	NativeScalar   float64 `json:"native_scalar_gflops"` // the pure-Go kernel
+	WasmGFLOPS     float64 `json:"wasm_node_gflops"`
+	WasmScalar     float64 `json:"wasm_node_scalar_gflops"`
+	WasmCommand    string  `json:"wasm_command"`
+	ProbeNative    float64 `json:"probe_native_gflops"`
+	ProbeWasm      float64 `json:"probe_wasm_gflops"`
+	EngineGFLOPS   float64 `json:"engine_inference_gflops"` // whole model, inference only
+	EngineFraction float64 `json:"engine_fraction_of_gemm"`
+}
+
+// GEMMPeak is the best GFLOP/s of gemm.Mul (or gemm.MulGeneric) on the
+// probe's product on the calling goroutine, over budget.
+func GEMMPeak(budget time.Duration, generic bool) float64 {
+	r := rand.New(rand.NewPCG(1, 1))
+	a, b, c := make([]float32, gemmM*gemmK), make([]float32, gemmK*gemmN), make([]float32, gemmM*gemmN)
+	for i := range a {
+		a[i] = r.Float32()
+	}
+	for i := range b {
+		b[i] = r.Float32()
+	}
+	p := gemm.Pack(gemmM, gemmK, a, gemmK)
+	mul := gemm.Mul
+	if generic {
+		mul = gemm.MulGeneric
+	}
+	best := 0.0
+	work := 2 * float64(gemmM*gemmK*gemmN)
+	for end := time.Now().Add(budget); time.Now().Before(end); {
+		t := time.Now()
+		mul(p, b, gemmN, gemmN, c, gemmN, gemm.Epilogue{})
+		best = max(best, work/time.Since(t).Seconds()/1e9)
+	}
+	return best
+}
+
+// WasmGEMM runs cmd/gemmprobe compiled to js/wasm under Node (Go's
+// go_js_wasm_exec) and returns the SIMD and scalar kernels' GFLOP/s.
+func WasmGEMM(ctx context.Context) (simd, scalar float64, command string, err error) {
+	out, err := exec.CommandContext(ctx, "go", "env", "GOROOT").Output()
+	if err != nil {
+		return 0, 0, "", err
+	}
+	goroot := strings.TrimSpace(string(out))
+	args := []string{"run", "-exec=" + goroot + "/lib/wasm/go_js_wasm_exec", "./trainer/crossruntime/cmd/gemmprobe"}
+	command = "GOOS=js GOARCH=wasm go " + strings.Join(args, " ")
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	cmd.Stderr = os.Stderr
+	if out, err = cmd.Output(); err != nil {
+		return 0, 0, command, err
+	}
+	var r struct{ SIMD, Scalar float64 }
+	if err := json.Unmarshal(out, &r); err != nil || r.SIMD == 0 {
+		return 0, 0, command, fmt.Errorf("gemmprobe said %q (%v)", out, err)
+	}
+	return r.SIMD, r.Scalar, "GOOS=js GOARCH=wasm go run -exec=$(go env GOROOT)/lib/wasm/go_js_wasm_exec ./trainer/crossruntime/cmd/gemmprobe", nil
+}
+
+// Throughput is the native classifier on every core.
+type Throughput struct {
+	Cores          int     `json:"cores"`
+	Images         int     `json:"images"`
+	OneWorker      float64 `json:"one_worker_images_per_second"`
+	AllWorkers     float64 `json:"all_workers_images_per_second"`
+	Speedup        float64 `json:"speedup"`
+	BatchEntryCall string  `json:"entry_point"`
+}
+
+// MeasureThroughput classifies images (file bytes) with ClassifyBatch on
+// one worker and on GOMAXPROCS workers, each for at least budget.
+func MeasureThroughput(c *model.Classifier, images [][]byte, budget time.Duration) (*Throughput, error) {
+	t := &Throughput{Cores: runtime.GOMAXPROCS(0), Images: len(images), BatchEntryCall: "model.Classifier.ClassifyBatch"}
+	rate := func(workers int) (float64, error) {
+		n := 0
+		start := time.Now()
+		for time.Since(start) < budget {
+			for _, o := range c.ClassifyBatch(images, workers) {
+				if o.Err != nil {
+					return 0, o.Err
+				}
+			}
+			n += len(images)
+		}
+		return float64(n) / time.Since(start).Seconds(), nil
+	}
+	var err error
+	if t.OneWorker, err = rate(1); err != nil {
+		return nil, err
+	}
+	if t.AllWorkers, err = rate(t.Cores); err != nil {
+		return nil, err
+	}
+	t.Speedup = t.AllWorkers / t.OneWorker
+	return t, nil
+}
