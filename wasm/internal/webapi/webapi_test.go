@@ -19,8 +19,8 @@ import (
 // Real images: the page's bundled examples and one from the shared set
 // (../shared/data from the repository root).
 var realImages = []string{
-	"../../static/examples/109132.jpg",
-	"../../static/examples/133542.jpg",
+	"../../static/examples/848953.jpg",
+	"../../static/examples/395316.jpg",
 	"../../../../shared/data/gz-challenge-spiral/validation/non_spirals/178752.jpg",
 }
 
