@@ -5,6 +5,12 @@
 #   make bench   every runtime against onnxruntime (docs/benchmarks.md, under 10 minutes)
 #
 # Parts add their own targets through the fragments included below.
+# `make test` installs what it needs first (scripts/install-test-deps.sh:
+# Debian packages, npm ci, Go modules; idempotent and quick once done).
+# `make run` needs nothing but Go.
+
+export GOTOOLCHAIN=go1.27.3
+export GOEXPERIMENT=simd
 
 GO ?= go
 SYNTH ?= data/synth
@@ -17,16 +23,23 @@ EPOCHS ?= 12
 -include viewer/viewer.mk
 -include trainer/crossruntime/crossruntime.mk
 
-.PHONY: run test test-go vet bench data default-model realcheck
+.PHONY: run test test-deps test-go vet bench data default-model realcheck
 
 run: run-wasm
 
-test: vet test-go test-wasm test-edge test-viewer test-parity
+test: test-deps
+	$(MAKE) vet test-go test-wasm test-edge test-viewer test-parity
+
+# Chromium, Xvfb, the X11/GL headers (ebiten's cgo), node_modules, Go
+# modules. Run first and on its own: vet already needs the headers.
+test-deps:
+	scripts/install-test-deps.sh
 
 vet:
 	$(GO) vet ./...
 
-# Packages that import ebiten need a display; test-viewer runs them under Xvfb.
+# Packages that open a window skip without a display; test-viewer runs them
+# under Xvfb instead.
 test-go:
 	$(GO) test -count=1 $(filter-out $(VIEWER_XVFB_PKGS),$(shell $(GO) list ./...))
 
