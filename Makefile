@@ -28,7 +28,7 @@ EPOCHS ?= 12
 run: run-wasm
 
 test: test-deps
-	$(MAKE) vet test-go test-wasm test-edge test-viewer test-parity
+	$(MAKE) --no-print-directory vet test-go test-wasm test-edge test-viewer test-parity
 
 # Chromium, Xvfb, the X11/GL headers (ebiten's cgo), node_modules, Go
 # modules. Run first and on its own: vet already needs the headers.
