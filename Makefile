@@ -23,7 +23,7 @@ EPOCHS ?= 12
 -include viewer/viewer.mk
 -include trainer/crossruntime/crossruntime.mk
 
-.PHONY: run test test-deps test-go vet bench data default-model realcheck
+.PHONY: run test test-deps test-go vet bench bench-classify fuzz data default-model realcheck
 
 run: run-wasm
 
@@ -46,7 +46,12 @@ test-go:
 # Every runtime against onnxruntime in one run (docs/benchmarks.md). The
 # edge load test (make bench-edge, 2,000 requests) takes ~20 minutes and is
 # kept separate.
-bench: bench-crossruntime
+bench: bench-crossruntime bench-classify
+
+# The batch classifier on the 600 real 424x424 validation JPEGs in ../shared,
+# CSV to a file: -j 1 (the reference) and one worker per core, in images/s.
+bench-classify:
+	$(GO) test -run '^$$' -bench Batch -benchtime 1x ./model/cmd/classify
 
 # The default model: procedural data, then full HIWL training. The exact
 # command and its metrics are recorded in the README.

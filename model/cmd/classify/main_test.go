@@ -211,7 +211,7 @@ func TestEmptyInputAndUsage(t *testing.T) {
 }
 
 // writeList writes the paths of a catalogue, one per line.
-func writeList(t *testing.T, paths []string) string {
+func writeList(t testing.TB, paths []string) string {
 	t.Helper()
 	list := filepath.Join(t.TempDir(), "paths.txt")
 	if err := os.WriteFile(list, []byte(strings.Join(paths, "\n")+"\n"), 0o644); err != nil {
