@@ -53,6 +53,16 @@ bench: bench-crossruntime bench-classify
 bench-classify:
 	$(GO) test -run '^$$' -bench Batch -benchtime 1x ./model/cmd/classify
 
+# Each fuzz target for FUZZTIME (go test -fuzz takes one target per run).
+# The committed corpora (testdata/fuzz/) also run as plain tests in test-go.
+FUZZTIME ?= 60s
+FUZZ_TARGETS := ./model:FuzzDecodePreprocess ./trainer/gzdata:FuzzRead
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz: $${t#*:} in $${t%%:*} for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) $${t%%:*}; \
+	done
+
 # The default model: procedural data, then full HIWL training. The exact
 # command and its metrics are recorded in the README.
 data: $(SYNTH)/training_solutions_rev1.csv
