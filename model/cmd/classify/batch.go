@@ -59,6 +59,12 @@ func classifyAll(clf *model.Classifier, o *options, src source, stdout io.Writer
 							sum.kept+1, o.out, p.file, sum.kept+1, it.path)
 						return
 					}
+					// jsonl error lines carry no model version.
+					if p.version != o.version && (p.version != "" || o.format == "csv") {
+						enumErr = fmt.Errorf("-resume: row %d of %s was made by model %s, this run uses %s; finish it with that model (or start a new output)",
+							sum.kept+1, o.out, p.version, o.version)
+						return
+					}
 					sum.kept++
 					sum.add(p.label, p.failed)
 					if bar != nil {

@@ -149,7 +149,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	src := source{args: o.args, list: o.list, stdin: stdin}
 
 	var bar *progress
-	if f, ok := stderr.(*os.File); ok && isTerminal(f) {
+	// A bar on a terminal, unless the rows themselves go to that terminal.
+	if f, ok := stderr.(*os.File); ok && isTerminal(f) && (o.out != "" || !isTerminalWriter(stdout)) {
 		bar = startProgress(stderr)
 		if n, ok := src.count(); ok {
 			bar.total.Store(int64(n))
@@ -175,6 +176,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	return exitOK
+}
+
+func isTerminalWriter(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && isTerminal(f)
 }
 
 // summary counts the rows of the whole output, kept ones included.

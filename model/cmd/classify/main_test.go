@@ -330,6 +330,13 @@ func TestResumeRefusesOtherOutputs(t *testing.T) {
 	if after, _ := os.ReadFile(out); !bytes.Equal(before, after) {
 		t.Error("a refused resume changed the output")
 	}
+	// Made by another model: the rows would mix two models.
+	other := strings.ReplaceAll(string(before), classifier(t).Version(), "hiwl-000000000000")
+	os.WriteFile(out, []byte(other), 0o644)
+	code, _, stderr = cli(t, "", "-o", out, "-resume", images[0], images[1], images[2])
+	if code != exitFailed || !strings.Contains(stderr, "was made by model hiwl-000000000000") {
+		t.Errorf("other model: exit %d\n%s", code, stderr)
+	}
 	// Not a hiwl CSV.
 	foreign := filepath.Join(dir, "foreign.csv")
 	os.WriteFile(foreign, []byte("id,ra,dec\n1,2,3\n"), 0o644)

@@ -118,9 +118,10 @@ func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " ") }
 
 // A prior is a row already in the output that -resume keeps.
 type prior struct {
-	file   string
-	label  string // class slug; "" for an error row
-	failed bool
+	file    string
+	label   string // class slug; "" for an error row
+	failed  bool
+	version string // model_version
 }
 
 // errTorn marks a last record that was cut off (a run killed mid-write).
@@ -204,12 +205,14 @@ func (s *outputScanner) record() ([]string, error) {
 
 func (s *outputScanner) parse(rec []string) (prior, error) {
 	if s.format == "csv" {
-		return prior{file: rec[model.CSVFile], label: rec[model.CSVLabel], failed: rec[model.CSVError] != ""}, nil
+		return prior{file: rec[model.CSVFile], label: rec[model.CSVLabel], failed: rec[model.CSVError] != "",
+			version: rec[model.CSVModelVersion]}, nil
 	}
 	var l struct {
-		File  *string `json:"file"`
-		Class string  `json:"class"`
-		Error string  `json:"error"`
+		File    *string `json:"file"`
+		Class   string  `json:"class"`
+		Error   string  `json:"error"`
+		Version string  `json:"model_version"`
 	}
 	if err := json.Unmarshal([]byte(rec[0]), &l); err != nil {
 		return prior{}, fmt.Errorf("line %d: %v", s.line, err)
@@ -217,7 +220,7 @@ func (s *outputScanner) parse(rec []string) (prior, error) {
 	if l.File == nil {
 		return prior{}, fmt.Errorf(`line %d: no "file" field`, s.line)
 	}
-	return prior{file: *l.File, label: l.Class, failed: l.Error != ""}, nil
+	return prior{file: *l.File, label: l.Class, failed: l.Error != "", version: l.Version}, nil
 }
 
 // prepareResume checks an existing output for -resume and cuts off a torn
