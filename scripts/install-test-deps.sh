@@ -24,7 +24,7 @@ die() { say "$*"; exit 1; }
 apt_packages=(
   chromium                                       # wasm page tests (headless, /usr/bin/chromium)
   xvfb xauth libgl1-mesa-dri                     # viewer window under Xvfb
-  libc6-dev libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev
+  gcc libc6-dev libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev
   libxrandr-dev libxxf86vm-dev libasound2-dev pkg-config  # ebiten (cgo)
 )
 
