@@ -5,6 +5,9 @@
 #   make bench   every runtime against onnxruntime (docs/benchmarks.md, under 10 minutes)
 #
 # Parts add their own targets through the fragments included below.
+# `make test` installs what it needs first (scripts/install-test-deps.sh:
+# Debian packages, npm ci, Go modules; idempotent and quick once done).
+# `make run` needs nothing but Go.
 
 # go.mod needs Go 1.27.3 and the engine's SIMD kernels need the simd
 # experiment. A machine starts on its own Go and ignores go.mod's toolchain
@@ -23,23 +26,44 @@ SYNTH_N ?= 6000
 -include viewer/viewer.mk
 -include trainer/crossruntime/crossruntime.mk
 
-.PHONY: run test test-go vet bench data default-model realcheck
+.PHONY: run test test-deps test-go vet bench bench-classify fuzz data default-model realcheck
 
 run: run-wasm
 
-test: vet test-go test-wasm test-edge test-viewer test-parity
+test: test-deps
+	$(MAKE) --no-print-directory vet test-go test-wasm test-edge test-viewer test-parity
+
+# Chromium, Xvfb, the X11/GL headers (ebiten's cgo), node_modules, Go
+# modules. Run first and on its own: vet already needs the headers.
+test-deps:
+	scripts/install-test-deps.sh
 
 vet:
 	$(GO) vet ./...
 
-# Packages that import ebiten need a display; test-viewer runs them under Xvfb.
+# Packages that open a window skip without a display; test-viewer runs them
+# under Xvfb instead.
 test-go:
 	$(GO) test -count=1 $(filter-out $(VIEWER_XVFB_PKGS),$(shell $(GO) list ./...))
 
 # Every runtime against onnxruntime in one run (docs/benchmarks.md). The
-# edge load test (make bench-edge, 2,000 requests) takes ~20 minutes and is
-# kept separate.
-bench: bench-crossruntime
+# edge load test (make bench-edge, 10,000 requests) is kept separate.
+bench: bench-crossruntime bench-classify
+
+# The batch classifier on the 600 real 424x424 validation JPEGs in ../shared,
+# CSV to a file: -j 1 (the reference) and one worker per core, in images/s.
+bench-classify:
+	$(GO) test -run '^$$' -bench Batch -benchtime 1x ./model/cmd/classify
+
+# Each fuzz target for FUZZTIME (go test -fuzz takes one target per run).
+# The committed corpora (testdata/fuzz/) also run as plain tests in test-go.
+FUZZTIME ?= 60s
+FUZZ_TARGETS := ./model:FuzzDecodePreprocess ./model:FuzzLoad ./trainer/gzdata:FuzzRead ./trainer/gzdata:FuzzLoadFolders
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz: $${t#*:} in $${t%%:*} for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) $${t%%:*}; \
+	done
 
 # The default model: full HIWL trained on the real labelled Galaxy Zoo
 # images in ../shared (class folders), about 2 hours on 2 CPU cores. It is

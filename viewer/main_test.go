@@ -22,11 +22,12 @@ import (
 
 	"github.com/hiwl/hiwl/model"
 	"github.com/hiwl/hiwl/viewer/gallery"
+	"github.com/hiwl/hiwl/viewer/internal/early"
 	"github.com/hiwl/hiwl/viewer/overlay"
 	"github.com/hiwl/hiwl/viewer/view"
 )
 
-const runAsViewer = "HIWL_VIEWER_TEST_RUN_MAIN"
+const runAsViewer = early.RunAsViewerEnv
 
 func TestMain(m *testing.M) {
 	if os.Getenv(runAsViewer) == "1" {
@@ -319,6 +320,52 @@ func TestBadArgumentsFailClearly(t *testing.T) {
 		}
 		if !strings.Contains(stderr, tt.want) {
 			t.Errorf("viewer %v: stderr does not say %q:\n%s", tt.args, tt.want, stderr)
+		}
+	}
+}
+
+// TestNoDisplay runs the real binary with no display named: help, flag
+// errors and "no display" come out as messages and exit statuses, not as
+// ebiten's start-up panic. This pins package early's init order.
+func TestNoDisplay(t *testing.T) {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "DISPLAY=") && !strings.HasPrefix(kv, "WAYLAND_DISPLAY=") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, runAsViewer+"=1")
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"-h"}, 0, "usage: viewer [flags] FILE|FOLDER"},
+		{[]string{"-bogus", spiral}, 2, "flag provided but not defined: -bogus"},
+		{[]string{"-cmap", "nope", spiral}, 1, `unknown colour map "nope"`},
+		{[]string{"-opacity", "2", spiral}, 1, "want a value from 0 to 1"},
+		{[]string{"/no/such/folder"}, 1, "no such file"},
+		{nil, 2, "name at least one image"},
+		{[]string{spiral}, 1, "no display: DISPLAY is not set"},
+	}
+	for _, tt := range tests {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		cmd := exec.CommandContext(ctx, os.Args[0], tt.args...)
+		cmd.Env = env
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		cancel()
+		code := 0
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			code = exit.ExitCode()
+		} else if err != nil {
+			t.Fatalf("viewer %v: %v", tt.args, err)
+		}
+		if code != tt.code || !strings.Contains(stderr.String(), tt.want) || strings.Contains(stderr.String(), "panic") {
+			t.Errorf("viewer %v without a display: exit status %d, want %d with %q; stderr:\n%s",
+				tt.args, code, tt.code, tt.want, stderr.String())
 		}
 	}
 }

@@ -1,9 +1,10 @@
 # Makefile fragment of the desktop viewer (viewer/); the root Makefile
 # includes it. Paths are relative to the repository root.
 #
-# Importing ebiten panics without an X display, so the packages that import
-# it are listed in VIEWER_XVFB_PKGS: the root runs plain `go test` on every
-# other package, and test-viewer runs these under Xvfb. The headless viewer
+# The packages that open a window are listed in VIEWER_XVFB_PKGS: without a
+# display their tests only print why they skip (viewer/internal/early), so
+# the root runs plain `go test` on every other package and test-viewer runs
+# these for real under Xvfb. The headless viewer
 # packages (overlay maths, gallery, view, script) are in VIEWER_HEADLESS_PKGS.
 
 # Import paths, as `go list ./...` prints them (the root filters with them).

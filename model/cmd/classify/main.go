@@ -1,84 +1,228 @@
-// Command classify is the native hiwl classifier: it classifies galaxy
-// images (files or folders) with the embedded default model, or another
-// exported model, and prints one JSON object per image.
+// Command classify is hiwl's batch classifier for catalogues: it classifies
+// galaxy images (files, folders searched recursively, or a list of paths)
+// with the embedded default model or another exported one, on every core,
+// and writes one row per image as CSV, JSON lines or a table.
 //
-//	go run ./model/cmd/classify galaxy.jpg more/*.jpg
-//	go run ./model/cmd/classify -cam -model runs/x/model.onnx folder/
+//	go run ./model/cmd/classify galaxy.jpg more/                  # JSON lines on stdout
+//	go run ./model/cmd/classify -o catalogue.csv survey/          # CSV (from the name)
+//	go run ./model/cmd/classify -o catalogue.csv -resume survey/  # continue a killed run
+//	find survey -name '*.jpg' | go run ./model/cmd/classify -list - -format table
+//
+// Rows come out in input order whatever -j is, so a run is reproducible and
+// -resume can check that it continues the same inputs: it keeps the rows
+// already in the output (cutting off a row a kill left half-written), skips
+// those inputs and appends the rest. Output is written in chunks of -chunk
+// rows, each with one write and an fsync, so a killed run loses at most the
+// chunk in flight. Memory does not grow with the catalogue: inputs are
+// enumerated lazily and rows leave as soon as their turn comes.
+//
+// The CSV columns are model.CSVHeader (the web page's "Download CSV" uses
+// the same). The exit status is 0 when every file was classified, 1 when
+// the input was empty, a file failed (its error row stays in the output) or
+// the output could not be written, and 2 for a usage error.
 package main
 
 import (
-	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"time"
 
 	"github.com/hiwl/hiwl/model"
 )
 
-type line struct {
-	File          string `json:"file"`
-	Error         string `json:"error,omitempty"`
-	*model.Result `json:",omitempty"`
-}
-
 func main() {
-	modelPath := flag.String("model", "", "ONNX model exported by the trainer (default: the embedded model)")
-	withCAM := flag.Bool("cam", false, "include the predicted class's attention map")
-	flag.Usage = func() {
-		fmt.Fprintf(os.Stderr, "usage: classify [-model FILE] [-cam] FILE|FOLDER...\n")
-		flag.PrintDefaults()
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+const (
+	exitOK     = 0
+	exitFailed = 1
+	exitUsage  = 2
+)
+
+const usageText = `usage: classify [flags] [FILE|FOLDER...]
+
+Classifies galaxy images into the five HIWL classes (round, in-between,
+cigar, edge-on, spiral) and writes one row per image, in input order.
+Folders are searched recursively for .jpg, .jpeg, .png and .gif files.
+
+Examples:
+  classify galaxy.jpg survey/                      JSON lines on stdout
+  classify -o catalogue.csv survey/                CSV (format from the name)
+  classify -o catalogue.csv -resume survey/        continue a killed run
+  find survey -name '*.jpg' | classify -list - -format table
+
+Flags:
+`
+
+type options struct {
+	model   string
+	cam     bool
+	format  string
+	list    string
+	jobs    int
+	out     string
+	resume  bool
+	chunk   int
+	args    []string
+	version string
+}
+
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	fs := flag.NewFlagSet("classify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usageText)
+		fs.PrintDefaults()
 	}
-	flag.Parse()
-	if flag.NArg() == 0 {
-		flag.Usage()
-		os.Exit(2)
+	o := &options{}
+	fs.StringVar(&o.model, "model", "", "ONNX `file` exported by the trainer (default: the embedded model)")
+	fs.BoolVar(&o.cam, "cam", false, "jsonl: include the predicted class's attention map")
+	fs.StringVar(&o.format, "format", "", "csv, jsonl or table (default: from the -o name, .csv or .jsonl; else jsonl)")
+	fs.StringVar(&o.list, "list", "", "read paths, one per line, from this `file` (- for stdin), after the arguments")
+	fs.IntVar(&o.jobs, "j", runtime.NumCPU(), "images classified in parallel")
+	fs.StringVar(&o.out, "o", "", "write to this `file` instead of stdout (replaced, unless -resume)")
+	fs.BoolVar(&o.resume, "resume", false, "keep the rows already in -o, skip those inputs and append the rest")
+	fs.IntVar(&o.chunk, "chunk", 64, "rows per write; a killed run loses at most one chunk")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
 	}
-	clf, err := model.Open(*modelPath)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "classify: %v\n", err)
-		os.Exit(1)
+	o.args = fs.Args()
+	if len(o.args) == 0 && o.list == "" {
+		fs.Usage()
+		return nil, errors.New("name image files or folders, or -list FILE")
 	}
-	enc := json.NewEncoder(os.Stdout)
-	failed := 0
-	for _, f := range files(flag.Args()) {
-		out := line{File: f}
-		p, err := clf.ClassifyFile(f)
-		if err != nil {
-			out.Error = err.Error()
-			failed++
-		} else {
-			r := p.Result(*withCAM)
-			out.Result = &r
+	if o.format == "" {
+		switch strings.ToLower(filepath.Ext(o.out)) {
+		case ".csv":
+			o.format = "csv"
+		default:
+			o.format = "jsonl"
 		}
-		enc.Encode(out)
 	}
-	if failed > 0 {
-		fmt.Fprintf(os.Stderr, "classify: %d file(s) could not be classified\n", failed)
-		os.Exit(1)
+	switch {
+	case o.format != "csv" && o.format != "jsonl" && o.format != "table":
+		return nil, fmt.Errorf("-format %q: want csv, jsonl or table", o.format)
+	case o.jobs < 1:
+		return nil, fmt.Errorf("-j %d: want at least 1", o.jobs)
+	case o.chunk < 1:
+		return nil, fmt.Errorf("-chunk %d: want at least 1", o.chunk)
+	case o.resume && o.out == "":
+		return nil, errors.New("-resume needs -o FILE, the output to continue")
+	case o.resume && o.format == "table":
+		return nil, errors.New("-resume works with -format csv or jsonl, not table")
+	case o.cam && o.format != "jsonl":
+		return nil, errors.New("-cam works with -format jsonl only")
+	}
+	return o, nil
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	o, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "classify:", err)
+		return exitUsage
+	}
+	if o.list != "" && o.list != "-" {
+		f, err := os.Open(o.list)
+		if err != nil {
+			fmt.Fprintf(stderr, "classify: -list: %v\n", err)
+			return exitFailed
+		}
+		f.Close()
+	}
+	clf, err := model.Open(o.model)
+	if err != nil {
+		fmt.Fprintf(stderr, "classify: -model: %v\n", err)
+		return exitFailed
+	}
+	o.version = clf.Version()
+	src := source{args: o.args, list: o.list, stdin: stdin}
+
+	var bar *progress
+	// A bar on a terminal, unless the rows themselves go to that terminal.
+	if f, ok := stderr.(*os.File); ok && isTerminal(f) && (o.out != "" || !isTerminalWriter(stdout)) {
+		bar = startProgress(stderr)
+		if n, ok := src.count(); ok {
+			bar.total.Store(int64(n))
+		}
+	}
+	sum, err := classifyAll(clf, o, src, stdout, bar)
+	bar.end()
+	if err != nil {
+		fmt.Fprintln(stderr, "classify:", err)
+		return exitFailed
+	}
+	sum.print(stderr, o)
+	switch {
+	case sum.files() == 0:
+		fmt.Fprintln(stderr, "classify: no images in the inputs (folders are searched for .jpg, .jpeg, .png and .gif files)")
+		return exitFailed
+	case sum.failed > 0:
+		where := "the output"
+		if o.out != "" {
+			where = o.out
+		}
+		fmt.Fprintf(stderr, "classify: %d of %d files failed; their error rows are in %s\n", sum.failed, sum.files(), where)
+		return exitFailed
+	}
+	return exitOK
+}
+
+func isTerminalWriter(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && isTerminal(f)
+}
+
+// summary counts the rows of the whole output, kept ones included.
+type summary struct {
+	kept     int // rows kept from an earlier run (-resume)
+	fresh    int // files classified (or failed) in this run
+	failed   int
+	perClass [model.NumClasses]int
+	elapsed  time.Duration
+}
+
+func (s *summary) files() int { return s.kept + s.fresh }
+
+func (s *summary) add(label string, failed bool) {
+	if failed {
+		s.failed++
+		return
+	}
+	if c, err := model.ParseClass(label); err == nil {
+		s.perClass[c]++
 	}
 }
 
-// files expands folders into the image files below them.
-func files(args []string) []string {
-	var out []string
-	for _, a := range args {
-		st, err := os.Stat(a)
-		if err != nil || !st.IsDir() {
-			out = append(out, a)
-			continue
-		}
-		filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				switch strings.ToLower(filepath.Ext(p)) {
-				case ".jpg", ".jpeg", ".png", ".gif":
-					out = append(out, p)
-				}
-			}
-			return nil
-		})
+func (s *summary) print(w io.Writer, o *options) {
+	if s.files() == 0 {
+		return
 	}
-	return out
+	rate := 0.0
+	if sec := s.elapsed.Seconds(); sec > 0 {
+		rate = float64(s.fresh) / sec
+	}
+	fmt.Fprintf(w, "classify: %d files, %d classified, %d failed", s.files(), s.files()-s.failed, s.failed)
+	if s.kept > 0 {
+		fmt.Fprintf(w, " (%d kept from %s)", s.kept, o.out)
+	}
+	fmt.Fprintf(w, "; %d in %.1f s, %.1f images/s with -j %d\n", s.fresh, s.elapsed.Seconds(), rate, o.jobs)
+	ok := s.files() - s.failed
+	for _, c := range model.Classes {
+		pct := 0.0
+		if ok > 0 {
+			pct = 100 * float64(s.perClass[c]) / float64(ok)
+		}
+		fmt.Fprintf(w, "  %-11s %-24s %8d  %5.1f %%\n", c.Slug(), c.String(), s.perClass[c], pct)
+	}
 }
