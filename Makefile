@@ -48,7 +48,8 @@ test-go:
 
 # Every runtime against onnxruntime in one run (docs/benchmarks.md). The
 # edge load test (make bench-edge, 10,000 requests) is kept separate.
-bench: bench-crossruntime bench-classify
+bench: test-deps
+	$(MAKE) --no-print-directory bench-crossruntime bench-classify
 
 # The batch classifier on the 600 real 424x424 validation JPEGs in ../shared,
 # CSV to a file: -j 1 (the reference) and one worker per core, in images/s.
