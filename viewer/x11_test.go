@@ -195,7 +195,8 @@ func TestKeysAndMouseDriveTheWindow(t *testing.T) {
 	out := t.TempDir()
 	// The script only waits for the first image, then leaves the window to
 	// the keyboard for up to ten minutes; Esc ends it.
-	cmd := exec.Command(os.Args[0], append([]string{"-out", out, "-script", "wait;frames=36000"}, files...)...)
+	// -opacity 0.6: the arrow keys step it by tenths, 0.6 -> 0.5 -> 0.6.
+	cmd := exec.Command(os.Args[0], append([]string{"-opacity", "0.6", "-out", out, "-script", "wait;frames=36000"}, files...)...)
 	cmd.Env = append(os.Environ(), runAsViewer+"=1")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
