@@ -365,7 +365,7 @@ func (r *Renderer) drawPanel(dst *image.RGBA, s *State, f *faces) {
 
 	hline(dst, x0, x1, Height-62)
 	drawText(dst, f.small, x0, Height-42, greyColour, "←/→ wheel click: prev/next   1–5: map   0: predicted")
-	drawText(dst, f.small, x0, Height-24, greyColour, "↑/↓: opacity  O: overlay  K: contours  C: colours  S: save  G: grid")
+	drawText(dst, f.small, x0, Height-24, greyColour, "↑↓ opacity  O overlay  K contours  C colour  S save  G grid")
 }
 
 // miniRow draws one output of a network: name, probability and a thin bar.
