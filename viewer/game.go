@@ -22,20 +22,21 @@ import (
 // state or the loader changes, and reads the window back for screenshots.
 // All drawing logic lives in package view.
 type game struct {
-	loader   *gallery.Loader
-	state    view.State
-	renderer view.Renderer
-	frame    *image.RGBA   // the CPU frame, redrawn only when dirty
-	frameImg *ebiten.Image // frame on the GPU
-	dirty    bool
-	focused  int    // the index the loader was last told about
-	gen      uint64 // loader generation last looked at
-	itemOf   int    // the index state.Item belongs to
-	reported *gallery.Item
-	msgUntil time.Time
-	outDir   string
-	sheet    *sheet
-	sheetGen uint64 // thumbnail loader generation last looked at
+	loader     *gallery.Loader
+	state      view.State
+	renderer   view.Renderer
+	frame      *image.RGBA   // the CPU frame, redrawn only when dirty
+	frameImg   *ebiten.Image // frame on the GPU
+	dirty      bool
+	focused    int    // the index the loader was last told about
+	gen        uint64 // loader generation last looked at
+	itemOf     int    // the index state.Item belongs to
+	reported   *gallery.Item
+	msgUntil   time.Time
+	outDir     string
+	sheet      *sheet
+	sheetGen   uint64 // thumbnail loader generation last looked at
+	sheetKnown int    // classified count last put in the title
 
 	steps     []script.Step
 	scripted  bool
@@ -161,6 +162,10 @@ func (g *game) sync() {
 		s.Sheet = nil
 		if g.sheet.on {
 			s.Sheet = g.sheet.state(s.Message)
+			if s.Sheet.Known != g.sheetKnown {
+				g.sheetKnown = s.Sheet.Known
+				ebiten.SetWindowTitle(fmt.Sprintf("hiwl viewer — grid, %d of %d classified", s.Sheet.Known, s.Sheet.Total))
+			}
 		}
 		g.renderer.Render(g.frame, s)
 		g.frameImg.WritePixels(g.frame.Pix)
@@ -408,8 +413,7 @@ func (g *game) runScript() (done bool, err error) {
 
 func (g *game) openSheet() {
 	g.sheet.open(g.state.Index)
-	g.sheetGen = 0
-	ebiten.SetWindowTitle(fmt.Sprintf("hiwl viewer — grid of %d images", g.state.Count))
+	g.sheetGen, g.sheetKnown = 0, -1
 	g.dirty = true
 }
 
