@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/hiwl/hiwl/model"
+	"github.com/hiwl/hiwl/viewer/gallery"
 	"github.com/hiwl/hiwl/viewer/view"
 )
 
@@ -122,5 +123,29 @@ func TestWindowGridSortsByConfidence(t *testing.T) {
 	single := readDump(t, file("single.json"))
 	if single.Mode != "single" || len(single.Cells) != 1 || single.Cells[0].Index != byConf.Cells[0].Index {
 		t.Errorf("Enter on the least certain image opened %+v, want image %d", single, byConf.Cells[0].Index)
+	}
+}
+
+// A folder of thousands opens as a grid at once and reads only the page on
+// screen and the next one.
+func TestWindowGridIsLazy(t *testing.T) {
+	paths, err := gallery.List([]string{fiveClass})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) < 1000 {
+		t.Fatalf("only %d images in %s", len(paths), fiveClass)
+	}
+	file := filepath.Join(t.TempDir(), "grid.json")
+	stderr, err := viewer(t, "-grid", "-script", "wait;dump="+file, fiveClass)
+	if err != nil {
+		t.Fatalf("viewer failed: %v\n%s", err, stderr)
+	}
+	d := readDump(t, file)
+	if d.Total != len(paths) || len(d.Cells) != view.SheetPage {
+		t.Errorf("%d images, %d thumbnails; want %d and %d", d.Total, len(d.Cells), len(paths), view.SheetPage)
+	}
+	if d.Known < view.SheetPage || d.Known > 2*view.SheetPage {
+		t.Errorf("%d of %d images classified; want the page on screen and at most the next", d.Known, d.Total)
 	}
 }

@@ -1,6 +1,7 @@
 package view
 
 import (
+	"errors"
 	"image"
 	"testing"
 
@@ -62,6 +63,18 @@ func TestRenderSheet(t *testing.T) {
 	}
 	if c := frame.RGBAAt(CellRect(2).Min.X+1, CellRect(2).Min.Y+1); c != accentColour {
 		t.Errorf("selected cell's outline is %v, want %v", c, accentColour)
+	}
+	// An unreadable file: a red card, no class badge.
+	bad := &gallery.Item{Path: "d.jpg", Err: errors.New("not an image")}
+	frame = render(&State{Sheet: &Sheet{Cells: []Cell{{3, "d.jpg", bad}}, Cursor: -1, Shown: 1, Total: 1, Filter: gallery.Filter{All: true}}})
+	box := ThumbRect(0)
+	if c := frame.RGBAAt(box.Min.X+10, box.Min.Y+10); c != errBgColour {
+		t.Errorf("unreadable cell: %v, want the error colour %v", c, errBgColour)
+	}
+	for _, col := range ClassColour {
+		if frame.RGBAAt((box.Min.X+box.Max.X)/2, box.Max.Y-2) == col {
+			t.Error("unreadable cell has a class badge")
+		}
 	}
 	if k, ok := CellAt(image.Pt(CellRect(9).Min.X+3, CellRect(9).Max.Y-3)); !ok || k != 9 {
 		t.Errorf("CellAt in cell 9 = %d, %v", k, ok)
