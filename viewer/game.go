@@ -22,18 +22,21 @@ import (
 // state or the loader changes, and reads the window back for screenshots.
 // All drawing logic lives in package view.
 type game struct {
-	loader   *gallery.Loader
-	state    view.State
-	renderer view.Renderer
-	frame    *image.RGBA   // the CPU frame, redrawn only when dirty
-	frameImg *ebiten.Image // frame on the GPU
-	dirty    bool
-	focused  int    // the index the loader was last told about
-	gen      uint64 // loader generation last looked at
-	itemOf   int    // the index state.Item belongs to
-	reported *gallery.Item
-	msgUntil time.Time
-	outDir   string
+	loader     *gallery.Loader
+	state      view.State
+	renderer   view.Renderer
+	frame      *image.RGBA   // the CPU frame, redrawn only when dirty
+	frameImg   *ebiten.Image // frame on the GPU
+	dirty      bool
+	focused    int    // the index the loader was last told about
+	gen        uint64 // loader generation last looked at
+	itemOf     int    // the index state.Item belongs to
+	reported   *gallery.Item
+	msgUntil   time.Time
+	outDir     string
+	sheet      *sheet
+	sheetGen   uint64 // thumbnail loader generation last looked at
+	sheetKnown int    // classified count last put in the title
 
 	steps     []script.Step
 	scripted  bool
@@ -48,9 +51,10 @@ type game struct {
 	err      error // set when a scripted run fails; returned by run
 }
 
-func newGame(l *gallery.Loader, st view.State, outDir string, steps []script.Step, timeout time.Duration) *game {
+func newGame(l *gallery.Loader, sh *sheet, st view.State, outDir string, steps []script.Step, timeout time.Duration) *game {
 	g := &game{
 		loader:   l,
+		sheet:    sh,
 		state:    st,
 		frame:    image.NewRGBA(image.Rect(0, 0, view.Width, view.Height)),
 		frameImg: ebiten.NewImage(view.Width, view.Height),
@@ -147,7 +151,22 @@ func (g *game) sync() {
 		s.Message = ""
 		g.dirty = true
 	}
+	if sh := g.sheet; sh.on {
+		sh.want()
+		if gen := sh.thumbs.Generation(); gen != g.sheetGen {
+			g.sheetGen = gen
+			g.dirty = true
+		}
+	}
 	if g.dirty {
+		s.Sheet = nil
+		if g.sheet.on {
+			s.Sheet = g.sheet.state(s.Message)
+			if s.Sheet.Known != g.sheetKnown {
+				g.sheetKnown = s.Sheet.Known
+				ebiten.SetWindowTitle(fmt.Sprintf("hiwl viewer — grid, %d of %d classified", s.Sheet.Known, s.Sheet.Total))
+			}
+		}
 		g.renderer.Render(g.frame, s)
 		g.frameImg.WritePixels(g.frame.Pix)
 		g.dirty = false
@@ -176,6 +195,10 @@ func (g *game) handleInput() (quit bool) {
 	if inpututil.IsKeyJustPressed(ebiten.KeyEscape) || inpututil.IsKeyJustPressed(ebiten.KeyQ) {
 		return true
 	}
+	if g.sheet.on {
+		g.handleSheetInput()
+		return false
+	}
 	switch {
 	case repeating(ebiten.KeyArrowRight) || repeating(ebiten.KeyPageDown) || inpututil.IsKeyJustPressed(ebiten.KeySpace):
 		g.go_(s.Index + 1)
@@ -195,6 +218,11 @@ func (g *game) handleInput() (quit bool) {
 	case inpututil.IsKeyJustPressed(ebiten.KeyC):
 		s.Colormap = overlay.Next(s.Colormap)
 		g.dirty = true
+	case inpututil.IsKeyJustPressed(ebiten.KeyK):
+		s.Contour = !s.Contour
+		g.dirty = true
+	case inpututil.IsKeyJustPressed(ebiten.KeyG):
+		g.openSheet()
 	case inpututil.IsKeyJustPressed(ebiten.KeyS):
 		g.save()
 	}
@@ -269,6 +297,10 @@ func (g *game) save() {
 	if g.writing || g.shot != "" {
 		return // one save at a time
 	}
+	if g.sheet.on {
+		g.shot = filepath.Join(g.outDir, g.sheet.saveName())
+		return
+	}
 	base := strings.TrimSuffix(filepath.Base(s.Path), filepath.Ext(s.Path))
 	g.shot = filepath.Join(g.outDir, fmt.Sprintf("%s-%s-%s.png", base, mapName, s.Colormap.Name))
 }
@@ -297,6 +329,33 @@ func (g *game) runScript() (done bool, err error) {
 		case script.Overlay:
 			s.Overlay = st.On
 			g.dirty = true
+		case script.Contour:
+			s.Contour = st.On
+			g.dirty = true
+		case script.Grid:
+			if st.On {
+				g.openSheet()
+			} else {
+				g.closeSheet()
+			}
+		case script.Sort, script.Filter, script.Move, script.Enter:
+			if !g.sheet.on {
+				return false, fmt.Errorf("script: %s: only in the grid (grid=on first)", st.Text)
+			}
+			switch st.Op {
+			case script.Sort:
+				g.sortSheet(st.Order)
+			case script.Filter:
+				g.filterSheet(st.Filter)
+			case script.Move:
+				if st.N > len(g.sheet.list) {
+					return false, fmt.Errorf("script: %s: the grid lists %d images", st.Text, len(g.sheet.list))
+				}
+				g.sheet.move(st.N - 1)
+				g.dirty = true
+			case script.Enter:
+				g.enterSheet()
+			}
 		case script.Next:
 			g.go_(s.Index + 1)
 		case script.Prev:
@@ -313,23 +372,33 @@ func (g *game) runScript() (done bool, err error) {
 			if g.frames--; g.frames > 0 {
 				return false, nil
 			}
-		case script.Wait, script.Screenshot, script.Save:
+		case script.Wait, script.Screenshot, script.Save, script.Dump:
 			// Waiting needs the loader's latest state and a redrawn frame.
 			g.sync()
-			if !s.Item.Done() {
+			if ready := (g.sheet.on && g.sheet.done()) || (!g.sheet.on && s.Item.Done()); !ready {
 				if g.waitSince.IsZero() {
 					g.waitSince = time.Now()
 				}
 				if time.Since(g.waitSince) > g.timeout {
-					return false, fmt.Errorf("script: %s: %s not classified after %v", st.Text, s.Path, g.timeout)
+					what := s.Path
+					if g.sheet.on {
+						what = "the grid's page"
+					}
+					return false, fmt.Errorf("script: %s: %s not classified after %v", st.Text, what, g.timeout)
 				}
 				return false, nil
 			}
 			g.waitSince = time.Time{}
-			if st.Op == script.Screenshot {
+			switch st.Op {
+			case script.Screenshot:
 				g.shot = st.File
-			} else if st.Op == script.Save {
+			case script.Save:
 				g.save()
+			case script.Dump:
+				if err := g.dump(st.File); err != nil {
+					return false, fmt.Errorf("script: %s: %w", st.Text, err)
+				}
+				logf("wrote %s", st.File)
 			}
 		}
 		g.steps = g.steps[1:]
@@ -338,4 +407,102 @@ func (g *game) runScript() (done bool, err error) {
 		}
 	}
 	return true, nil
+}
+
+// The contact sheet's input and moves.
+
+func (g *game) openSheet() {
+	g.sheet.open(g.state.Index)
+	g.sheetGen, g.sheetKnown = 0, -1
+	g.dirty = true
+}
+
+func (g *game) closeSheet() {
+	g.sheet.on = false
+	g.focused = -1 // sync sets the single view's title again
+	g.dirty = true
+}
+
+// enterSheet opens the selected image in the single view.
+func (g *game) enterSheet() {
+	if i := g.sheet.selected(); i >= 0 {
+		g.state.Index = i
+	}
+	g.closeSheet()
+}
+
+func (g *game) sortSheet(o gallery.Order) {
+	g.sheet.order = o
+	g.sheet.arrange(g.sheet.selected())
+	g.dirty = true
+}
+
+func (g *game) filterSheet(f gallery.Filter) {
+	g.sheet.filter = f
+	g.sheet.arrange(g.sheet.selected())
+	g.dirty = true
+}
+
+func (g *game) handleSheetInput() {
+	sh := g.sheet
+	cur := sh.cursor
+	switch {
+	case repeating(ebiten.KeyArrowRight):
+		sh.move(cur + 1)
+	case repeating(ebiten.KeyArrowLeft):
+		sh.move(cur - 1)
+	case repeating(ebiten.KeyArrowDown):
+		sh.move(cur + view.SheetCols)
+	case repeating(ebiten.KeyArrowUp):
+		sh.move(cur - view.SheetCols)
+	case repeating(ebiten.KeyPageDown) || inpututil.IsKeyJustPressed(ebiten.KeySpace):
+		sh.move(cur + view.SheetPage)
+	case repeating(ebiten.KeyPageUp):
+		sh.move(cur - view.SheetPage)
+	case inpututil.IsKeyJustPressed(ebiten.KeyHome):
+		sh.move(0)
+	case inpututil.IsKeyJustPressed(ebiten.KeyEnd):
+		sh.move(len(sh.list) - 1)
+	case inpututil.IsKeyJustPressed(ebiten.KeyEnter) || inpututil.IsKeyJustPressed(ebiten.KeyNumpadEnter):
+		g.enterSheet()
+		return
+	case inpututil.IsKeyJustPressed(ebiten.KeyG):
+		g.closeSheet()
+		return
+	case inpututil.IsKeyJustPressed(ebiten.KeyN):
+		g.sortSheet(gallery.ByName)
+	case inpututil.IsKeyJustPressed(ebiten.KeyU):
+		g.sortSheet(gallery.ByUncertain)
+	case inpututil.IsKeyJustPressed(ebiten.KeyL):
+		g.sortSheet(gallery.ByLabel)
+	case inpututil.IsKeyJustPressed(ebiten.KeyS):
+		g.save()
+	}
+	for k := 0; k <= model.NumClasses; k++ {
+		if inpututil.IsKeyJustPressed(ebiten.Key0+ebiten.Key(k)) || inpututil.IsKeyJustPressed(ebiten.KeyNumpad0+ebiten.Key(k)) {
+			f := gallery.Filter{All: k == 0}
+			if k > 0 {
+				f.Class = model.Classes[k-1]
+			}
+			g.filterSheet(f)
+		}
+	}
+	if inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft) {
+		if k, ok := view.CellAt(image.Pt(ebiten.CursorPosition())); ok && sh.top+k < len(sh.list) {
+			sh.move(sh.top + k)
+			g.enterSheet()
+			return
+		}
+	}
+	_, dy := ebiten.Wheel()
+	g.wheel += dy
+	for ; g.wheel >= 1; g.wheel-- {
+		sh.move(sh.cursor - view.SheetCols)
+	}
+	for ; g.wheel <= -1; g.wheel++ {
+		sh.move(sh.cursor + view.SheetCols)
+	}
+	if sh.cursor != cur {
+		g.dirty = true
+	}
 }

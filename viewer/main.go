@@ -48,7 +48,7 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	st := view.State{Overlay: f.Overlay, Opacity: f.Opacity, Colormap: f.Colormap}
+	st := view.State{Overlay: f.Overlay, Contour: f.Contour, Opacity: f.Opacity, Colormap: f.Colormap}
 	if st.Predicted, st.Class, err = script.ParseClassKey(f.Class); err != nil {
 		return fmt.Errorf("-class: %w", err)
 	}
@@ -78,7 +78,12 @@ func run(args []string) error {
 
 	loader := gallery.NewLoader(paths, clf, f.Cache)
 	defer loader.Close()
-	g := newGame(loader, st, f.OutDir, steps, f.Timeout)
+	sh := newSheet(paths, clf, f.Cache)
+	defer sh.close()
+	g := newGame(loader, sh, st, f.OutDir, steps, f.Timeout)
+	if f.Grid {
+		g.openSheet()
+	}
 
 	ebiten.SetWindowTitle("hiwl viewer")
 	ebiten.SetWindowSize(view.Width, view.Height)

@@ -22,6 +22,7 @@ import (
 
 	"github.com/hiwl/hiwl/model"
 	"github.com/hiwl/hiwl/viewer/gallery"
+	"github.com/hiwl/hiwl/viewer/internal/cli"
 	"github.com/hiwl/hiwl/viewer/internal/early"
 	"github.com/hiwl/hiwl/viewer/overlay"
 	"github.com/hiwl/hiwl/viewer/view"
@@ -290,7 +291,7 @@ func TestWindowSkipsUnreadableFiles(t *testing.T) {
 	// The readable file after the broken one is shown with its map.
 	it := loadItem(t, filepath.Join(dir, "b-galaxy.jpg"))
 	st := view.State{Index: 1, Count: 3, Path: filepath.Join(dir, "b-galaxy.jpg"), Item: it, Predicted: true,
-		Colormap: overlay.Inferno, Opacity: 0.6, Overlay: true, ModelVersion: defaultClassifier(t).Version()}
+		Colormap: overlay.Inferno, Opacity: cli.DefaultOpacity, Overlay: true, ModelVersion: defaultClassifier(t).Version()}
 	if n := differing(readPNG(t, shot("galaxy")), expected(st), image.Rect(0, 0, view.Width, view.Height)); n > 0 {
 		t.Errorf("the readable file after a broken one: %d pixels differ from the headless frame", n)
 	}

@@ -17,7 +17,12 @@ VIEWER_XVFB          := xvfb-run -a -s "-screen 0 1280x800x24"
 VIEWER_DOC_IMAGE     := ../shared/data/gz-challenge-spiral/validation/spirals/170676.jpg
 VIEWER_ARGS          ?= ../shared/data/gz-challenge-spiral/validation
 
-.PHONY: test-viewer test-viewer-all bench-viewer run-viewer viewer-screenshot
+# The images in docs/viewer-grid.png: the first seven of each class of the
+# five-class challenge set.
+VIEWER_GRID_DIR      := ../shared/data/gz-challenge-5class
+VIEWER_GRID_IMAGES   := $(foreach c,round in-between cigar edge-on spiral,$(wordlist 1,7,$(sort $(wildcard $(VIEWER_GRID_DIR)/$(c)/*.jpg))))
+
+.PHONY: test-viewer test-viewer-all bench-viewer run-viewer viewer-screenshot viewer-grid-screenshot
 
 # The real window under Xvfb: scripted screenshots, XTEST keys and clicks.
 test-viewer:
@@ -40,3 +45,9 @@ run-viewer:
 viewer-screenshot:
 	$(VIEWER_XVFB) $(GO) run ./viewer -cmap inferno -opacity 0.6 -class predicted \
 		-screenshot docs/viewer-screenshot.png $(VIEWER_DOC_IMAGE)
+
+# Regenerates docs/viewer-grid.png: the contact sheet of VIEWER_GRID_IMAGES,
+# least certain first.
+viewer-grid-screenshot:
+	$(VIEWER_XVFB) $(GO) run ./viewer -grid -script 'wait;sort=confidence;move=1;screenshot=docs/viewer-grid.png' \
+		$(VIEWER_GRID_IMAGES)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"os"
 	"os/exec"
@@ -15,6 +16,7 @@ import (
 	"github.com/jezek/xgb/xtest"
 
 	"github.com/hiwl/hiwl/model"
+	"github.com/hiwl/hiwl/viewer/gallery"
 	"github.com/hiwl/hiwl/viewer/overlay"
 	"github.com/hiwl/hiwl/viewer/view"
 )
@@ -37,6 +39,8 @@ const (
 	ksDown     xproto.Keysym = 0xff54
 	ksEscape   xproto.Keysym = 0xff1b
 	ksPageDown xproto.Keysym = 0xff56
+	ksHome     xproto.Keysym = 0xff50
+	ksReturn   xproto.Keysym = 0xff0d
 )
 
 func newX11(t *testing.T) *x11 {
@@ -195,7 +199,8 @@ func TestKeysAndMouseDriveTheWindow(t *testing.T) {
 	out := t.TempDir()
 	// The script only waits for the first image, then leaves the window to
 	// the keyboard for up to ten minutes; Esc ends it.
-	cmd := exec.Command(os.Args[0], append([]string{"-out", out, "-script", "wait;frames=36000"}, files...)...)
+	// -opacity 0.6: the arrow keys step it by tenths, 0.6 -> 0.5 -> 0.6.
+	cmd := exec.Command(os.Args[0], append([]string{"-opacity", "0.6", "-out", out, "-script", "wait;frames=36000"}, files...)...)
 	cmd.Env = append(os.Environ(), runAsViewer+"=1")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -300,4 +305,89 @@ func firstFile(t *testing.T, dir string) string {
 		t.Fatalf("no files in %s: %v", dir, err)
 	}
 	return entries[0].Name()
+}
+
+// TestKeysDriveTheGrid uses the contact sheet from the keyboard: on a page
+// of 30 real images, U sorts least certain first, Home and Enter open the
+// least certain image, G returns, 3 keeps only the cigars and S saves the
+// grid, which shows exactly the images the native classifier calls cigars.
+func TestKeysDriveTheGrid(t *testing.T) {
+	dir, out := sheetFolder(t, 6), t.TempDir()
+	paths, err := gallery.List([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clf := defaultClassifier(t)
+	least, cigars := -1, 0
+	var leastConf float32
+	for i, p := range paths {
+		pred, err := clf.ClassifyFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := pred.Probabilities[pred.Label]; least < 0 || c < leastConf {
+			least, leastConf = i, c
+		}
+		if pred.Label == model.Cigar {
+			cigars++
+		}
+	}
+	if cigars == 0 || cigars == len(paths) {
+		t.Fatalf("%d of %d images are predicted cigars; the filter needs some of each", cigars, len(paths))
+	}
+	cmd := exec.Command(os.Args[0], "-out", out, "-script", "wait;grid=on;wait;frames=36000", dir)
+	cmd.Env = append(os.Environ(), runAsViewer+"=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	running := true
+	defer func() {
+		if running {
+			cmd.Process.Kill()
+			<-exited
+		}
+		if t.Failed() {
+			t.Logf("viewer stderr:\n%s", stderr.String())
+		}
+	}()
+
+	x := newX11(t)
+	x.waitWindow("hiwl viewer", time.Minute)
+	x.waitTitle(fmt.Sprintf("grid, %d of %d classified", len(paths), len(paths)))
+	x.press('u')
+	x.press(ksHome)
+	x.press(ksReturn)
+	x.waitTitle(fmt.Sprintf("(%d/%d)", least+1, len(paths)))
+	x.press('g')
+	x.waitTitle("grid,")
+	x.press('3') // cigars only
+	x.press('s')
+	path := filepath.Join(out, "grid-confidence-cigar.png")
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		if _, err := os.Stat(path); err == nil {
+			break
+		}
+	}
+	shot := readPNG(t, path)
+	for k := range view.SheetPage {
+		box := view.ThumbRect(k)
+		strip := shot.RGBAAt((box.Min.X+box.Max.X)/2, box.Max.Y-2)
+		if isCigar := distance(strip, view.ClassColour[model.Cigar]) <= 6; isCigar != (k < cigars) {
+			t.Errorf("cell %d: badge %v; want a cigar badge in the first %d cells only", k, strip, cigars)
+		}
+	}
+	x.press(ksEscape)
+	select {
+	case err := <-exited:
+		running = false
+		if err != nil {
+			t.Errorf("viewer exited with %v; stderr:\n%s", err, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Errorf("Esc did not close the viewer; stderr:\n%s", stderr.String())
+	}
 }

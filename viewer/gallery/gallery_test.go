@@ -282,3 +282,77 @@ func TestLoaderShrinksLargeImages(t *testing.T) {
 		t.Errorf("crop %v is not centred", it.Crop)
 	}
 }
+
+func TestArrange(t *testing.T) {
+	sums := map[int]Summary{
+		0: {model.Spiral, 0.9},
+		1: {model.Round, 0.4},
+		3: {model.Spiral, 0.5},
+		4: {model.Round, 0.95},
+	} // 2 and 5 not classified yet
+	summary := func(i int) (Summary, bool) { s, ok := sums[i]; return s, ok }
+	for _, tc := range []struct {
+		o    Order
+		f    Filter
+		want []int
+	}{
+		{ByName, Filter{All: true}, []int{0, 1, 2, 3, 4, 5}},
+		{ByUncertain, Filter{All: true}, []int{1, 3, 0, 4, 2, 5}},
+		{ByLabel, Filter{All: true}, []int{1, 4, 3, 0, 2, 5}}, // round before spiral
+		{ByUncertain, Filter{Class: model.Spiral}, []int{3, 0}},
+		{ByName, Filter{Class: model.Cigar}, []int{}},
+	} {
+		if got := Arrange(6, summary, tc.o, tc.f); !slices.Equal(got, tc.want) {
+			t.Errorf("Arrange(%v, %v) = %v, want %v", tc.o, tc.f, got, tc.want)
+		}
+	}
+	if o, err := ParseOrder("confidence"); err != nil || o != ByUncertain || o.String() != "confidence" {
+		t.Errorf("ParseOrder(confidence) = %v, %v", o, err)
+	}
+	if _, err := ParseOrder("size"); err == nil {
+		t.Error("ParseOrder(size) did not fail")
+	}
+}
+
+// The contact sheet's loader: only the thumbnails asked for are read, they
+// are small, and summaries outlive the cache.
+func TestThumbLoader(t *testing.T) {
+	paths, err := List([]string{filepath.Join(dataDir, "validation", "spirals")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clf := classifier(t)
+	l := NewThumbLoader(paths, clf, 4, 96)
+	defer l.Close()
+	page := []int{0, 1, 2, 3}
+	l.Want(page)
+	for _, i := range page {
+		it := waitDone(t, l, i)
+		if it.Err != nil {
+			t.Fatal(it.Err)
+		}
+		if b := it.Image.Bounds(); max(b.Dx(), b.Dy()) > 96 {
+			t.Errorf("thumbnail %d is %v, want at most 96 pixels", i, b)
+		}
+		p, err := clf.ClassifyFile(paths[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s, ok := l.Summary(i); !ok || s.Label != p.Label || s.Confidence != p.Probabilities[p.Label] {
+			t.Errorf("summary %d = %+v %v, want %v %v", i, s, ok, p.Label, p.Probabilities[p.Label])
+		}
+	}
+	if n := l.Loads(); n != int64(len(page)) {
+		t.Errorf("%d files read for a page of %d", n, len(page))
+	}
+	l.Want([]int{4, 5, 6, 7})
+	for i := 4; i < 8; i++ {
+		waitDone(t, l, i)
+	}
+	if it := l.Item(0); it != nil {
+		t.Error("thumbnail 0 still cached beyond the cache size")
+	}
+	if _, ok := l.Summary(0); !ok {
+		t.Error("summary of 0 lost with its thumbnail")
+	}
+}

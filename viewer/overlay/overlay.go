@@ -182,3 +182,50 @@ func clamp01(v float32) float32 {
 	}
 	return 0 // negative or NaN
 }
+
+// ContourLevels are the fractions of a map's strongest cell at which Contour
+// draws its lines.
+var ContourLevels = []float32{0.25, 0.5, 0.75}
+
+// Contour draws iso-lines of heat (laid out as for Blend) at levels, each in
+// the colour map's colour of its level, leaving every other pixel as it is:
+// unlike Blend it hides nothing of the galaxy between the lines. A pixel is
+// on a line when a level lies between its value and that of its right or
+// lower neighbour.
+func Contour(dst *image.RGBA, r image.Rectangle, heat []float32, cm *Colormap, levels []float32) {
+	w, h := r.Dx(), r.Dy()
+	if len(heat) < w*h || cm == nil {
+		return
+	}
+	band := func(v float32) int {
+		n := 0
+		for _, l := range levels {
+			if v >= l {
+				n++
+			}
+		}
+		return n
+	}
+	clip := r.Intersect(dst.Bounds())
+	for y := clip.Min.Y; y < clip.Max.Y; y++ {
+		for x := clip.Min.X; x < clip.Max.X; x++ {
+			i := (y-r.Min.Y)*w + (x - r.Min.X)
+			b := band(heat[i])
+			hi, edge := b, false
+			if x+1 < r.Max.X {
+				if nb := band(heat[i+1]); nb != b {
+					hi, edge = max(hi, nb), true
+				}
+			}
+			if y+1 < r.Max.Y {
+				if nb := band(heat[i+w]); nb != b {
+					hi, edge = max(hi, nb), true
+				}
+			}
+			if !edge {
+				continue
+			}
+			set(dst, x, y, cm.At(levels[hi-1]))
+		}
+	}
+}

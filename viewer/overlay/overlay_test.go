@@ -213,3 +213,32 @@ func TestFitAndProject(t *testing.T) {
 		t.Errorf("Project = %v, want %v", got, want)
 	}
 }
+
+func TestContour(t *testing.T) {
+	// A ramp from 0 to 1 across 8 pixels: one line per level, nothing else
+	// touched.
+	dst := grey(8, 2, 10)
+	heat := make([]float32, 16)
+	for y := 0; y < 2; y++ {
+		for x := 0; x < 8; x++ {
+			heat[y*8+x] = float32(x) / 7
+		}
+	}
+	Contour(dst, dst.Bounds(), heat, Jet, ContourLevels)
+	var lines []int
+	for x := 0; x < 8; x++ {
+		if c := dst.RGBAAt(x, 0); c != (color.RGBA{10, 10, 10, 255}) {
+			lines = append(lines, x)
+			if dst.RGBAAt(x, 1) != c {
+				t.Errorf("column %d: rows differ", x)
+			}
+		}
+	}
+	// Levels .25 .5 .75 fall between x=1|2, 3|4, 5|6 (values k/7).
+	if want := []int{1, 3, 5}; !slices.Equal(lines, want) {
+		t.Errorf("lines at %v, want %v", lines, want)
+	}
+	if got, want := dst.RGBAAt(3, 0), Jet.At(0.5); got != want {
+		t.Errorf("line at level 0.5 is %v, want %v", got, want)
+	}
+}

@@ -17,7 +17,14 @@
 //	wait           until the image on screen is classified or known unreadable
 //	frames=N       let N frames pass
 //	screenshot=F   wait, then write the window's pixels to F as PNG
-//	save           what the S key does: save the view under -out
+//	save           what the S key does: save the view (or the grid) under -out
+//	contour=on|off draw the map as contour lines or as a wash
+//	grid=on|off    the contact sheet of all images, or the single view
+//	sort=O         in the grid: name, confidence (least certain first), label
+//	filter=C       in the grid: all, or a class as for class=
+//	move=N         in the grid: select the N-th thumbnail of the list (1-based)
+//	enter          in the grid: what Enter does, open the selected image
+//	dump=F         write what is on screen (the grid's cells in order) to F as JSON
 package script
 
 import (
@@ -26,6 +33,7 @@ import (
 	"strings"
 
 	"github.com/hiwl/hiwl/model"
+	"github.com/hiwl/hiwl/viewer/gallery"
 	"github.com/hiwl/hiwl/viewer/overlay"
 )
 
@@ -45,6 +53,13 @@ const (
 	Frames
 	Screenshot
 	Save
+	Contour
+	Grid
+	Sort
+	Filter
+	Move
+	Enter
+	Dump
 )
 
 // Step is one parsed step. Only the fields of its Op are set.
@@ -54,9 +69,11 @@ type Step struct {
 	Class     model.Class // Class
 	Colormap  *overlay.Colormap
 	Opacity   float32
-	On        bool   // Overlay
-	N         int    // Goto (1-based), Frames
-	File      string // Screenshot
+	On        bool   // Overlay, Contour, Grid
+	N         int    // Goto, Move (1-based), Frames
+	File      string // Screenshot, Dump
+	Order     gallery.Order
+	Filter    gallery.Filter
 	Text      string // the step as written, for error messages
 }
 
@@ -116,14 +133,37 @@ func parseStep(text string) (Step, error) {
 			return Step{}, fmt.Errorf("opacity must be a number from 0 to 1")
 		}
 		return Step{Op: Opacity, Opacity: float32(v)}, nil
-	case "overlay":
+	case "overlay", "contour", "grid":
+		op := map[string]Op{"overlay": Overlay, "contour": Contour, "grid": Grid}[verb]
 		switch arg {
 		case "on":
-			return Step{Op: Overlay, On: true}, nil
+			return Step{Op: op, On: true}, nil
 		case "off":
-			return Step{Op: Overlay, On: false}, nil
+			return Step{Op: op, On: false}, nil
 		}
-		return Step{}, fmt.Errorf("overlay must be on or off")
+		return Step{}, fmt.Errorf("%s must be on or off", verb)
+	case "sort":
+		o, err := gallery.ParseOrder(arg)
+		return Step{Op: Sort, Order: o}, err
+	case "filter":
+		if arg == "all" {
+			return Step{Op: Filter, Filter: gallery.Filter{All: true}}, nil
+		}
+		if err := needArg(); err != nil {
+			return Step{}, err
+		}
+		predicted, c, err := ParseClassKey(arg)
+		if err == nil && predicted {
+			err = fmt.Errorf("filter takes all or a class")
+		}
+		return Step{Op: Filter, Filter: gallery.Filter{Class: c}}, err
+	case "enter":
+		return noArg(Enter)
+	case "dump":
+		if err := needArg(); err != nil {
+			return Step{}, err
+		}
+		return Step{Op: Dump, File: arg}, nil
 	case "next":
 		return noArg(Next)
 	case "prev":
@@ -132,7 +172,7 @@ func parseStep(text string) (Step, error) {
 		return noArg(Wait)
 	case "save":
 		return noArg(Save)
-	case "goto", "frames":
+	case "goto", "frames", "move":
 		if err := needArg(); err != nil {
 			return Step{}, err
 		}
@@ -140,8 +180,11 @@ func parseStep(text string) (Step, error) {
 		if err != nil || n < 1 {
 			return Step{}, fmt.Errorf("%s needs a whole number of at least 1", verb)
 		}
-		if verb == "goto" {
+		switch verb {
+		case "goto":
 			return Step{Op: Goto, N: n}, nil
+		case "move":
+			return Step{Op: Move, N: n}, nil
 		}
 		return Step{Op: Frames, N: n}, nil
 	case "screenshot":
@@ -150,7 +193,7 @@ func parseStep(text string) (Step, error) {
 		}
 		return Step{Op: Screenshot, File: arg}, nil
 	}
-	return Step{}, fmt.Errorf("unknown step %q (want class, cmap, opacity, overlay, next, prev, goto, wait, frames, screenshot or save)", verb)
+	return Step{}, fmt.Errorf("unknown step %q (want class, cmap, opacity, overlay, contour, next, prev, goto, wait, frames, screenshot, save, grid, sort, filter, move, enter or dump)", verb)
 }
 
 // ParseClassKey reads a class choice as the keyboard and -class give it:

@@ -5,11 +5,12 @@ import (
 	"testing"
 
 	"github.com/hiwl/hiwl/model"
+	"github.com/hiwl/hiwl/viewer/gallery"
 	"github.com/hiwl/hiwl/viewer/overlay"
 )
 
 func TestParse(t *testing.T) {
-	steps, err := Parse(" class=spiral; frames=5;screenshot=out/a.png;class=2;class=0;cmap=jet;opacity=0.25;overlay=off;next;prev;goto=7;wait;save;; ")
+	steps, err := Parse(" class=spiral; frames=5;screenshot=out/a.png;class=2;class=0;cmap=jet;opacity=0.25;overlay=off;next;prev;goto=7;wait;save;contour=on;grid=on;sort=confidence;filter=edge-on;filter=all;move=3;enter;dump=d.json;; ")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,6 +28,14 @@ func TestParse(t *testing.T) {
 		{Op: Goto, N: 7, Text: "goto=7"},
 		{Op: Wait, Text: "wait"},
 		{Op: Save, Text: "save"},
+		{Op: Contour, On: true, Text: "contour=on"},
+		{Op: Grid, On: true, Text: "grid=on"},
+		{Op: Sort, Order: gallery.ByUncertain, Text: "sort=confidence"},
+		{Op: Filter, Filter: gallery.Filter{Class: model.EdgeOn}, Text: "filter=edge-on"},
+		{Op: Filter, Filter: gallery.Filter{All: true}, Text: "filter=all"},
+		{Op: Move, N: 3, Text: "move=3"},
+		{Op: Enter, Text: "enter"},
+		{Op: Dump, File: "d.json", Text: "dump=d.json"},
 	}
 	if len(steps) != len(want) {
 		t.Fatalf("got %d steps, want %d: %+v", len(steps), len(want), steps)
@@ -42,6 +51,7 @@ func TestParseErrors(t *testing.T) {
 	for _, s := range []string{
 		"class=galaxy", "class=6", "class", "cmap=rainbow", "opacity=2", "opacity=x",
 		"overlay=maybe", "next=3", "goto=0", "frames=-1", "screenshot=", "jump",
+		"grid=yes", "sort=size", "filter=0", "filter=galaxy", "move=0", "enter=1", "dump=",
 	} {
 		_, err := Parse("wait;" + s)
 		if err == nil {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/hiwl/hiwl/model"
+	"github.com/hiwl/hiwl/viewer/gallery"
 )
 
 // BenchmarkRenderSettingChange is what a key press like ↑ or C costs: the
@@ -31,6 +32,26 @@ func BenchmarkRenderNewImage(b *testing.B) {
 	for b.Loop() {
 		r.scaledFor = nil
 		s.Class = model.Classes[(int(s.Class)+1)%model.NumClasses]
+		r.Render(dst, s)
+	}
+}
+
+// BenchmarkRenderSheet is a full page of the contact sheet: 32 thumbnails
+// scaled into their cells, badges and text, what every thumbnail that
+// arrives costs. Compare it with BenchmarkRenderSettingChange.
+func BenchmarkRenderSheet(b *testing.B) {
+	it := classified(b)
+	thumb := *it
+	thumb.Image = image.NewRGBA(image.Rect(0, 0, ThumbSide, ThumbSide))
+	Scale(thumb.Image, thumb.Image.Bounds(), it.Image)
+	sh := &Sheet{Shown: SheetPage, Total: SheetPage, Known: SheetPage, Filter: gallery.Filter{All: true}}
+	for k := range SheetPage {
+		sh.Cells = append(sh.Cells, Cell{Index: k, Path: galaxy, Item: &thumb})
+	}
+	s := &State{Sheet: sh}
+	dst := image.NewRGBA(image.Rect(0, 0, Width, Height))
+	var r Renderer
+	for b.Loop() {
 		r.Render(dst, s)
 	}
 }

@@ -52,6 +52,9 @@ type State struct {
 	Colormap  *overlay.Colormap
 	Opacity   float32
 	Overlay   bool // the map is drawn at all
+	Contour   bool // as contour lines rather than a colour wash
+
+	Sheet *Sheet // the contact sheet, drawn instead of the single view when set
 
 	ModelVersion string
 	Message      string // a transient note, e.g. "saved view.png"
@@ -150,6 +153,10 @@ type heatKey struct {
 func (r *Renderer) Render(dst *image.RGBA, s *State) {
 	f := loadFaces()
 	fill(dst, dst.Bounds(), bgColour)
+	if s.Sheet != nil {
+		renderSheet(dst, s.Sheet, f)
+		return
+	}
 	r.drawImage(dst, s, f)
 	r.drawPanel(dst, s, f)
 }
@@ -188,7 +195,11 @@ func (r *Renderer) drawImage(dst *image.RGBA, s *State, f *faces) {
 			r.heatKey = key
 		}
 		overlay.Dim(dst.SubImage(box).(*image.RGBA), crop, dimLevel)
-		overlay.Blend(dst, crop, r.heat, s.Colormap, s.Opacity)
+		if s.Contour {
+			overlay.Contour(dst, crop, r.heat, s.Colormap, overlay.ContourLevels)
+		} else {
+			overlay.Blend(dst, crop, r.heat, s.Colormap, s.Opacity)
+		}
 		overlay.Outline(dst, crop.Inset(-1), cropColour)
 	}
 
@@ -343,15 +354,18 @@ func (r *Renderer) drawPanel(dst *image.RGBA, s *State, f *faces) {
 	drawText(dst, f.small, x0, y, greyColour, "none")
 	drawTextRight(dst, f.small, x1, y, greyColour, "strongest")
 	state := "on"
-	if !s.Overlay {
+	switch {
+	case !s.Overlay:
 		state = "off"
+	case s.Contour:
+		state = "contours"
 	}
 	drawTextCentred(dst, f.small, (x0+x1)/2, y, textColour,
 		fmt.Sprintf("%s · opacity %d %% · %s", s.Colormap.Name, int(s.Opacity*100+0.5), state))
 
 	hline(dst, x0, x1, Height-62)
 	drawText(dst, f.small, x0, Height-42, greyColour, "←/→ wheel click: prev/next   1–5: map   0: predicted")
-	drawText(dst, f.small, x0, Height-24, greyColour, "↑/↓: opacity   O: overlay   C: colours   S: save   Esc: quit")
+	drawText(dst, f.small, x0, Height-24, greyColour, "↑↓ opacity  O overlay  K contours  C colour  S save  G grid")
 }
 
 // miniRow draws one output of a network: name, probability and a thin bar.

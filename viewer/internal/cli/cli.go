@@ -19,6 +19,10 @@ import (
 	"github.com/hiwl/hiwl/viewer/overlay"
 )
 
+// DefaultOpacity is low enough that a spiral's arms show through the
+// strongest part of the map.
+const DefaultOpacity = 0.35
+
 // ErrUsage marks errors in how the command was called (exit status 2).
 var ErrUsage = errors.New("usage")
 
@@ -29,6 +33,8 @@ type Flags struct {
 	Colormap   *overlay.Colormap
 	Opacity    float32
 	Overlay    bool
+	Contour    bool   // draw the map as contour lines instead of a wash
+	Grid       bool   // start in the contact sheet
 	OutDir     string // an existing folder
 	Start      int    // 1-based, not yet checked against the image count
 	Cache      int
@@ -46,7 +52,10 @@ Folders are searched recursively for .jpg, .jpeg, .png and .gif files.
 
 Keys: ←/→ (wheel, click left/right half) previous/next, Home/End first/last,
 1-5 map of that class, 0 map of the predicted class (or click a row),
-↑/↓ opacity, O overlay on/off, C colour map, S save the view as PNG, Esc quit.
+↑/↓ opacity, O overlay on/off, K contours, C colour map, S save the view as PNG,
+G contact sheet (grid), Esc quit. In the grid: arrows move, Enter opens,
+N/U/L sort by name, least certain first, label; 1-5 show one class, 0 all;
+S saves the grid as PNG.
 
 Flags:
 `
@@ -65,7 +74,9 @@ func Parse(args []string, stderr io.Writer) (*Flags, error) {
 	modelFile := fs.String("model", "", "ONNX `file` exported by the trainer (default: the embedded model)")
 	class := fs.String("class", "predicted", "initial map: predicted, 1-5, or a class slug (round, in-between, cigar, edge-on, spiral)")
 	cmap := fs.String("cmap", overlay.Inferno.Name, "initial colour map: inferno, jet, viridis or grey")
-	opacity := fs.Float64("opacity", 0.6, "initial overlay opacity, 0 to 1")
+	opacity := fs.Float64("opacity", DefaultOpacity, "initial overlay opacity, 0 to 1")
+	contour := fs.Bool("contour", false, "draw the map as contour lines (key K)")
+	grid := fs.Bool("grid", false, "start in the contact sheet of all images (key G)")
 	showOverlay := fs.Bool("overlay", true, "draw the overlay at start")
 	outDir := fs.String("out", ".", "`folder` where S saves views")
 	start := fs.Int("start", 1, "image to open first (1-based)")
@@ -86,6 +97,7 @@ func Parse(args []string, stderr io.Writer) (*Flags, error) {
 	}
 
 	f := &Flags{Model: *modelFile, Class: *class, Opacity: float32(*opacity), Overlay: *showOverlay,
+		Contour: *contour, Grid: *grid,
 		OutDir: *outDir, Start: *start, Cache: *cache, Script: *scriptText, Frames: *frames,
 		Screenshot: *screenshot, Timeout: *timeout, Args: fs.Args()}
 	var err error
