@@ -14,7 +14,7 @@ VIEWER_HEADLESS_PKGS := github.com/hiwl/hiwl/viewer/overlay github.com/hiwl/hiwl
                         github.com/hiwl/hiwl/viewer/view github.com/hiwl/hiwl/viewer/script
 VIEWER_XVFB          := xvfb-run -a -s "-screen 0 1280x800x24"
 # The image in docs/viewer-screenshot.png: a Galaxy Zoo spiral with its map.
-VIEWER_DOC_IMAGE     := ../shared/data/gz-challenge-spiral/validation/spirals/170676.jpg
+VIEWER_DOC_IMAGE     := ../shared/data/gz-challenge-5class/spiral/848953.jpg
 VIEWER_ARGS          ?= ../shared/data/gz-challenge-spiral/validation
 
 # The images in docs/viewer-grid.png: the first seven of each class of the
@@ -43,7 +43,7 @@ run-viewer:
 # Regenerates docs/viewer-screenshot.png with the scripted mode (run it
 # again whenever model/default.onnx changes).
 viewer-screenshot:
-	$(VIEWER_XVFB) $(GO) run ./viewer -cmap inferno -opacity 0.6 -class predicted \
+	$(VIEWER_XVFB) $(GO) run ./viewer -cmap inferno -class predicted \
 		-screenshot docs/viewer-screenshot.png $(VIEWER_DOC_IMAGE)
 
 # Regenerates docs/viewer-grid.png: the contact sheet of VIEWER_GRID_IMAGES,
