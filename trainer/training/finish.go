@@ -35,6 +35,15 @@ type Summary struct {
 	ModelBytes        int                `json:"model_bytes"`
 }
 
+// write stores the summary as indented JSON, atomically.
+func (s Summary) write(path string) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
+		e := json.NewEncoder(w)
+		e.SetIndent("", "  ")
+		return e.Encode(s)
+	})
+}
+
 // parityTolerance is the largest accepted difference between gorgonia's
 // evaluation graph and onnx-go running the exported file.
 const parityTolerance = 1e-4
@@ -108,11 +117,7 @@ func (t *trainer) finish(st *state, ds *gzdata.Dataset, test []gzdata.Sample) (*
 	for _, c := range model.Classes {
 		s.ClassCounts[c.Slug()] = ds.Counts[c]
 	}
-	if err := atomicfile.Write(out(SummaryFile), func(w io.Writer) error {
-		e := json.NewEncoder(w)
-		e.SetIndent("", "  ")
-		return e.Encode(s)
-	}); err != nil {
+	if err := s.write(out(SummaryFile)); err != nil {
 		return nil, err
 	}
 	fmt.Fprintf(t.log, "wrote %s, %s, %s, %s, %s\n", modelPath, out(MetricsFile), out(ConfusionFile), out(CurvesFile), out(SummaryFile))

@@ -1,13 +1,10 @@
 package training
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"path/filepath"
 
 	"github.com/hiwl/hiwl/model"
-	"github.com/hiwl/hiwl/trainer/atomicfile"
 	"github.com/hiwl/hiwl/trainer/gzdata"
 	"github.com/hiwl/hiwl/trainer/hiwlnet"
 	"github.com/hiwl/hiwl/trainer/report"
@@ -60,12 +57,7 @@ func (t *trainer) finishFlat(st *state, test []gzdata.Sample) (*Result, error) {
 		TestAccuracy:     m.Accuracy,
 		TestMacroF1:      m.MacroF1,
 	}
-	path := filepath.Join(t.cfg.OutDir, SummaryFile)
-	if err := atomicfile.Write(path, func(w io.Writer) error {
-		e := json.NewEncoder(w)
-		e.SetIndent("", "  ")
-		return e.Encode(s)
-	}); err != nil {
+	if err := s.write(filepath.Join(t.cfg.OutDir, SummaryFile)); err != nil {
 		return nil, err
 	}
 	return &Result{Metrics: m, Summary: s}, nil
