@@ -40,6 +40,7 @@ type Classifier struct {
 	headA     []float32
 	headB     []float32
 	version   string
+	metadata  Metadata
 }
 
 // Plan outputs, in the order given to engine.Compile.
@@ -124,6 +125,9 @@ func load(data []byte, trial bool) (c *Classifier, err error) {
 	}
 	sum := sha256.Sum256(data)
 	c.version = "hiwl-" + hex.EncodeToString(sum[:6])
+	if c.metadata, err = ReadMetadata(data); err != nil {
+		return nil, err
+	}
 	if !trial {
 		return c, nil
 	}
@@ -163,6 +167,11 @@ func (c *Classifier) InputSize() int { return c.inputSize }
 
 // Version identifies the model file (a hash of its bytes).
 func (c *Classifier) Version() string { return c.version }
+
+// Metadata is what the model file says about itself (ONNX's producer,
+// model_version, doc_string and metadata_props): the classes, input size,
+// preprocessing, training data and test metrics for hiwl's own models.
+func (c *Classifier) Metadata() Metadata { return c.metadata }
 
 // Classify decodes, preprocesses and classifies image bytes.
 func (c *Classifier) Classify(data []byte) (*Prediction, error) {

@@ -2,6 +2,8 @@ package model
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"google.golang.org/protobuf/encoding/protowire"
@@ -39,13 +41,16 @@ func TestReadMetadata(t *testing.T) {
 	}
 }
 
-// The embedded model carries its description in ONNX's own fields.
+// The embedded model carries its description in ONNX's own fields, and
+// the classifier exposes it: classes, input size and its test metrics.
 func TestDefaultModelMetadata(t *testing.T) {
-	md, err := ReadMetadata(defaultONNX)
+	clf, err := Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if md.ProducerName == "" || md.Props["hiwl.classes"] == "" {
+	md := clf.Metadata()
+	if md.ProducerName != "hiwl trainer" || md.ModelVersion != 2 || md.Props["hiwl.classes"] != "round,in-between,cigar,edge-on,spiral" ||
+		md.Props["hiwl.input_size"] != fmt.Sprint(clf.InputSize()) || !strings.Contains(md.Props["hiwl.test_metrics"], `"accuracy":0.929`) {
 		t.Fatalf("embedded model metadata %+v", md)
 	}
 }
