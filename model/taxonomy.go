@@ -46,6 +46,10 @@ func (c Class) Slug() string {
 	return classSlugs[c]
 }
 
+// Slugs returns the five slugs in probability order, e.g. for folder
+// names or plot legends.
+func Slugs() []string { return append([]string(nil), classSlugs[:]...) }
+
 // ParseClass accepts a slug or a full name.
 func ParseClass(s string) (Class, error) {
 	for _, c := range Classes {

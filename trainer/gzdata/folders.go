@@ -49,7 +49,7 @@ func LoadFolders(dir string) (*Dataset, error) {
 		class, err := model.ParseClass(name)
 		if err != nil || name != class.Slug() {
 			return nil, fmt.Errorf("gzdata: %s: %w %q (want one of %s)",
-				dir, ErrUnknownClassFolder, name, strings.Join(slugs(), ", "))
+				dir, ErrUnknownClassFolder, name, strings.Join(model.Slugs(), ", "))
 		}
 		found++
 		err = filepath.WalkDir(filepath.Join(dir, name), func(path string, e fs.DirEntry, err error) error {
@@ -84,12 +84,4 @@ func LoadFolders(dir string) (*Dataset, error) {
 	}
 	slices.SortFunc(d.Samples, func(a, b Sample) int { return cmp.Compare(a.Path, b.Path) })
 	return d, nil
-}
-
-func slugs() []string {
-	s := make([]string, len(model.Classes))
-	for i, c := range model.Classes {
-		s[i] = c.Slug()
-	}
-	return s
 }

@@ -82,7 +82,7 @@ func Load(dir string) (*Dataset, error) {
 	d, err := LoadFolders(dir)
 	if errors.Is(err, errNoClassFolders) {
 		return nil, fmt.Errorf("gzdata: %s holds neither %s nor class folders (%s): %w",
-			dir, SolutionsFile, strings.Join(slugs(), ", "), os.ErrNotExist)
+			dir, SolutionsFile, strings.Join(model.Slugs(), ", "), os.ErrNotExist)
 	}
 	return d, err
 }

@@ -141,9 +141,5 @@ func (ev *Evaluation) embeddingPNG(path string) error {
 	if err != nil {
 		return err
 	}
-	slugs := make([]string, model.NumClasses)
-	for i, c := range model.Classes {
-		slugs[i] = c.Slug()
-	}
-	return report.EmbeddingPNG(path, "Network A's pooled features, t-SNE", xy, truth, pred, slugs)
+	return report.EmbeddingPNG(path, "Network A's pooled features, t-SNE", xy, truth, pred, model.Slugs())
 }
