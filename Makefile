@@ -45,6 +45,8 @@ vet:
 # under Xvfb instead.
 test-go:
 	$(GO) test -count=1 $(filter-out $(VIEWER_XVFB_PKGS),$(shell $(GO) list ./...))
+	# The engine's pure-Go kernels, as a build without the experiment runs them.
+	GOEXPERIMENT= $(GO) test -count=1 ./model/engine/...
 
 # Every runtime against onnxruntime in one run (docs/benchmarks.md). The
 # edge load test (make bench-edge, 10,000 requests) is kept separate.

@@ -40,7 +40,7 @@ wasm-build:
 test-wasm: wasm-build
 	go test ./wasm/...
 	GOOS=js GOARCH=wasm go vet ./wasm
-	GOOS=js GOARCH=wasm go test -exec="$$(go env GOROOT)/lib/wasm/go_js_wasm_exec" ./wasm
+	GOOS=js GOARCH=wasm go test -exec="$$(go env GOROOT)/lib/wasm/go_js_wasm_exec" ./wasm ./model/engine/...
 	node --test wasm/test/e2e.test.mjs wasm/test/many.test.mjs
 
 run-wasm: wasm-build

@@ -1,5 +1,7 @@
 package gemm
 
+import "sync"
+
 // MR is the number of rows of A (and C) a micro-kernel tile covers. Packed A
 // is stored in panels of MR rows, zero-padded at the bottom.
 const MR = 4
@@ -51,7 +53,38 @@ func Mul(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) 
 		tiles(a, b, ldb, full, c, ldc, ep)
 	}
 	if full < n {
-		edge(a, b, ldb, full, n, c, ldc, ep)
+		remainder(a, b, ldb, full, n, nr, c, ldc, ep)
+	}
+}
+
+// panels holds remainder's scratch between calls, so that a steady stream
+// of products allocates nothing.
+var panels = sync.Pool{New: func() any { return new([]float32) }}
+
+// remainder computes the last j1-j0 < nr columns of C with the tile kernel:
+// they are copied into a zero-padded nr-wide panel of B and the tile is
+// written to scratch, then the valid columns are stored. Done one element at
+// a time instead (edge), these few columns cost a tenth of a small model's
+// run, since each element walks a column of B at stride ldb.
+func remainder(a *Packed, b []float32, ldb, j0, j1, nr int, c []float32, ldc int, ep Epilogue) {
+	k, w := a.K, j1-j0
+	buf := panels.Get().(*[]float32)
+	defer panels.Put(buf)
+	if need := (k + a.M) * nr; cap(*buf) < need {
+		*buf = make([]float32, need)
+	}
+	bp, cp := (*buf)[:k*nr], (*buf)[k*nr:(k+a.M)*nr]
+	for kk := 0; kk < k; kk++ {
+		row := bp[kk*nr : (kk+1)*nr]
+		copy(row, b[kk*ldb+j0:kk*ldb+j1])
+		clear(row[w:])
+	}
+	tiles(a, bp, nr, nr, cp, nr, Epilogue{})
+	for i := 0; i < a.M; i++ {
+		for q := 0; q < w; q++ {
+			at := i*ldc + j0 + q
+			c[at] = ep.apply(cp[i*nr+q], i, at)
+		}
 	}
 }
 
@@ -84,8 +117,9 @@ func (ep *Epilogue) apply(s float32, row, at int) float32 {
 	return s
 }
 
-// MulGeneric is Mul with the pure-Go micro-kernel whatever the build: the
-// reference the SIMD kernel is tested against.
+// MulGeneric is Mul with the pure-Go micro-kernel whatever the build, and
+// the last columns done one element at a time: the reference the SIMD
+// kernels are tested against.
 func MulGeneric(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) {
 	if a.M == 0 || n == 0 {
 		return

@@ -87,12 +87,14 @@ func TestSIMDEqualsGeneric(t *testing.T) {
 
 func TestMulAllocatesNothing(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
-	m, k, n := 24, 108, 1024
-	p := Pack(m, k, random(r, m*k), k)
-	b, c := random(r, k*n), make([]float32, m*n)
-	ep := Epilogue{Bias: random(r, m), Relu: true}
-	if a := testing.AllocsPerRun(5, func() { Mul(p, b, n, n, c, n, ep) }); a != 0 {
-		t.Fatalf("%v allocations per Mul", a)
+	for _, n := range []int{1024, 100} { // 100: with a remainder panel
+		m, k := 24, 108
+		p := Pack(m, k, random(r, m*k), k)
+		b, c := random(r, k*n), make([]float32, m*n)
+		ep := Epilogue{Bias: random(r, m), Relu: true}
+		if a := testing.AllocsPerRun(5, func() { Mul(p, b, n, n, c, n, ep) }); a != 0 {
+			t.Fatalf("n=%d: %v allocations per Mul", n, a)
+		}
 	}
 }
 

@@ -27,6 +27,10 @@ func tiles(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue
 		genericTiles(a, b, ldb, n, c, ldc, ep)
 		return
 	}
+	if archKernel {
+		archTiles(a, b, ldb, n, c, ldc, ep)
+		return
+	}
 	simdTiles(a, b, ldb, n, c, ldc, ep)
 }
 
