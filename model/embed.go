@@ -7,8 +7,8 @@ import (
 	"sync"
 )
 
-// defaultONNX is the default model, trained by the trainer on the procedural
-// galaxy set (see README, "The default model"). Embedding it means no runtime
+// defaultONNX is the default model, trained by the trainer on real Galaxy
+// Zoo images (see README, "The default model", and docs/model-card.md). Embedding it means no runtime
 // ever downloads weights.
 //
 //go:embed default.onnx
