@@ -8,8 +8,8 @@ import (
 )
 
 // defaultONNX is the default model, trained by the trainer on real Galaxy
-// Zoo images (see README, "The default model", and docs/model-card.md). Embedding it means no runtime
-// ever downloads weights.
+// Zoo images (see README, "The default model", and docs/model-card.md).
+// Embedding it means no runtime ever downloads weights.
 //
 //go:embed default.onnx
 var defaultONNX []byte
