@@ -191,8 +191,9 @@ func RunChromium(ctx context.Context, w *Work, m Manifest, runtimes ...string) (
 // RunEdge measures the edge worker (edge/build, `make edge-build`) in
 // workerd on loopback. Its cold start runs from starting workerd to the
 // first /classify answer; latency is sequential POST /classify round trips
-// with the image bytes; memory is workerd's VmHWM. The worker makes a new
-// Go instance per request, so each request includes the model's parsing.
+// with the image bytes; memory is workerd's VmHWM. The worker keeps one Go
+// instance per isolate (edge/glue), so only the first request pays Go's
+// start and the model's decoding; that is the cold start.
 func RunEdge(ctx context.Context, m Manifest) (*Measurement, error) {
 	bin := filepath.Join(m.Root, "node_modules", ".bin", "workerd")
 	config := filepath.Join(m.Root, "edge", "config.capnp")
