@@ -7,7 +7,11 @@
 //	globalThis.hiwl = {
 //	  info:     JSON string (webapi.Info): model version, classes, limits
 //	  classify: function(Uint8Array) -> JSON string (webapi.Answer or webapi.Failure)
+//	  classifyTensor: function(Float32Array) -> JSON string (model.Result or webapi.Failure)
 //	}
+//
+// classifyTensor takes the 3×S×S input model.Preprocess makes (S is
+// info.input_size) and runs inference only.
 //
 // or globalThis.hiwl = {loadError: "..."} when the model cannot be loaded.
 // Strings cross the boundary because JSON.parse is cheaper and simpler than
@@ -15,7 +19,9 @@
 package main
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math"
 	"syscall/js"
 
 	"github.com/hiwl/hiwl/model"
@@ -31,6 +37,9 @@ func main() {
 		api.Set("info", string(webapi.Describe(c)))
 		api.Set("classify", js.FuncOf(func(_ js.Value, args []js.Value) any {
 			return classify(c, args)
+		}))
+		api.Set("classifyTensor", js.FuncOf(func(_ js.Value, args []js.Value) any {
+			return classifyTensor(c, args)
 		}))
 	}
 	js.Global().Set("hiwl", api)
@@ -63,4 +72,34 @@ func classify(c *model.Classifier, args []js.Value) (out any) {
 	data := make([]byte, n)
 	js.CopyBytesToGo(data, args[0])
 	return string(webapi.Respond(c, data))
+}
+
+// classifyTensor copies a Float32Array out of JavaScript and runs inference
+// on it, with classify's panic guard.
+func classifyTensor(c *model.Classifier, args []js.Value) (out any) {
+	defer func() {
+		if r := recover(); r != nil {
+			out = string(webapi.Panicked(r))
+		}
+	}()
+	if len(args) != 1 || !args[0].InstanceOf(js.Global().Get("Float32Array")) {
+		return string(webapi.Refuse(&webapi.Failure{
+			Code:    "bad_input",
+			Message: "hiwl.classifyTensor takes one Float32Array.",
+			Detail:  fmt.Sprintf("%d arguments", len(args)),
+		}))
+	}
+	n := args[0].Get("length").Int()
+	if err := webapi.CheckTensor(c, n); err != nil {
+		return string(webapi.Refuse(err))
+	}
+	// js.CopyBytesToGo takes bytes: view the array's bytes as a Uint8Array.
+	view := js.Global().Get("Uint8Array").New(args[0].Get("buffer"), args[0].Get("byteOffset"), 4*n)
+	raw := make([]byte, 4*n)
+	js.CopyBytesToGo(raw, view)
+	x := make([]float32, n)
+	for i := range x {
+		x[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
+	}
+	return string(webapi.RespondTensor(c, x))
 }

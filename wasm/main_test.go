@@ -60,6 +60,50 @@ func TestClassifyBytes(t *testing.T) {
 	}
 }
 
+// TestClassifyTensor: the tensor entry point gives the native classifier's
+// probabilities on model.Preprocess's input, and refuses a wrong length.
+func TestClassifyTensor(t *testing.T) {
+	data, err := os.ReadFile("static/examples/848953.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := model.Default()
+	img, err := model.Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := model.Preprocess(img, c.InputSize())
+	p, err := c.ClassifyTensor(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f32 := js.Global().Get("Float32Array").New(len(x))
+	for i, v := range x {
+		f32.SetIndex(i, v)
+	}
+	var m map[string]any
+	out := classifyTensor(c, []js.Value{f32}).(string)
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatalf("classifyTensor returned %q: %v", out, err)
+	}
+	if m["class"] != p.Label.Slug() {
+		t.Errorf("class %v, want %s", m["class"], p.Label.Slug())
+	}
+	probs := m["probabilities"].(map[string]any)
+	for _, cl := range model.Classes {
+		if v := probs[cl.Slug()].(float64); float32(v) != p.Probabilities[cl] {
+			t.Errorf("p(%s) = %v, want %v", cl.Slug(), v, p.Probabilities[cl])
+		}
+	}
+	short := classifyTensor(c, []js.Value{js.Global().Get("Float32Array").New(10)}).(string)
+	bytes := classifyTensor(c, []js.Value{uint8Array(data)}).(string)
+	for _, s := range []string{short, bytes} {
+		if err := json.Unmarshal([]byte(s), &m); err != nil || m["code"] != "bad_input" {
+			t.Errorf("got %s, want code bad_input", s)
+		}
+	}
+}
+
 func TestClassifyRefusals(t *testing.T) {
 	for name, tc := range map[string]struct {
 		args []js.Value

@@ -306,15 +306,17 @@ func (res *Results) Markdown() string {
 
 // The rows of the table, by name.
 const (
-	RowORTNode         = "onnxruntime-node (native)"
-	RowORTWebNode      = "onnxruntime-web in Node"
-	RowORTWebChromium  = "onnxruntime-web in Chromium"
-	RowNative          = "hiwl native Go (engine)"
-	RowNativeInference = "hiwl native Go (engine), inference only"
-	RowGorgonia        = "gorgonia eval graph (trainer)"
-	RowWasmNode        = "hiwl.wasm in Node"
-	RowWasmChromium    = "hiwl.wasm in Chromium"
-	RowEdge            = "hiwl edge worker in workerd"
+	RowORTNode            = "onnxruntime-node (native)"
+	RowORTWebNode         = "onnxruntime-web in Node"
+	RowORTWebChromium     = "onnxruntime-web in Chromium"
+	RowNative             = "hiwl native Go (engine)"
+	RowNativeInference    = "hiwl native Go (engine), inference only"
+	RowGorgonia           = "gorgonia eval graph (trainer)"
+	RowWasmNode           = "hiwl.wasm in Node"
+	RowWasmNodeTensor     = "hiwl.wasm in Node, inference only"
+	RowWasmChromium       = "hiwl.wasm in Chromium"
+	RowWasmChromiumTensor = "hiwl.wasm in Chromium, inference only"
+	RowEdge               = "hiwl edge worker in workerd"
 )
 
 func msText(v float64) string {

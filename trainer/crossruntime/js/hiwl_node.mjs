@@ -1,13 +1,15 @@
 // hiwl_node.mjs runs hiwl's wasm module (wasm/static/hiwl.wasm, built by
 // `make wasm-build`) in Node with Go's wasm_exec.js, calling the same
-// globalThis.hiwl.classify the page uses, on the manifest's image files.
+// globalThis.hiwl.classify the page uses, on the manifest's image files;
+// with --tensor, classifyTensor on the preprocessed tensors instead
+// (inference only, as onnxruntime is measured).
 //
-//   node hiwl_node.mjs --manifest M --out R
+//   node hiwl_node.mjs --manifest M --out R [--tensor]
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { args, peakRSSkB, run } from "./node_lib.mjs";
-import { hiwlInfer, measure } from "./measure.mjs";
+import { hiwlInfer, hiwlTensorInfer, measure, tensorsFrom } from "./measure.mjs";
 
 const { manifest: m, out } = args();
 
@@ -27,8 +29,14 @@ async function startGo(dir) {
   return globalThis.hiwl;
 }
 
+const tensor = process.argv.includes("--tensor");
+
 await run(out, async () => {
-  const inputs = m.images.map((f) => new Uint8Array(readFileSync(f)));
-  const r = await measure(m, inputs, () => startGo(join(m.root, "wasm", "static")), hiwlInfer);
+  let inputs = m.images.map((f) => new Uint8Array(readFileSync(f)));
+  if (tensor) {
+    const buf = readFileSync(m.tensors);
+    inputs = tensorsFrom(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length), m.images.length, m.input_size);
+  }
+  const r = await measure(m, inputs, () => startGo(join(m.root, "wasm", "static")), tensor ? hiwlTensorInfer : hiwlInfer);
   return { ...r, peak_rss_kb: peakRSSkB(), info: { node: process.version } };
 });

@@ -80,3 +80,13 @@ export function hiwlInfer(hiwl, bytes) {
   const { probabilities, hierarchy, model_version, label, class: cls } = answer;
   return { result: { label, class: cls, probabilities, hierarchy, model_version } };
 }
+
+// hiwlTensorInfer calls the wasm module's classifyTensor on a preprocessed
+// tensor (inference only, no attention maps): the like-for-like comparison
+// with onnxruntime-web.
+export function hiwlTensorInfer(hiwl, x) {
+  const answer = JSON.parse(hiwl.classifyTensor(x));
+  if (answer.code) throw new Error(`hiwl.classifyTensor: ${answer.code}: ${answer.error} (${answer.detail})`);
+  const { probabilities, hierarchy, model_version, label, class: cls } = answer;
+  return { result: { label, class: cls, probabilities, hierarchy, model_version } };
+}

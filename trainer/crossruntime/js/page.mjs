@@ -4,11 +4,13 @@
 //
 //   "ort-web"    onnxruntime-web, wasm backend, one thread, on the
 //                preprocessed tensors;
-//   "hiwl-wasm"  hiwl.wasm (Go js/wasm, model embedded) on the image bytes.
+//   "hiwl-wasm"  hiwl.wasm (Go js/wasm, model embedded) on the image bytes;
+//   "hiwl-wasm-tensor"  hiwl.wasm's classifyTensor on the preprocessed
+//                tensors (inference only, like onnxruntime-web).
 //
 // Inputs are fetched before the clock starts; the module, the model and
 // the first inference are inside the cold start.
-import { hiwlInfer, measure, ortInfer, ortSessionOptions, tensorsFrom } from "./measure.mjs";
+import { hiwlInfer, hiwlTensorInfer, measure, ortInfer, ortSessionOptions, tensorsFrom } from "./measure.mjs";
 
 const bytesOf = async (url) => {
   const r = await fetch(url);
@@ -33,6 +35,10 @@ export async function bench(kind, m) {
     const inputs = await Promise.all(
       Array.from({ length: m.count }, async (_, i) => new Uint8Array(await bytesOf(`/img/${i}`))));
     return measure(m, inputs, startGo, hiwlInfer);
+  }
+  if (kind === "hiwl-wasm-tensor") {
+    const inputs = tensorsFrom(await bytesOf("/work/tensors.bin"), m.count, m.input_size);
+    return measure(m, inputs, startGo, hiwlTensorInfer);
   }
   throw new Error(`unknown runtime ${kind}`);
 }

@@ -136,6 +136,39 @@ func Respond(c *model.Classifier, data []byte) []byte {
 	return out
 }
 
+// RespondTensor runs c on an already preprocessed input (the 3×S×S
+// float32 tensor model.Preprocess makes) and answers model.Result without
+// attention maps, in JSON: inference only, for callers that do their own
+// preprocessing and for measuring the engine against other runtimes on the
+// same tensor.
+func RespondTensor(c *model.Classifier, x []float32) []byte {
+	if err := CheckTensor(c, len(x)); err != nil {
+		return marshalFailure(err)
+	}
+	p, err := c.ClassifyTensor(x)
+	if err != nil {
+		return marshalFailure(Fail(err))
+	}
+	out, err := json.Marshal(p.Result(false))
+	if err != nil {
+		return marshalFailure(Fail(fmt.Errorf("encoding the result: %w", err)))
+	}
+	return out
+}
+
+// CheckTensor refuses a tensor of n values that is not c's input, before
+// anything is copied.
+func CheckTensor(c *model.Classifier, n int) *Failure {
+	if want := 3 * c.InputSize() * c.InputSize(); n != want {
+		return &Failure{
+			Code:    "bad_input",
+			Message: fmt.Sprintf("The tensor must hold 3×%d×%d values.", c.InputSize(), c.InputSize()),
+			Detail:  fmt.Sprintf("%d values, want %d", n, want),
+		}
+	}
+	return nil
+}
+
 // Refuse is the JSON of a Failure for err, for callers that fail before
 // Respond can run (a bad argument, an oversized file).
 func Refuse(err error) []byte { return marshalFailure(Fail(err)) }
