@@ -123,23 +123,33 @@ func maxPool2x2(dst, src []float32, planes, h, w, oh, ow int) {
 			r0 := in[2*y*w : 2*y*w+w]
 			r1 := in[(2*y+1)*w : (2*y+1)*w+w]
 			o := out[y*ow : (y+1)*ow]
-			for x := range o {
-				// plain comparisons: the builtin max orders NaNs and
-				// signed zeros, which costs branches here
-				a, b := r0[2*x], r0[2*x+1]
-				if b > a {
-					a = b
-				}
-				c, d := r1[2*x], r1[2*x+1]
-				if d > c {
-					c = d
-				}
-				if c > a {
-					a = c
-				}
-				o[x] = a
+			x := 0
+			if n := ow / 8; maxPoolAsm && n > 0 {
+				maxPool2x2x8(&o[0], &r0[0], &r1[0], n)
+				x = 8 * n
 			}
+			maxPool2x2Row(o[x:], r0[2*x:], r1[2*x:])
 		}
+	}
+}
+
+// maxPool2x2Row is one output row of maxPool2x2 in plain Go.
+func maxPool2x2Row(o, r0, r1 []float32) {
+	for x := range o {
+		// plain comparisons: the builtin max orders NaNs and
+		// signed zeros, which costs branches here
+		a, b := r0[2*x], r0[2*x+1]
+		if b > a {
+			a = b
+		}
+		c, d := r1[2*x], r1[2*x+1]
+		if d > c {
+			c = d
+		}
+		if c > a {
+			a = c
+		}
+		o[x] = a
 	}
 }
 

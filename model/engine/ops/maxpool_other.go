@@ -1,0 +1,7 @@
+//go:build !goexperiment.simd || !amd64
+
+package ops
+
+const maxPoolAsm = false
+
+func maxPool2x2x8(dst, r0, r1 *float32, n int) { panic("ops: no vector max pool here") }
