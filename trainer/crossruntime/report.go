@@ -265,10 +265,10 @@ func (res *Results) Markdown() string {
 		}
 		p(".\n")
 		if g := res.GEMM; g != nil {
-			p("\nThe engine's GEMM (`model/engine/gemm`, packed weights, %s SIMD micro-kernel) on the probe's conv-shaped "+
+			p("\nThe engine's GEMM (`model/engine/gemm`, packed weights, %s) on the probe's conv-shaped "+
 				"%s product, one core: **%.1f GFLOP/s native** (pure-Go kernel of the same shape: %.1f; the probe of issue 10: %.1f) "+
 				"and **%.1f GFLOP/s as wasm in Node** (pure-Go kernel: %.2f; probe: %.1f) — `%s`. ",
-				map[bool]string{true: "4×2-vector", false: "no (scalar fallback)"}[g.SIMD], g.Shape,
+				map[bool]string{true: "a 4×16 AVX2/FMA assembly micro-kernel natively and a 4×8 SIMD128 one in wasm", false: "no SIMD micro-kernel (scalar fallback)"}[g.SIMD], g.Shape,
 				g.NativeGFLOPS, g.NativeScalar, g.ProbeNative, g.WasmGFLOPS, g.WasmScalar, g.ProbeWasm, g.WasmCommand)
 			if g.EngineGFLOPS > 0 {
 				p("A whole native inference runs at %.1f GFLOP/s (its median CPU time per inference), %.0f%% of the GEMM's rate: "+

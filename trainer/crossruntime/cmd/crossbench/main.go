@@ -194,7 +194,7 @@ func run(o options) error {
 	}{
 		{cr.RowORTNode, "tensor", "", "Node process", "onnxruntime-node's CPU library (bundled with the npm package), one thread.", false},
 		{cr.RowNative, "image bytes", cr.RowORTNode, "Go process", "`model.Classifier.Classify` on the file bytes, in a Go process of its own; its latency ratio includes preprocessing that the reference does not do.", true},
-		{cr.RowNativeInference, "tensor", cr.RowORTNode, "Go process", "`ClassifyTensor` on the same tensors as the reference: the like-for-like comparison of the inference engines (same process as the row above).", true},
+		{cr.RowNativeInference, "tensor", cr.RowORTNode, "Go process", "`ClassifyTensor` back to back on the same tensors as the reference: the like-for-like comparison of the inference engines (same process as the row above, after its series).", true},
 		{cr.RowGorgonia, "tensor", cr.RowORTNode, "Go process", "the trainer's own evaluation graph (hiwlnet, eval mode) with the weights read back from the ONNX file.", true},
 		{cr.RowORTWebNode, "tensor", "", "Node process", "onnxruntime-web's wasm backend (SIMD build) in Node, one thread.", false},
 		{cr.RowWasmNode, "image bytes", cr.RowORTWebNode, "Node process", "wasm/static/hiwl.wasm started with Go's wasm_exec.js, calling `globalThis.hiwl.classify` (answer includes the attention maps of all five classes); its latency ratio includes decoding and preprocessing that the reference does not do.", true},
@@ -351,7 +351,7 @@ func addNotes(res *cr.Results, rows map[string]*cr.Measurement) {
 			}
 		}
 		if r, inf := row(cr.RowNative), row(cr.RowNativeInference); r != nil && inf != nil && len(xs) > 0 {
-			r.Note += fmt.Sprintf(" Median parts, timed right after each run: preprocessing %.1f ms, inference %.1f ms.", cr.Median(xs), inf.MedianMS)
+			r.Note += fmt.Sprintf(" Median parts: preprocessing %.1f ms (timed right after each run), inference %.1f ms (back to back, the row below; right after a decode it starts with cold caches and takes longer).", cr.Median(xs), inf.MedianMS)
 		}
 	}
 	if e, w := row(cr.RowEdge), row(cr.RowWasmNode); e != nil && w != nil && e.MedianMS > w.MedianMS {
