@@ -3,11 +3,23 @@ package hiwlnet
 import (
 	"math/rand"
 	"testing"
+
+	"github.com/hiwl/hiwl/trainer/fastblas"
 )
 
 // BenchmarkTrainStep measures one SGD step of network A at the default
 // architecture, batch 16; images/s = 16 / (ns/op).
-func BenchmarkTrainStep(b *testing.B) {
+func BenchmarkTrainStep(b *testing.B) { benchTrainStep(b) }
+
+// BenchmarkTrainStepFastBLAS is BenchmarkTrainStep with gorgonia's Sgemm
+// replaced by the engine's (trainer/fastblas).
+func BenchmarkTrainStepFastBLAS(b *testing.B) {
+	fastblas.Use()
+	defer fastblas.UseGonum()
+	benchTrainStep(b)
+}
+
+func benchTrainStep(b *testing.B) {
 	a := DefaultArch()
 	p := NewParams(a, 4, 1)
 	net, err := Build(a, 4, 16, p, true)

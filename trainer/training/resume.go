@@ -28,6 +28,7 @@ var settings = []struct {
 	{"-brightness", func(c Config) any { return c.Augment.Brightness }},
 	{"-flat", func(c Config) any { return c.Flat }},
 	{"-no-weighted", func(c Config) any { return !c.Weighted }},
+	{"-blas", func(c Config) any { return c.BLAS }},
 }
 
 // resumeConfig checks the settings of a resumed run against its
@@ -35,6 +36,9 @@ var settings = []struct {
 // extends a finished or early-stopped run, whose networks then train on
 // with the longer schedule. The output directory may have moved.
 func resumeConfig(st *state, cfg Config) error {
+	if st.Config.BLAS == "" {
+		st.Config.BLAS = "gonum" // checkpoints from before the flag
+	}
 	var diff []string
 	for _, s := range settings {
 		was, now := s.get(st.Config), s.get(cfg)

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/hiwl/hiwl/model"
+	"github.com/hiwl/hiwl/trainer/fastblas"
 	"github.com/hiwl/hiwl/trainer/gzdata"
 	"github.com/hiwl/hiwl/trainer/hiwlnet"
 	"github.com/hiwl/hiwl/trainer/report"
@@ -43,6 +44,10 @@ type Config struct {
 	// draws its samples uniformly instead of by 1/class count.
 	Flat     bool
 	Weighted bool
+	// BLAS multiplies gorgonia's float32 matrices: "fast" is the inference
+	// engine's GEMM (trainer/fastblas, about 1.4x the training speed),
+	// "gonum" gorgonia's default. Results differ in float rounding only.
+	BLAS string
 }
 
 // DefaultConfig is the recipe of the default model: the paper's optimiser,
@@ -55,7 +60,7 @@ func DefaultConfig() Config {
 	return Config{
 		Input: a.Input, Widths: [3]int{a.Layers[0].Out, a.Layers[2].Out, a.Layers[5].Out},
 		Epochs: 45, Patience: 25, Batch: 16, LR: 0.01, Momentum: 0.9, WeightDecay: 1e-4,
-		Smoothing: 0.05, Seed: 1, Weighted: true,
+		Smoothing: 0.05, Seed: 1, Weighted: true, BLAS: "fast",
 		Augment: Augment{Rotation: 180, ZoomOut: 2.2, ZoomOutProb: 0.3, Brightness: 0.2},
 	}
 }
@@ -109,6 +114,14 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 	}
 	if cfg.Batch < 2 || cfg.Epochs < 1 || cfg.Smoothing < 0 || cfg.Smoothing >= 1 {
 		return nil, fmt.Errorf("training: need batch >= 2, epochs >= 1, 0 <= smoothing < 1")
+	}
+	switch cfg.BLAS {
+	case "fast":
+		fastblas.Use()
+	case "gonum":
+		fastblas.UseGonum()
+	default:
+		return nil, fmt.Errorf("training: -blas %q: want fast or gonum", cfg.BLAS)
 	}
 	if err := os.MkdirAll(cfg.OutDir, 0o755); err != nil {
 		return nil, err

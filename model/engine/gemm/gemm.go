@@ -28,6 +28,20 @@ func Pack(m, k int, a []float32, lda int) *Packed {
 	return p
 }
 
+// PackTransposed packs A = Tᵀ for the K×M row-major matrix t (row stride
+// ldt): what a BLAS caller passing a transposed left operand holds.
+func PackTransposed(m, k int, t []float32, ldt int) *Packed {
+	panels := (m + MR - 1) / MR
+	p := &Packed{M: m, K: k, data: make([]float32, panels*MR*k)}
+	for kk := 0; kk < k; kk++ {
+		row := t[kk*ldt : kk*ldt+m]
+		for i, v := range row {
+			p.data[(i/MR)*MR*k+kk*MR+i%MR] = v
+		}
+	}
+	return p
+}
+
 // Epilogue is applied to each element of C as it is stored:
 // c[i][j] = relu?( acc + Bias[i] + Residual[i·ldc+j] ). Nil fields are skipped.
 type Epilogue struct {

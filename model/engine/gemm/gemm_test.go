@@ -61,6 +61,33 @@ func TestMulMatchesNaive(t *testing.T) {
 	}
 }
 
+func TestPackTransposed(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	m, k := 7, 13
+	a := random(r, m*k)
+	at := make([]float32, k*m)
+	for i := 0; i < m; i++ {
+		for j := 0; j < k; j++ {
+			at[j*m+i] = a[i*k+j]
+		}
+	}
+	if p, q := Pack(m, k, a, k), PackTransposed(m, k, at, m); !slicesEqual(p.data, q.data) {
+		t.Fatal("PackTransposed of Aᵀ differs from Pack of A")
+	}
+}
+
+func slicesEqual(a, b []float32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // TestSIMDEqualsGeneric holds the SIMD micro-kernel (when built) to the
 // pure-Go one on conv-shaped products, with strided B and C.
 func TestSIMDEqualsGeneric(t *testing.T) {
