@@ -92,9 +92,10 @@ type Size struct {
 
 // Training is the trainer's throughput.
 type Training struct {
-	ImagesPerSecond float64 `json:"images_per_second"`
-	Command         string  `json:"command"`
-	Output          string  `json:"output"`
+	ImagesPerSecond         float64 `json:"images_per_second"`           // gonum's BLAS
+	FastBLASImagesPerSecond float64 `json:"fast_blas_images_per_second"` // the engine's GEMM (-blas fast)
+	Command                 string  `json:"command"`
+	Output                  string  `json:"output"`
 }
 
 // Floor is the FLOP floor of the native path.
@@ -246,7 +247,12 @@ func (res *Results) Markdown() string {
 	}
 	if t := res.Training; t != nil {
 		p("\n## Training throughput\n\n%.1f images/s: one SGD step of network A, batch 16, default architecture, "+
-			"gorgonia on this machine's CPU (`%s`).\n", t.ImagesPerSecond, t.Command)
+			"gorgonia on this machine's CPU with gonum's BLAS", t.ImagesPerSecond)
+		if t.FastBLASImagesPerSecond > 0 {
+			p("; **%.1f images/s** (×%.2f) with the engine's GEMM as gorgonia's Sgemm (`trainer train -blas fast`, trainer/fastblas)",
+				t.FastBLASImagesPerSecond, t.FastBLASImagesPerSecond/t.ImagesPerSecond)
+		}
+		p(" (`%s`).\n", t.Command)
 	}
 	if f := res.Floor; f != nil {
 		p("\n## The physical floor\n\nOne image costs %.1f MFLOP (both networks' convolutions and heads, multiply-adds x2). "+
