@@ -5,11 +5,9 @@ import (
 	"testing"
 )
 
-// BenchmarkClassifyJPEG is the whole path on a bundled real JPEG: decode,
-// auto-framing, resize, normalise, inference, hierarchy. Run it as wasm too
-// (GOOS=js GOARCH=wasm with go_js_wasm_exec) to see where the page's and
-// the edge's time goes.
-func BenchmarkClassifyJPEG(b *testing.B) {
+// example reads a bundled real JPEG (a test-split spiral) and the default
+// classifier.
+func example(b *testing.B) ([]byte, *Classifier) {
 	data, err := os.ReadFile("../wasm/static/examples/848953.jpg")
 	if err != nil {
 		b.Fatal(err)
@@ -18,6 +16,15 @@ func BenchmarkClassifyJPEG(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	return data, c
+}
+
+// BenchmarkClassifyJPEG is the whole path on a real JPEG: decode,
+// auto-framing, resize, normalise, inference, hierarchy. Run it as wasm too
+// (GOOS=js GOARCH=wasm with go_js_wasm_exec) to see where the page's and
+// the edge's time goes.
+func BenchmarkClassifyJPEG(b *testing.B) {
+	data, c := example(b)
 	for b.Loop() {
 		if _, err := c.Classify(data); err != nil {
 			b.Fatal(err)
@@ -27,29 +34,19 @@ func BenchmarkClassifyJPEG(b *testing.B) {
 
 // BenchmarkPreprocessJPEG is the part before inference.
 func BenchmarkPreprocessJPEG(b *testing.B) {
-	data, err := os.ReadFile("../wasm/static/examples/848953.jpg")
-	if err != nil {
-		b.Fatal(err)
-	}
+	data, c := example(b)
 	for b.Loop() {
-		if _, _, err := PreprocessBytes(data, 80); err != nil {
+		if _, _, err := PreprocessBytes(data, c.InputSize()); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
 // BenchmarkClassifyTensor is inference alone on a real image's tensor, as
-// make bench's "inference only" row runs it.
+// make bench's "inference only" rows run it.
 func BenchmarkClassifyTensor(b *testing.B) {
-	data, err := os.ReadFile("../wasm/static/examples/848953.jpg")
-	if err != nil {
-		b.Fatal(err)
-	}
-	x, _, err := PreprocessBytes(data, 80)
-	if err != nil {
-		b.Fatal(err)
-	}
-	c, err := Default()
+	data, c := example(b)
+	x, _, err := PreprocessBytes(data, c.InputSize())
 	if err != nil {
 		b.Fatal(err)
 	}

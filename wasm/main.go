@@ -48,58 +48,62 @@ func main() {
 	select {}
 }
 
-// classify copies the bytes out of JavaScript and answers in JSON. An
+// guarded runs answer and turns a panic into an error answer: an
 // unrecovered panic would leave the Go runtime dead for the rest of the
-// page's life, so every panic becomes an error answer.
-func classify(c *model.Classifier, args []js.Value) (out any) {
+// page's life.
+func guarded(answer func() []byte) (out any) {
 	defer func() {
 		if r := recover(); r != nil {
 			out = string(webapi.Panicked(r))
 		}
 	}()
-	if len(args) != 1 || !args[0].InstanceOf(js.Global().Get("Uint8Array")) {
-		return string(webapi.Refuse(&webapi.Failure{
-			Code:    "bad_input",
-			Message: "hiwl.classify takes one Uint8Array.",
-			Detail:  fmt.Sprintf("%d arguments", len(args)),
-		}))
-	}
-	n := args[0].Get("byteLength").Int()
-	// Refuse before copying: the page may hand over anything.
-	if err := webapi.CheckSize(n); err != nil {
-		return string(webapi.Refuse(err))
-	}
-	data := make([]byte, n)
-	js.CopyBytesToGo(data, args[0])
-	return string(webapi.Respond(c, data))
+	return string(answer())
+}
+
+// classify copies the bytes out of JavaScript and answers in JSON.
+func classify(c *model.Classifier, args []js.Value) any {
+	return guarded(func() []byte {
+		if len(args) != 1 || !args[0].InstanceOf(js.Global().Get("Uint8Array")) {
+			return webapi.Refuse(&webapi.Failure{
+				Code:    "bad_input",
+				Message: "hiwl.classify takes one Uint8Array.",
+				Detail:  fmt.Sprintf("%d arguments", len(args)),
+			})
+		}
+		n := args[0].Get("byteLength").Int()
+		// Refuse before copying: the page may hand over anything.
+		if err := webapi.CheckSize(n); err != nil {
+			return webapi.Refuse(err)
+		}
+		data := make([]byte, n)
+		js.CopyBytesToGo(data, args[0])
+		return webapi.Respond(c, data)
+	})
 }
 
 // classifyTensor copies a Float32Array out of JavaScript and runs inference
-// on it, with classify's panic guard.
-func classifyTensor(c *model.Classifier, args []js.Value) (out any) {
-	defer func() {
-		if r := recover(); r != nil {
-			out = string(webapi.Panicked(r))
+// on it.
+func classifyTensor(c *model.Classifier, args []js.Value) any {
+	return guarded(func() []byte {
+		if len(args) != 1 || !args[0].InstanceOf(js.Global().Get("Float32Array")) {
+			return webapi.Refuse(&webapi.Failure{
+				Code:    "bad_input",
+				Message: "hiwl.classifyTensor takes one Float32Array.",
+				Detail:  fmt.Sprintf("%d arguments", len(args)),
+			})
 		}
-	}()
-	if len(args) != 1 || !args[0].InstanceOf(js.Global().Get("Float32Array")) {
-		return string(webapi.Refuse(&webapi.Failure{
-			Code:    "bad_input",
-			Message: "hiwl.classifyTensor takes one Float32Array.",
-			Detail:  fmt.Sprintf("%d arguments", len(args)),
-		}))
-	}
-	n := args[0].Get("length").Int()
-	if err := webapi.CheckTensor(c, n); err != nil {
-		return string(webapi.Refuse(err))
-	}
-	// js.CopyBytesToGo takes bytes: view the array's bytes as a Uint8Array.
-	view := js.Global().Get("Uint8Array").New(args[0].Get("buffer"), args[0].Get("byteOffset"), 4*n)
-	raw := make([]byte, 4*n)
-	js.CopyBytesToGo(raw, view)
-	x := make([]float32, n)
-	for i := range x {
-		x[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
-	}
-	return string(webapi.RespondTensor(c, x))
+		n := args[0].Get("length").Int()
+		if err := webapi.CheckTensor(c, n); err != nil {
+			return webapi.Refuse(err)
+		}
+		// js.CopyBytesToGo takes bytes: view the array's bytes as a Uint8Array.
+		view := js.Global().Get("Uint8Array").New(args[0].Get("buffer"), args[0].Get("byteOffset"), 4*n)
+		raw := make([]byte, 4*n)
+		js.CopyBytesToGo(raw, view)
+		x := make([]float32, n)
+		for i := range x {
+			x[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
+		}
+		return webapi.RespondTensor(c, x)
+	})
 }

@@ -3,6 +3,7 @@ package gemm
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -71,21 +72,9 @@ func TestPackTransposed(t *testing.T) {
 			at[j*m+i] = a[i*k+j]
 		}
 	}
-	if p, q := Pack(m, k, a, k), PackTransposed(m, k, at, m); !slicesEqual(p.data, q.data) {
+	if p, q := Pack(m, k, a, k), PackTransposed(m, k, at, m); !slices.Equal(p.data, q.data) {
 		t.Fatal("PackTransposed of Aᵀ differs from Pack of A")
 	}
-}
-
-func slicesEqual(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestSIMDEqualsGeneric holds the SIMD micro-kernel (when built) to the
