@@ -76,6 +76,7 @@ func kernel4x8(k int, ap, bp unsafe.Pointer, stride uintptr, acc *[8]archsimd.Fl
 		ao += 2 * MR * 4
 		bo += stride
 	}
+	// The odd last k step, if any.
 	for ; k > 0; k-- {
 		b0 := archsimd.LoadFloat32x4Array((*[4]float32)(unsafe.Add(bp, bo)))
 		b1 := archsimd.LoadFloat32x4Array((*[4]float32)(unsafe.Add(bp, bo+16)))
