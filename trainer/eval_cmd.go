@@ -25,6 +25,7 @@ func runEval(args []string) error {
 	seed := fs.Int64("seed", training.DefaultConfig().Seed, "split seed (the one the model was trained with)")
 	scale := fs.Float64("scale", 1, "show each image at this scale, padded with its own sky (0.5: galaxies at half size)")
 	tta := fs.Bool("tta", false, "average each network over the 8 flips and quarter turns of the input (8x the cost)")
+	split := fs.String("split", "test", "which seeded split to score: test, or validation (for choosing between models without touching the test split)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -36,7 +37,10 @@ func runEval(args []string) error {
 	if err != nil {
 		return err
 	}
-	ev, err := evalSplit(clf, *data, *seed, training.EvalOptions{Scale: *scale, TTA: *tta}, os.Stderr)
+	if *split != "test" && *split != "validation" {
+		return fmt.Errorf("eval: -split %q: want test or validation", *split)
+	}
+	ev, err := evalSplit(clf, *data, *seed, *split, training.EvalOptions{Scale: *scale, TTA: *tta}, os.Stderr)
 	if err != nil {
 		return err
 	}
@@ -48,20 +52,25 @@ func runEval(args []string) error {
 	return ev.Write(*out, os.Stdout)
 }
 
-// evalSplit scores clf on the seeded test split of the data in dir.
-func evalSplit(clf *model.Classifier, dir string, seed int64, o training.EvalOptions, log io.Writer) (*training.Evaluation, error) {
+// evalSplit scores clf on the seeded test or validation split of the data
+// in dir.
+func evalSplit(clf *model.Classifier, dir string, seed int64, split string, o training.EvalOptions, log io.Writer) (*training.Evaluation, error) {
 	ds, err := gzdata.Load(dir)
 	if err != nil {
 		return nil, err
 	}
 	ds.Report(log)
-	_, _, test := gzdata.Split(ds.Samples, seed)
+	_, val, test := gzdata.Split(ds.Samples, seed)
+	samples := test
+	if split == "validation" {
+		samples = val
+	}
 	scale := o.Scale
 	if scale == 0 {
 		scale = 1
 	}
-	fmt.Fprintf(log, "test split (seed %d): %d images at scale %g (TTA %v), model %s\n", seed, len(test), scale, o.TTA, clf.Version())
-	return training.EvaluateWith(clf, test, o, log)
+	fmt.Fprintf(log, "%s split (seed %d): %d images at scale %g (TTA %v), model %s\n", split, seed, len(samples), scale, o.TTA, clf.Version())
+	return training.EvaluateWith(clf, samples, o, log)
 }
 
 // runRealCheck is what a new user would try first: the model on real
@@ -84,7 +93,7 @@ func runRealCheck(args []string) error {
 		return err
 	}
 	for _, scale := range []float64{1, 0.5} {
-		ev, err := evalSplit(clf, *dir, *seed, training.EvalOptions{Scale: scale}, os.Stderr)
+		ev, err := evalSplit(clf, *dir, *seed, "test", training.EvalOptions{Scale: scale}, os.Stderr)
 		if err != nil {
 			return err
 		}
