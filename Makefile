@@ -73,7 +73,7 @@ fuzz:
 # resumable: run the same command again after an interruption. The exact
 # command and its metrics are recorded in the README and docs/model-card.md.
 REAL ?= ../shared/data/gz-challenge-5class
-DEFAULT_TRAIN_FLAGS ?= -model-version 2 -blas gonum
+DEFAULT_TRAIN_FLAGS ?= -model-version 2 -blas gonum -select-b accuracy
 
 default-model:
 	$(GO) run ./trainer train -data $(REAL) -out $(RUN) $(DEFAULT_TRAIN_FLAGS) $(if $(wildcard $(RUN)/checkpoint.gob),-resume)

@@ -29,6 +29,7 @@ var settings = []struct {
 	{"-flat", func(c Config) any { return c.Flat }},
 	{"-no-weighted", func(c Config) any { return !c.Weighted }},
 	{"-blas", func(c Config) any { return c.BLAS }},
+	{"-select-b", func(c Config) any { return c.SelectB }},
 }
 
 // resumeConfig checks the settings of a resumed run against its
@@ -36,8 +37,13 @@ var settings = []struct {
 // extends a finished or early-stopped run, whose networks then train on
 // with the longer schedule. The output directory may have moved.
 func resumeConfig(st *state, cfg Config) error {
+	// Checkpoints from before these flags were written with what is now
+	// -blas gonum -select-b accuracy.
 	if st.Config.BLAS == "" {
-		st.Config.BLAS = "gonum" // checkpoints from before the flag
+		st.Config.BLAS = "gonum"
+	}
+	if st.Config.SelectB == "" {
+		st.Config.SelectB = "accuracy"
 	}
 	var diff []string
 	for _, s := range settings {

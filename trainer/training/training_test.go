@@ -251,3 +251,20 @@ func uniform(side int, v uint8) *image.RGBA {
 	}
 	return img
 }
+
+// TestBalancedAccuracy: a network B that calls all 47 validation images
+// edge-on scores 85 % accuracy but 50 % balanced accuracy, so -select-b
+// balanced prefers one that finds 4 of the 7 cigars and misses 3 edge-ons
+// (87 % accuracy, 75 % balanced).
+func TestBalancedAccuracy(t *testing.T) {
+	seen := []int{7, 40}
+	if got := balancedAccuracy(seen, []int{0, 40}); got != 0.5 {
+		t.Errorf("all edge-on: %v, want 0.5", got)
+	}
+	if got, want := balancedAccuracy(seen, []int{4, 37}), (4.0/7+37.0/40)/2; got != want {
+		t.Errorf("4 cigars, 37 edge-ons: %v, want %v", got, want)
+	}
+	if got := balancedAccuracy([]int{0, 5}, []int{0, 5}); got != 1 {
+		t.Errorf("one class present: %v, want 1", got)
+	}
+}
