@@ -33,7 +33,7 @@ func runTrain(ctx context.Context, args []string) error {
 	fs.Float64Var(&cfg.Augment.Brightness, "brightness", cfg.Augment.Brightness, "augmentation: brightness scaled by up to 1+x either way (0: none)")
 	fs.BoolVar(&cfg.Flat, "flat", false, "ablation: one flat 5-way network instead of the A/B hierarchy (no ONNX export)")
 	fs.StringVar(&cfg.BLAS, "blas", cfg.BLAS, "float32 matrix multiply: fast (the inference engine's SIMD GEMM) or gonum (gorgonia's default; the shipped model was trained with it)")
-	fs.StringVar(&cfg.SelectB, "select-b", cfg.SelectB, "how network B's best epoch is chosen on validation: balanced (mean recall of cigar and edge-on) or accuracy (the shipped model's)")
+	fs.StringVar(&cfg.SelectB, "select-b", cfg.SelectB, "how network B's best epoch is chosen on validation: accuracy, or balanced (mean recall of cigar and edge-on); an epoch that calls every image one class is never chosen")
 	noWeighted := fs.Bool("no-weighted", false, "ablation: network B draws uniformly instead of by 1/class count")
 	fs.BoolVar(&opt.Resume, "resume", false, "continue the run in -out from its last checkpoint")
 	fs.StringVar(&opt.ReuseA, "reuse-a", "", "ablation: take network A as finished from this checkpoint (same settings but -no-weighted) and train only B")

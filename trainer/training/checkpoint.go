@@ -72,5 +72,13 @@ func readCheckpoint(path string) (*state, error) {
 	if err := gob.NewDecoder(f).Decode(&st); err != nil {
 		return nil, fmt.Errorf("training: checkpoint %s is unreadable: %w", path, err)
 	}
+	// Checkpoints from before these settings existed were written with
+	// what is now -blas gonum -select-b accuracy.
+	if st.Config.BLAS == "" {
+		st.Config.BLAS = "gonum"
+	}
+	if st.Config.SelectB == "" {
+		st.Config.SelectB = "accuracy"
+	}
 	return &st, nil
 }

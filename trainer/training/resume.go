@@ -37,14 +37,6 @@ var settings = []struct {
 // extends a finished or early-stopped run, whose networks then train on
 // with the longer schedule. The output directory may have moved.
 func resumeConfig(st *state, cfg Config) error {
-	// Checkpoints from before these flags were written with what is now
-	// -blas gonum -select-b accuracy.
-	if st.Config.BLAS == "" {
-		st.Config.BLAS = "gonum"
-	}
-	if st.Config.SelectB == "" {
-		st.Config.SelectB = "accuracy"
-	}
 	var diff []string
 	for _, s := range settings {
 		was, now := s.get(st.Config), s.get(cfg)

@@ -253,9 +253,9 @@ func uniform(side int, v uint8) *image.RGBA {
 }
 
 // TestBalancedAccuracy: a network B that calls all 47 validation images
-// edge-on scores 85 % accuracy but 50 % balanced accuracy, so -select-b
-// balanced prefers one that finds 4 of the 7 cigars and misses 3 edge-ons
-// (87 % accuracy, 75 % balanced).
+// edge-on scores 85 % accuracy but 50 % balanced accuracy, no better than
+// one class, which is what keeps it from being chosen; one that finds 4 of
+// the 7 cigars and misses 3 edge-ons scores 87 % and 75 %.
 func TestBalancedAccuracy(t *testing.T) {
 	seen := []int{7, 40}
 	if got := balancedAccuracy(seen, []int{0, 40}); got != 0.5 {
