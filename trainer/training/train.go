@@ -45,7 +45,7 @@ type Config struct {
 	Flat     bool
 	Weighted bool
 	// BLAS multiplies gorgonia's float32 matrices: "fast" is the inference
-	// engine's GEMM (trainer/fastblas, about 1.4x the training speed),
+	// engine's GEMM (trainer/fastblas, 1.4-1.8x the training speed),
 	// "gonum" gorgonia's default. Results differ in float rounding only.
 	BLAS string
 	// SelectB is how network B's best epoch is chosen on validation:
