@@ -54,3 +54,18 @@ func TestDefaultModelMetadata(t *testing.T) {
 		t.Fatalf("embedded model metadata %+v", md)
 	}
 }
+
+// TestDefaultVersion: the build-time version of the embedded model is its
+// content hash. When default.onnx changes, run make default-version.
+func TestDefaultVersion(t *testing.T) {
+	if got := versionOf(DefaultONNX()); got != defaultVersion {
+		t.Fatalf("default.onnx is %s, model/default_version.go says %s: run make default-version", got, defaultVersion)
+	}
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Version() != defaultVersion {
+		t.Fatalf("Default().Version() = %s, want %s", c.Version(), defaultVersion)
+	}
+}
