@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/hiwl/hiwl/model/engine/ops"
 )
@@ -415,7 +416,7 @@ func lowerGemm(c *compiler, n *Node, in []*value) error {
 	var sc []int
 	if len(in) == 3 {
 		bshape, s1, s2, err := broadcastShape(shape, in[2].shape)
-		if err != nil || !equalShape(bshape, shape) {
+		if err != nil || !slices.Equal(bshape, shape) {
 			return fmt.Errorf("bias %q of shape %v does not broadcast to %v", in[2].name(), in[2].shape, shape)
 		}
 		_ = s1

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/hiwl/hiwl/model/engine/gemm"
 	"github.com/hiwl/hiwl/model/engine/ops"
@@ -169,7 +170,7 @@ func lowerConv(c *compiler, n *Node, in []*value) error {
 		}
 	}
 	if add := c.sole(last); add != nil && add.op.Name == "Add" {
-		if other := c.otherInput(add, last); other != nil && !other.cnst && equalShape(other.shape, outShape) {
+		if other := c.otherInput(add, last); other != nil && !other.cnst && slices.Equal(other.shape, outShape) {
 			res = other.slot
 			ins = append(ins, other)
 			c.done[add] = true
@@ -243,18 +244,6 @@ func (c *compiler) otherInput(op, from *Node) *value {
 		return nil
 	}
 	return c.p.byNode[o]
-}
-
-func equalShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // windows computes output sizes and pads of a sliding window over in.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"google.golang.org/protobuf/encoding/protowire"
@@ -330,7 +331,7 @@ func (g *Graph) params(arch hiwlnet.Arch, prefix string, classes int) (hiwlnet.P
 			return nil, fmt.Errorf("%w: no initializer %s.%s", ErrBadONNX, prefix, name)
 		}
 		dims := shape.Shape()
-		if !sameDims(t.Dims, dims) {
+		if !slices.Equal(t.Dims, []int(dims)) {
 			return nil, fmt.Errorf("%w: %s.%s has shape %v, want %v", ErrBadONNX, prefix, name, t.Dims, []int(dims))
 		}
 		data := append([]float32(nil), t.Data...)
@@ -346,16 +347,4 @@ func (g *Graph) params(arch hiwlnet.Arch, prefix string, classes int) (hiwlnet.P
 		return nil, fmt.Errorf("%w: network %s has %d initializers, a HIWL network has %d", ErrBadONNX, prefix, n, len(want))
 	}
 	return p, nil
-}
-
-func sameDims(a []int, b tensor.Shape) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
