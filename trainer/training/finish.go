@@ -138,8 +138,8 @@ func (t *trainer) modelInfo(st *state, ds *gzdata.Dataset, nTest int) onnxexport
 		Version:      ProducerVersion,
 		ModelVersion: t.modelVersion,
 		Doc: fmt.Sprintf("HIWL (Ma et al. 2023, MNRAS 519, 4765) galaxy morphology: network A (4-way: in-between, cigar+edge-on, round, spiral) "+
-			"and network B (cigar vs edge-on), residual CNN %dx%d input, widths %v. Trained on %s (%s layout, %d images), best epochs A %d, B %d, seed %d.",
-			c.Input, c.Input, c.Widths, filepath.Base(c.DataDir), ds.Layout, len(ds.Samples), st.A.BestEpoch, st.B.BestEpoch, c.Seed),
+			"and network B (cigar vs edge-on), residual CNN %dx%d input, widths %v. Trained on %s (%s layout, %d images), best epochs A %d, B %d, seed %s.",
+			c.Input, c.Input, c.Widths, filepath.Base(c.DataDir), ds.Layout, len(ds.Samples), st.A.BestEpoch, st.B.BestEpoch, seedText(c)),
 		Metadata: map[string]string{
 			"hiwl.classes":            "round,in-between,cigar,edge-on,spiral",
 			"hiwl.network_a":          "in-between,merged(cigar+edge-on),round,spiral",
@@ -235,3 +235,12 @@ func bnStatCount(p hiwlnet.Params) int {
 }
 
 func round1(v float64) float64 { return math.Round(v*10) / 10 }
+
+// seedText names the split seed, and the initialisation seed when a run set
+// one apart (left out otherwise, so older recipes export the same text).
+func seedText(c Config) string {
+	if c.InitSeed == 0 || c.InitSeed == c.Seed {
+		return fmt.Sprint(c.Seed)
+	}
+	return fmt.Sprintf("%d (initialisation and augmentation %d)", c.Seed, c.InitSeed)
+}

@@ -22,6 +22,7 @@ var settings = []struct {
 	{"-weight-decay", func(c Config) any { return c.WeightDecay }},
 	{"-smoothing", func(c Config) any { return c.Smoothing }},
 	{"-seed", func(c Config) any { return c.Seed }},
+	{"-init-seed", func(c Config) any { return c.initSeed() }},
 	{"-rotation", func(c Config) any { return c.Augment.Rotation }},
 	{"-zoom-out", func(c Config) any { return c.Augment.ZoomOut }},
 	{"-zoom-out-prob", func(c Config) any { return c.Augment.ZoomOutProb }},

@@ -37,8 +37,13 @@ type Config struct {
 	Momentum    float64
 	WeightDecay float64
 	Smoothing   float64 // label smoothing epsilon
-	Seed        int64
-	Augment     Augment
+	Seed        int64   // the split's seed
+	// InitSeed seeds the weights' initialisation and the augmentation draws;
+	// 0 means Seed. It exists so that several runs on the same split can be
+	// compared (and the best chosen on validation) without moving the test
+	// split, which Seed would.
+	InitSeed int64
+	Augment  Augment
 	// The two switches below exist for the paper's ablation: with Flat, one
 	// 5-way network replaces the A/B hierarchy; without Weighted, network B
 	// draws its samples uniformly instead of by 1/class count.
@@ -73,6 +78,15 @@ func DefaultConfig() Config {
 		Smoothing: 0.05, Seed: 1, Weighted: true, BLAS: "fast", SelectB: "accuracy",
 		Augment: Augment{Rotation: 180, ZoomOut: 2.2, ZoomOutProb: 0.3, Brightness: 0.2},
 	}
+}
+
+// initSeed is InitSeed, or Seed when that is unset (checkpoints from
+// before InitSeed existed decode it as 0 and keep their draws).
+func (c Config) initSeed() int64 {
+	if c.InitSeed != 0 {
+		return c.InitSeed
+	}
+	return c.Seed
 }
 
 // Arch is the backbone the config describes.
@@ -224,8 +238,8 @@ func startState(ckpt string, cfg Config, resume bool) (*state, error) {
 	if cfg.Flat {
 		classesA = model.NumClasses
 	}
-	a := hiwlnet.NewParams(arch, classesA, cfg.Seed)
-	b := hiwlnet.NewParams(arch, model.NumB, cfg.Seed+1)
+	a := hiwlnet.NewParams(arch, classesA, cfg.initSeed())
+	b := hiwlnet.NewParams(arch, model.NumB, cfg.initSeed()+1)
 	return &state{
 		Config: cfg,
 		A:      netState{Params: save(a), Best: save(a), Velocity: map[string][]float32{}, BestAcc: -1},
@@ -345,7 +359,7 @@ func (t *trainer) epoch(ctx context.Context, st *state, epoch int) error {
 		if n.st.Stopped {
 			continue
 		}
-		rng := rand.New(rand.NewSource(t.cfg.Seed*1_000_003 + int64(epoch)*31 + int64(i)))
+		rng := rand.New(rand.NewSource(t.cfg.initSeed()*1_000_003 + int64(epoch)*31 + int64(i)))
 		n.opt.LR = t.lr(epoch)
 		h, err := t.trainEpoch(ctx, rng, n, epoch)
 		if err != nil {

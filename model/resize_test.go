@@ -1,0 +1,119 @@
+package model
+
+import (
+	"bytes"
+	"image"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/image/draw"
+)
+
+// TestResizeMatchesXImage holds the YCbCr fast path to x/image/draw's
+// BiLinear byte for byte: every subsampling it covers, sources whose
+// bounds do not start at zero, odd crops, shrinking and enlarging, random
+// pixels (which reach the clamps) and the bundled JPEGs.
+func TestResizeMatchesXImage(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	ratios := []image.YCbCrSubsampleRatio{
+		image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422,
+		image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio440,
+	}
+	cases := 0
+	for _, ratio := range ratios {
+		for range 12 {
+			w, h := 9+rng.Intn(120), 9+rng.Intn(120)
+			full := image.NewYCbCr(image.Rect(0, 0, w, h), ratio)
+			for _, p := range [][]uint8{full.Y, full.Cb, full.Cr} {
+				rng.Read(p)
+			}
+			// A sub-image has bounds that start away from zero, at odd
+			// coordinates, which moves the chroma indexing.
+			x0, y0 := rng.Intn(w/3), rng.Intn(h/3)
+			src := full.SubImage(image.Rect(x0, y0, w, h)).(*image.YCbCr)
+			b := src.Bounds()
+			sx, sy := b.Min.X+rng.Intn(b.Dx()/2), b.Min.Y+rng.Intn(b.Dy()/2)
+			sr := image.Rect(sx, sy, sx+1+rng.Intn(b.Max.X-sx), sy+1+rng.Intn(b.Max.Y-sy))
+			for _, size := range []int{1, 7, 16, 80, 2 * max(sr.Dx(), sr.Dy())} {
+				compareResize(t, src, sr, size)
+				cases++
+			}
+		}
+	}
+	files, _ := filepath.Glob("../wasm/static/examples/*.jpg")
+	if len(files) == 0 {
+		t.Fatal("no bundled examples to test on")
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := Decode(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := img.(*image.YCbCr); !ok {
+			t.Fatalf("%s decodes as %T, want *image.YCbCr", f, img)
+		}
+		compareResize(t, img, Frame(img), 80)
+		compareResize(t, img, CenterCrop(img, EvalCropFraction/1.7), 80)
+		cases += 2
+	}
+	t.Logf("%d resizes identical", cases)
+}
+
+func compareResize(t *testing.T, src image.Image, sr image.Rectangle, size int) {
+	t.Helper()
+	want := image.NewRGBA(image.Rect(0, 0, size, size))
+	draw.BiLinear.Scale(want, want.Bounds(), src, sr, draw.Src, nil)
+	got := Resize(src, sr, size)
+	if !bytes.Equal(got.Pix, want.Pix) {
+		for i := range got.Pix {
+			if got.Pix[i] != want.Pix[i] {
+				t.Fatalf("%T %v crop %v to %d: byte %d (pixel %d, channel %d) is %d, x/image/draw gives %d",
+					src, src.Bounds(), sr, size, i, i/4, i%4, got.Pix[i], want.Pix[i])
+			}
+		}
+	}
+}
+
+// TestResizeFallsBack: a subsampling the fast path does not cover still
+// resizes, through x/image/draw.
+func TestResizeFallsBack(t *testing.T) {
+	src := image.NewYCbCr(image.Rect(0, 0, 40, 40), image.YCbCrSubsampleRatio411)
+	for i := range src.Y {
+		src.Y[i] = uint8(i)
+	}
+	if bilinearYCbCr(image.NewRGBA(image.Rect(0, 0, 8, 8)), src, src.Bounds()) {
+		t.Fatal("4:1:1 taken by the fast path")
+	}
+	compareResize(t, src, src.Bounds(), 8)
+}
+
+// BenchmarkResize compares the fast path with x/image/draw on a bundled
+// Challenge JPEG's evaluation crop, in the same run.
+func BenchmarkResize(b *testing.B) {
+	data, err := os.ReadFile("../wasm/static/examples/395316.jpg")
+	if err != nil {
+		b.Fatal(err)
+	}
+	img, err := Decode(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sr := CenterCrop(img, EvalCropFraction)
+	b.Run("fast", func(b *testing.B) {
+		for b.Loop() {
+			Resize(img, sr, 80)
+		}
+	})
+	b.Run("x-image-draw", func(b *testing.B) {
+		for b.Loop() {
+			dst := image.NewRGBA(image.Rect(0, 0, 80, 80))
+			draw.BiLinear.Scale(dst, dst.Bounds(), img, sr, draw.Src, nil)
+		}
+	})
+}
