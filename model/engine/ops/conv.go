@@ -30,29 +30,69 @@ func Im2Col(dst, src []float32, g *Conv2D) {
 			for kx := 0; kx < g.KW; kx++ {
 				out := dst[row*n : (row+1)*n]
 				row++
-				dx := kx*g.DilW - g.PadL
-				// ox range whose ix = ox*stride + dx lies in [0, W).
-				lo, hi := validRange(dx, g.StrideW, g.W, g.OW)
-				for oy := 0; oy < g.OH; oy++ {
-					o := out[oy*g.OW : (oy+1)*g.OW]
-					iy := oy*g.StrideH + ky*g.DilH - g.PadT
-					if iy < 0 || iy >= g.H || lo >= hi {
-						clear(o)
-						continue
-					}
-					in := plane[iy*g.W : (iy+1)*g.W]
-					clear(o[:lo])
-					if g.StrideW == 1 {
-						copy(o[lo:hi], in[lo+dx:hi+dx])
-					} else {
-						for ox := lo; ox < hi; ox++ {
-							o[ox] = in[ox*g.StrideW+dx]
-						}
-					}
-					clear(o[hi:])
+				if g.StrideH == 1 && g.StrideW == 1 && g.OW == g.W {
+					im2colShifted(out, plane, g, ky, kx)
+				} else {
+					im2colRows(out, plane, g, ky, kx)
 				}
 			}
 		}
+	}
+}
+
+// im2colRows writes one im2col row, (ky, kx) of one input plane, output
+// row by output row.
+func im2colRows(out, plane []float32, g *Conv2D, ky, kx int) {
+	dx := kx*g.DilW - g.PadL
+	// ox range whose ix = ox*stride + dx lies in [0, W).
+	lo, hi := validRange(dx, g.StrideW, g.W, g.OW)
+	for oy := 0; oy < g.OH; oy++ {
+		o := out[oy*g.OW : (oy+1)*g.OW]
+		iy := oy*g.StrideH + ky*g.DilH - g.PadT
+		if iy < 0 || iy >= g.H || lo >= hi {
+			clear(o)
+			continue
+		}
+		in := plane[iy*g.W : (iy+1)*g.W]
+		clear(o[:lo])
+		if g.StrideW == 1 {
+			copy(o[lo:hi], in[lo+dx:hi+dx])
+		} else {
+			for ox := lo; ox < hi; ox++ {
+				o[ox] = in[ox*g.StrideW+dx]
+			}
+		}
+		clear(o[hi:])
+	}
+}
+
+// im2colShifted is im2colRows for stride 1 with output rows as wide as the
+// input's (the "same" 3×3 convolutions of the backbone). Then the whole
+// row is the plane shifted by a constant offset, (ky·DilH−PadT)·W + dx:
+// one copy of every valid output row at once, after which only the
+// columns that wrapped round from the neighbouring row (at most the pad
+// width at each end) are zeroed. Row by row, the copy and clear calls were
+// most of im2col's cost at these 10-80 pixel widths, in wasm especially.
+func im2colShifted(out, plane []float32, g *Conv2D, ky, kx int) {
+	w := g.W
+	dx := kx*g.DilW - g.PadL
+	lo, hi := validRange(dx, 1, w, w)
+	// output rows whose input row oy + ky·DilH − PadT lies in [0, H)
+	dy := ky*g.DilH - g.PadT
+	oy0, oy1 := validRange(dy, 1, g.H, g.OH)
+	if lo >= hi || oy0 >= oy1 {
+		clear(out)
+		return
+	}
+	d0, d1 := oy0*w+lo, (oy1-1)*w+hi
+	s0 := d0 + dy*w + dx
+	clear(out[:d0])
+	copy(out[d0:d1], plane[s0:s0+d1-d0])
+	clear(out[d1:])
+	for oy := oy0; oy < oy1; oy++ {
+		r := out[oy*w : (oy+1)*w]
+		clear(r[:lo])
+		clear(r[hi:])
 	}
 }
 

@@ -1,0 +1,71 @@
+package ops
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// TestIm2Col holds Im2Col, with its shifted-copy path for stride-1
+// convolutions, to the row-by-row path over kernel sizes, pads (none,
+// "same", asymmetric, wider than the kernel), dilations and tiny planes,
+// with the output filled with NaN first so that a value it forgets to
+// write shows.
+func TestIm2Col(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	shifted := 0
+	for _, k := range []int{1, 2, 3, 5} {
+		for _, pad := range []int{0, 1, 2, 3} {
+			for _, dil := range []int{1, 2} {
+				for _, stride := range []int{1, 2} {
+					for _, hw := range [][2]int{{1, 1}, {2, 3}, {5, 4}, {9, 9}, {10, 17}} {
+						h, w := hw[0], hw[1]
+						// output size of a convolution with pads pad (leading)
+						// and k-1-pad+dil-1 (trailing), which gives OW == W at
+						// stride 1 whenever the pads sum to the dilated extent.
+						ext := dil*(k-1) + 1
+						oh := (h+pad+max(0, ext-1-pad)-ext)/stride + 1
+						ow := (w+pad+max(0, ext-1-pad)-ext)/stride + 1
+						if oh < 1 || ow < 1 {
+							continue
+						}
+						g := Conv2D{C: 2, H: h, W: w, KH: k, KW: k, StrideH: stride, StrideW: stride,
+							DilH: dil, DilW: dil, PadT: pad, PadL: pad, OH: oh, OW: ow}
+						src := make([]float32, g.C*h*w)
+						for i := range src {
+							src[i] = float32(r.NormFloat64())
+						}
+						got := make([]float32, g.K()*oh*ow)
+						want := make([]float32, len(got))
+						for i := range got {
+							got[i], want[i] = nan32, nan32
+						}
+						Im2Col(got, src, &g)
+						n := oh * ow
+						for c := range g.C {
+							for ky := range k {
+								for kx := range k {
+									row := (c*k+ky)*k + kx
+									im2colRows(want[row*n:(row+1)*n], src[c*h*w:(c+1)*h*w], &g, ky, kx)
+								}
+							}
+						}
+						if !slices.Equal(got, want) {
+							t.Fatalf("%+v: im2col differs from the row-by-row path", g)
+						}
+						if stride == 1 && ow == w {
+							shifted++
+						}
+					}
+				}
+			}
+		}
+	}
+	if shifted < 20 {
+		t.Fatalf("only %d cases took the shifted path", shifted)
+	}
+	t.Logf("%d geometries took the shifted path", shifted)
+}
+
+var nan32 = float32(math.NaN())
