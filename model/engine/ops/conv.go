@@ -89,10 +89,14 @@ func im2colShifted(out, plane []float32, g *Conv2D, ky, kx int) {
 	clear(out[:d0])
 	copy(out[d0:d1], plane[s0:s0+d1-d0])
 	clear(out[d1:])
-	for oy := oy0; oy < oy1; oy++ {
-		r := out[oy*w : (oy+1)*w]
-		clear(r[:lo])
-		clear(r[hi:])
+	// lo and w-hi are the pads, 0-2 values: plain stores, not clear calls
+	for i := d0 - lo; i < d1; i += w {
+		for x := range lo {
+			out[i+x] = 0
+		}
+		for x := hi; x < w; x++ {
+			out[i+x] = 0
+		}
 	}
 }
 
