@@ -3,7 +3,6 @@ package model
 import (
 	"image"
 	"math"
-	"slices"
 
 	"golang.org/x/image/draw"
 )
@@ -65,8 +64,7 @@ func GalaxyRadius(img image.Image) float64 {
 			}
 		}
 	}
-	slices.Sort(sky)
-	bg := sky[len(sky)/2]
+	bg := median765(sky)
 	// The peak is the brightest pixel of the central 10% of the side: the
 	// catalogue centres its galaxy, a bright star elsewhere is not it.
 	c, w := n/2, max(1, n/20)
@@ -118,4 +116,22 @@ func Frame(img image.Image) image.Rectangle {
 		zoom = min(MaxFrameZoom, FrameTarget/max(r, 1e-6))
 	}
 	return CenterCrop(img, EvalCropFraction/zoom)
+}
+
+// median765 is the upper median (sorted[len/2]) of sums of three bytes,
+// whole numbers in [0, 765], counted instead of sorted: the same value, in
+// a tenth of the time (sorting the sky ring was 1 % of a wasm request).
+func median765(v []float64) float64 {
+	var hist [766]int
+	for _, x := range v {
+		hist[int(x)]++
+	}
+	k := len(v) / 2
+	for i, n := range hist {
+		if k < n {
+			return float64(i)
+		}
+		k -= n
+	}
+	return 765
 }

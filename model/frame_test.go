@@ -4,6 +4,8 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"math/rand"
+	"slices"
 	"testing"
 )
 
@@ -43,5 +45,26 @@ func TestFrame(t *testing.T) {
 	}
 	if r := GalaxyRadius(image.NewRGBA(image.Rect(0, 0, 64, 64))); r != 0 {
 		t.Fatalf("blank image radius %v", r)
+	}
+}
+
+// TestMedian765 holds the counting median to sorting, on random sums of
+// three bytes (odd and even lengths) and on one value repeated.
+func TestMedian765(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	for n := 1; n < 400; n += 7 {
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = float64(r.Intn(256) + r.Intn(256) + r.Intn(256))
+		}
+		got := median765(v)
+		s := slices.Clone(v)
+		slices.Sort(s)
+		if want := s[n/2]; got != want {
+			t.Fatalf("n=%d: %v, sorting gives %v", n, got, want)
+		}
+	}
+	if got := median765([]float64{765, 765, 765}); got != 765 {
+		t.Fatalf("all 765: %v", got)
 	}
 }
