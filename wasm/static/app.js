@@ -18,6 +18,7 @@ function classifier() {
   }
   return starting;
 }
+$("load").dataset.startedAt = Math.round(performance.now()); // ms since navigation start, for the benchmark
 classifier();
 
 let info = null; // the module's description, from ready
@@ -58,6 +59,7 @@ function showProgress(p) {
       info = p.info;
       box.dataset.state = "ready";
       box.dataset.timings = JSON.stringify(p.timings); // read by the benchmark
+      box.dataset.readyAt = Math.round(performance.now()); // ms since navigation start
       bar.value = 1;
       text.textContent = `Ready: model ${p.info.model_version}, ` +
         (p.timings.source === "cache" ? "started from this browser's cache" : "loaded") +
@@ -542,6 +544,7 @@ function render(result, picture, name, item) {
   $("image-canvas").setAttribute("aria-label",
     `${name}, with the network's attention map for ${$("cam-class").selectedOptions[0].textContent} drawn over it`);
   section.hidden = false;
+  section.dataset.shownAt = Math.round(performance.now()); // ms since navigation start, for the benchmark
   $("announce").textContent = `${name}: ${result.label}, ${pct(result.probabilities[result.class])}.`;
   // The answer is below the fold on most screens: bring it up, and move
   // keyboard and screen-reader users to its heading.
