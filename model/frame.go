@@ -47,13 +47,15 @@ func GalaxyRadius(img image.Image) float64 {
 	short := min(b.Dx(), b.Dy())
 	sq := image.Rect(b.Min.X+(b.Dx()-short)/2, b.Min.Y+(b.Dy()-short)/2, 0, 0)
 	sq.Max = sq.Min.Add(image.Pt(short, short))
-	small := image.NewRGBA(image.Rect(0, 0, frameSide, frameSide))
-	draw.ApproxBiLinear.Scale(small, small.Bounds(), img, sq, draw.Src, nil)
 	n := frameSide
 	lum := make([]float64, n*n)
-	for i := range lum {
-		p := small.Pix[4*i : 4*i+3]
-		lum[i] = float64(p[0]) + float64(p[1]) + float64(p[2])
+	if y, ok := img.(*image.YCbCr); !ok || !approxLumYCbCr(lum, n, y, sq) {
+		small := image.NewRGBA(image.Rect(0, 0, n, n))
+		draw.ApproxBiLinear.Scale(small, small.Bounds(), img, sq, draw.Src, nil)
+		for i := range lum {
+			p := small.Pix[4*i : 4*i+3]
+			lum[i] = float64(p[0]) + float64(p[1]) + float64(p[2])
+		}
 	}
 	ring := n / 12
 	var sky []float64

@@ -117,3 +117,56 @@ func BenchmarkResize(b *testing.B) {
 		}
 	})
 }
+
+// TestApproxLumMatchesXImage holds GalaxyRadius's fast measurement image
+// to x/image/draw's ApproxBiLinear, the way TestResizeMatchesXImage does
+// the resize.
+func TestApproxLumMatchesXImage(t *testing.T) {
+	rng := rand.New(rand.NewSource(8))
+	for _, ratio := range []image.YCbCrSubsampleRatio{
+		image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422,
+		image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio440,
+	} {
+		for range 10 {
+			w, h := 9+rng.Intn(300), 9+rng.Intn(300)
+			full := image.NewYCbCr(image.Rect(0, 0, w, h), ratio)
+			for _, p := range [][]uint8{full.Y, full.Cb, full.Cr} {
+				rng.Read(p)
+			}
+			x0, y0 := rng.Intn(w/3), rng.Intn(h/3)
+			src := full.SubImage(image.Rect(x0, y0, w, h)).(*image.YCbCr)
+			b := src.Bounds()
+			for _, n := range []int{1, 5, frameSide, 2 * b.Dx()} {
+				sr := image.Rect(b.Min.X+rng.Intn(b.Dx()/2), b.Min.Y+rng.Intn(b.Dy()/2), b.Max.X, b.Max.Y)
+				compareLum(t, src, sr, n)
+			}
+		}
+	}
+	files, _ := filepath.Glob("../wasm/static/examples/*.jpg")
+	for _, f := range files {
+		data, _ := os.ReadFile(f)
+		img, err := Decode(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := img.Bounds()
+		short := min(b.Dx(), b.Dy())
+		compareLum(t, img.(*image.YCbCr), image.Rect(b.Min.X+(b.Dx()-short)/2, b.Min.Y+(b.Dy()-short)/2, b.Min.X+(b.Dx()-short)/2+short, b.Min.Y+(b.Dy()-short)/2+short), frameSide)
+	}
+}
+
+func compareLum(t *testing.T, src *image.YCbCr, sr image.Rectangle, n int) {
+	t.Helper()
+	small := image.NewRGBA(image.Rect(0, 0, n, n))
+	draw.ApproxBiLinear.Scale(small, small.Bounds(), src, sr, draw.Src, nil)
+	got := make([]float64, n*n)
+	if !approxLumYCbCr(got, n, src, sr) {
+		t.Fatalf("%v %v: not taken", src.SubsampleRatio, sr)
+	}
+	for i := range got {
+		p := small.Pix[4*i : 4*i+3]
+		if want := float64(p[0]) + float64(p[1]) + float64(p[2]); got[i] != want {
+			t.Fatalf("%v %v crop %v to %d: pixel %d sums to %v, x/image/draw gives %v", src.SubsampleRatio, src.Bounds(), sr, n, i, got[i], want)
+		}
+	}
+}
