@@ -53,6 +53,8 @@ export interface Info {
 }
 
 export interface Timings {
+  /** Worker start to the cached module found (or not): manifest check and Cache API lookup. */
+  lookup_ms: number;
   download_ms: number;
   compile_ms: number;
   model_ms: number;

@@ -48,6 +48,7 @@ async function load() {
     res = key ? await cache.match(key) : manifest === undefined ? await newestEntry(cache) : null;
     if (res) source = "cache";
   }
+  const looked = performance.now();
   let instance, bytes;
   try {
     if (!res) res = await fetchModule();
@@ -81,6 +82,9 @@ async function load() {
     api,
     info,
     timings: {
+      // worker start to the module's cache entry found (or not): the
+      // manifest's revalidation and the Cache API lookup
+      lookup_ms: looked - started,
       download_ms: bytes.downloaded - started,
       compile_ms: compiled - bytes.downloaded,
       model_ms: loaded - compiled,

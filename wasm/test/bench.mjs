@@ -83,6 +83,7 @@ try {
       navigation_to_script_ms: pageStart,
       navigation_to_ready_ms: pageReady,
       navigation_to_first_result_ms: pageFirst,
+      worker_lookup_ms: round(t.lookup_ms),
       worker_download_ms: round(t.download_ms),
       worker_compile_ms: round(t.compile_ms),
       worker_model_ms: round(t.model_ms),
@@ -101,7 +102,7 @@ try {
     await context.close();
     loads.push({ first, second });
     for (const [what, v] of [["first", first], ["second", second]]) {
-      console.log(`round ${i + 1}, ${what} visit: ready ${v.ready_ms} ms (module from ${v.module_source}: download ${v.worker_download_ms}, ` +
+      console.log(`round ${i + 1}, ${what} visit: ready ${v.ready_ms} ms (module from ${v.module_source}: lookup ${v.worker_lookup_ms}, download ${v.worker_download_ms}, ` +
         `compile ${v.worker_compile_ms}, model ${v.worker_model_ms} ms), first result ${v.first_result_ms} ms ` +
         `(inference ${v.first_inference_ms} ms; page clock from navigation: script ${v.navigation_to_script_ms}, ready ${v.navigation_to_ready_ms}, ` +
         `result ${v.navigation_to_first_result_ms} ms), ` +
@@ -151,6 +152,7 @@ try {
     time_to_first_result: Object.fromEntries(["first", "second"].map((k) => [`${k}_visit`, {
       rounds: loads.length,
       ready_ms: summary(loads.map((l) => l[k].ready_ms)),
+      worker_lookup_ms: summary(loads.map((l) => l[k].worker_lookup_ms)),
       worker_download_ms: summary(loads.map((l) => l[k].worker_download_ms)),
       worker_compile_ms: summary(loads.map((l) => l[k].worker_compile_ms)),
       worker_model_ms: summary(loads.map((l) => l[k].worker_model_ms)),
