@@ -17,22 +17,10 @@ import (
 // pixels (which reach the clamps) and the bundled JPEGs.
 func TestResizeMatchesXImage(t *testing.T) {
 	rng := rand.New(rand.NewSource(7))
-	ratios := []image.YCbCrSubsampleRatio{
-		image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422,
-		image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio440,
-	}
 	cases := 0
-	for _, ratio := range ratios {
+	for _, ratio := range fastRatios {
 		for range 12 {
-			w, h := 9+rng.Intn(120), 9+rng.Intn(120)
-			full := image.NewYCbCr(image.Rect(0, 0, w, h), ratio)
-			for _, p := range [][]uint8{full.Y, full.Cb, full.Cr} {
-				rng.Read(p)
-			}
-			// A sub-image has bounds that start away from zero, at odd
-			// coordinates, which moves the chroma indexing.
-			x0, y0 := rng.Intn(w/3), rng.Intn(h/3)
-			src := full.SubImage(image.Rect(x0, y0, w, h)).(*image.YCbCr)
+			src := randomYCbCr(rng, ratio, 120)
 			b := src.Bounds()
 			sx, sy := b.Min.X+rng.Intn(b.Dx()/2), b.Min.Y+rng.Intn(b.Dy()/2)
 			sr := image.Rect(sx, sy, sx+1+rng.Intn(b.Max.X-sx), sy+1+rng.Intn(b.Max.Y-sy))
@@ -63,6 +51,25 @@ func TestResizeMatchesXImage(t *testing.T) {
 		cases += 2
 	}
 	t.Logf("%d resizes identical", cases)
+}
+
+// fastRatios are the subsamplings the YCbCr fast paths cover.
+var fastRatios = []image.YCbCrSubsampleRatio{
+	image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422,
+	image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio440,
+}
+
+// randomYCbCr is a YCbCr image of random pixels, up to 9+side on a side,
+// cut from a larger one so that its bounds start away from zero, at odd
+// coordinates, which moves the chroma indexing.
+func randomYCbCr(rng *rand.Rand, ratio image.YCbCrSubsampleRatio, side int) *image.YCbCr {
+	w, h := 9+rng.Intn(side), 9+rng.Intn(side)
+	full := image.NewYCbCr(image.Rect(0, 0, w, h), ratio)
+	for _, p := range [][]uint8{full.Y, full.Cb, full.Cr} {
+		rng.Read(p)
+	}
+	x0, y0 := rng.Intn(w/3), rng.Intn(h/3)
+	return full.SubImage(image.Rect(x0, y0, w, h)).(*image.YCbCr)
 }
 
 func compareResize(t *testing.T, src image.Image, sr image.Rectangle, size int) {
@@ -123,18 +130,9 @@ func BenchmarkResize(b *testing.B) {
 // the resize.
 func TestApproxLumMatchesXImage(t *testing.T) {
 	rng := rand.New(rand.NewSource(8))
-	for _, ratio := range []image.YCbCrSubsampleRatio{
-		image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422,
-		image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio440,
-	} {
+	for _, ratio := range fastRatios {
 		for range 10 {
-			w, h := 9+rng.Intn(300), 9+rng.Intn(300)
-			full := image.NewYCbCr(image.Rect(0, 0, w, h), ratio)
-			for _, p := range [][]uint8{full.Y, full.Cb, full.Cr} {
-				rng.Read(p)
-			}
-			x0, y0 := rng.Intn(w/3), rng.Intn(h/3)
-			src := full.SubImage(image.Rect(x0, y0, w, h)).(*image.YCbCr)
+			src := randomYCbCr(rng, ratio, 300)
 			b := src.Bounds()
 			for _, n := range []int{1, 5, frameSide, 2 * b.Dx()} {
 				sr := image.Rect(b.Min.X+rng.Intn(b.Dx()/2), b.Min.Y+rng.Intn(b.Dy()/2), b.Max.X, b.Max.Y)
