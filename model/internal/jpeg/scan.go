@@ -266,45 +266,16 @@ func (d *decoder) processSOS(n int) error {
 							d.eobRun--
 						} else {
 							// Decode the AC coefficients, as specified in section F.2.2.2.
-							huff := &d.huff[acTable][scan[i].ta]
-							for ; zig <= zigEnd; zig++ {
-								value, err := d.decodeHuffman(huff)
-								if err != nil {
-									return err
-								}
-								val0 := value >> 4
-								val1 := value & 0x0f
-								if val1 != 0 {
-									zig += int32(val0)
-									if zig > zigEnd {
-										break
-									}
-									ac, err := d.receiveExtend(val1)
-									if err != nil {
-										return err
-									}
-									if d.progressive {
-										b[unzig[zig]] = ac << al
-									} else {
-										b[unzig[zig]] = (ac << al) * d.quant[d.comp[compIndex].tq][zig]
-										hasAC = true
-									}
-								} else {
-									if val0 != 0x0f {
-										d.eobRun = uint16(1 << val0)
-										if val0 != 0 {
-											bits, err := d.decodeBits(int32(val0))
-											if err != nil {
-												return err
-											}
-											d.eobRun |= uint16(bits)
-										}
-										d.eobRun--
-										break
-									}
-									zig += 0x0f
-								}
+							var qt *block
+							if !d.progressive {
+								qt = &d.quant[d.comp[compIndex].tq]
 							}
+							ac, err := d.decodeAC(&b, &d.huff[acTable][scan[i].ta], zig, zigEnd, al, qt)
+							if err != nil {
+								return err
+							}
+							hasAC = ac
+
 						}
 					}
 
@@ -619,4 +590,51 @@ func (d *decoder) findRST(expectedRST uint8) error {
 			return err
 		}
 	}
+}
+
+// decodeAC decodes one block's AC coefficients zig..zigEnd (the loop of
+// image/jpeg's processSOS, taken out of it: the Go wasm backend runs a
+// small function's loop far faster than the same loop inside a large one).
+// With qt, the baseline case, each coefficient is dequantized as it is
+// stored; hasAC reports whether any was.
+func (d *decoder) decodeAC(b *block, huff *huffman, zig, zigEnd int32, al uint32, qt *block) (hasAC bool, err error) {
+	for ; zig <= zigEnd; zig++ {
+		value, err := d.decodeHuffman(huff)
+		if err != nil {
+			return false, err
+		}
+		val0 := value >> 4
+		val1 := value & 0x0f
+		if val1 != 0 {
+			zig += int32(val0)
+			if zig > zigEnd {
+				break
+			}
+			ac, err := d.receiveExtend(val1)
+			if err != nil {
+				return false, err
+			}
+			if qt == nil {
+				b[unzig[zig]] = ac << al
+			} else {
+				b[unzig[zig]] = (ac << al) * qt[zig]
+				hasAC = true
+			}
+		} else {
+			if val0 != 0x0f {
+				d.eobRun = uint16(1 << val0)
+				if val0 != 0 {
+					bits, err := d.decodeBits(int32(val0))
+					if err != nil {
+						return false, err
+					}
+					d.eobRun |= uint16(bits)
+				}
+				d.eobRun--
+				break
+			}
+			zig += 0x0f
+		}
+	}
+	return hasAC, nil
 }
