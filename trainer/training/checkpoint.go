@@ -33,6 +33,9 @@ type state struct {
 	Epoch   int    // last completed epoch
 	A, B    netState
 	History []report.Epoch
+	// From names, for a network taken from another run (-reuse-a,
+	// -reuse-b), that run's checkpoint.
+	From map[string]string
 }
 
 type savedTensor struct {

@@ -23,8 +23,9 @@ type Summary struct {
 	Train, Val, Test  int                `json:"-"`
 	Split             map[string]int     `json:"split"`
 	ParamsPerNetwork  int                `json:"params_per_network"`
-	FLOPsPerImage     int64              `json:"flops_per_image"` // networks A and B together
-	EpochsRun         int                `json:"epochs_run"`
+	FLOPsPerImage     int64              `json:"flops_per_image"`        // networks A and B together
+	EpochsRun         int                `json:"epochs_run"`             // by this run: networks taken from others trained in theirs
+	NetworkFrom       map[string]string  `json:"network_from,omitempty"` // checkpoint of a network taken from another run
 	BestEpoch         map[string]int     `json:"best_epoch"`
 	BestValAcc        map[string]float64 `json:"best_val_acc"`
 	TrainImagesPerSec map[string]float64 `json:"train_images_per_sec"`
@@ -105,6 +106,7 @@ func (t *trainer) finish(st *state, ds *gzdata.Dataset, test []gzdata.Sample) (*
 		ParamsPerNetwork:  bestA.Count() - bnStatCount(bestA),
 		FLOPsPerImage:     t.arch.FLOPs(model.NumA) + t.arch.FLOPs(model.NumB),
 		EpochsRun:         st.Epoch,
+		NetworkFrom:       st.From,
 		BestEpoch:         map[string]int{"A": st.A.BestEpoch, "B": st.B.BestEpoch},
 		BestValAcc:        map[string]float64{"A": st.A.BestAcc, "B": st.B.BestAcc},
 		TrainImagesPerSec: map[string]float64{"A": round1(st.A.ImagesPerSec), "B": round1(st.B.ImagesPerSec)},
@@ -138,8 +140,8 @@ func (t *trainer) modelInfo(st *state, ds *gzdata.Dataset, nTest int) onnxexport
 		Version:      ProducerVersion,
 		ModelVersion: t.modelVersion,
 		Doc: fmt.Sprintf("HIWL (Ma et al. 2023, MNRAS 519, 4765) galaxy morphology: network A (4-way: in-between, cigar+edge-on, round, spiral) "+
-			"and network B (cigar vs edge-on), residual CNN %dx%d input, widths %v. Trained on %s (%s layout, %d images), best epochs A %d, B %d, seed %s.",
-			c.Input, c.Input, c.Widths, filepath.Base(c.DataDir), ds.Layout, len(ds.Samples), st.A.BestEpoch, st.B.BestEpoch, seedText(c)),
+			"and network B (cigar vs edge-on), residual CNN %dx%d input, widths %v. Trained on %s (%s layout, %d images), best epochs A %d, B %d, seed %s.%s",
+			c.Input, c.Input, c.Widths, filepath.Base(c.DataDir), ds.Layout, len(ds.Samples), st.A.BestEpoch, st.B.BestEpoch, seedText(c), fromText(st)),
 		Metadata: map[string]string{
 			"hiwl.classes":            "round,in-between,cigar,edge-on,spiral",
 			"hiwl.network_a":          "in-between,merged(cigar+edge-on),round,spiral",
@@ -243,4 +245,15 @@ func seedText(c Config) string {
 		return fmt.Sprint(c.Seed)
 	}
 	return fmt.Sprintf("%d (initialisation and augmentation %d)", c.Seed, c.InitSeed)
+}
+
+// fromText names the runs that networks were taken from, if any.
+func fromText(st *state) string {
+	var b strings.Builder
+	for _, net := range []string{"A", "B"} {
+		if p, ok := st.From[net]; ok {
+			fmt.Fprintf(&b, " Network %s from the run in %s.", net, filepath.Base(filepath.Dir(p)))
+		}
+	}
+	return b.String()
 }

@@ -15,6 +15,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/hiwl/hiwl/model"
@@ -109,8 +110,15 @@ type Options struct {
 	// ReuseA names another run's checkpoint whose finished network A this
 	// run takes as it is, training only B. A never sees B's settings, so the
 	// weighted-sampling ablation, which changes only B, need not train A
-	// again. The other run's settings must equal this one's but for Weighted.
+	// again. The other run's settings must equal this one's but for B's
+	// (Weighted, SelectB) and for what only drew or rounded differently
+	// (InitSeed, BLAS).
 	ReuseA string
+	// ReuseB is the same for network B. With both, nothing trains: the run
+	// exports and evaluates networks chosen from several runs on the same
+	// split, each by its own validation accuracy, which is how a run
+	// chooses each network's epoch too.
+	ReuseB string
 	// ModelVersion is written as the exported file's ONNX model_version.
 	ModelVersion int64
 	Workers      int       // image decoding goroutines (0: all CPUs)
@@ -161,9 +169,20 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 	if st.Epoch > 0 {
 		fmt.Fprintf(log, "resuming from epoch %d of %d (%s)\n", st.Epoch, cfg.Epochs, ckpt)
 	}
-	if opt.ReuseA != "" && st.Epoch == 0 {
-		if err := reuseA(st, opt.ReuseA); err != nil {
-			return nil, err
+	if st.Epoch == 0 {
+		for _, r := range []struct{ path, net string }{{opt.ReuseA, "A"}, {opt.ReuseB, "B"}} {
+			if r.path == "" {
+				continue
+			}
+			if err := reuse(st, r.path, r.net); err != nil {
+				return nil, err
+			}
+		}
+		if st.From != nil {
+			// the run directory holds what it exports, trained here or not
+			if err := writeCheckpoint(ckpt, st); err != nil {
+				return nil, err
+			}
 		}
 	}
 
@@ -248,24 +267,42 @@ func startState(ckpt string, cfg Config, resume bool) (*state, error) {
 	}, nil
 }
 
-func reuseA(st *state, path string) error {
+// reuse takes network net ("A" or "B") of the finished run whose
+// checkpoint is at path into st, as finished.
+func reuse(st *state, path, net string) error {
+	flag := "-reuse-" + strings.ToLower(net)
 	other, err := readCheckpoint(path)
 	if err != nil {
 		return err
 	}
-	want, got := st.Config, other.Config
-	want.Weighted, got.Weighted, want.OutDir, got.OutDir = false, false, "", ""
-	want.SelectB, got.SelectB = "", "" // B's settings only
-	if want != got || st.Config.Flat {
-		return fmt.Errorf("training: -reuse-a %s: that run's settings differ from this one's beyond -no-weighted", path)
+	// What only drew or rounded differently does not matter, nor B's
+	// settings when A is taken; the rest must be equal.
+	ignore := map[string]bool{"-init-seed": true, "-blas": true, "-select-b": true, "-no-weighted": net == "A"}
+	var diff []string
+	for _, set := range settings {
+		if !ignore[set.flag] && fmt.Sprint(set.get(st.Config)) != fmt.Sprint(set.get(other.Config)) {
+			diff = append(diff, fmt.Sprintf("%s %v (there %v)", set.flag, set.get(st.Config), set.get(other.Config)))
+		}
 	}
-	if !other.A.Stopped && other.Epoch < other.Config.Epochs {
-		return fmt.Errorf("training: -reuse-a %s: its network A has not finished (epoch %d of %d)", path, other.Epoch, other.Config.Epochs)
+	if len(diff) > 0 || st.Config.Flat || st.Config.DataDir != other.Config.DataDir {
+		return fmt.Errorf("training: %s %s: that run's settings differ from this one's where they shape network %s: %s",
+			flag, path, net, strings.Join(append(diff, "data "+other.Config.DataDir), ", "))
 	}
-	st.A = other.A
-	st.A.Stopped = true
+	theirs, ours := &other.A, &st.A
+	if net == "B" {
+		theirs, ours = &other.B, &st.B
+	}
+	if !theirs.Stopped && other.Epoch < other.Config.Epochs {
+		return fmt.Errorf("training: %s %s: its network %s has not finished (epoch %d of %d)", flag, path, net, other.Epoch, other.Config.Epochs)
+	}
+	*ours = *theirs
+	ours.Stopped = true
+	if st.From == nil {
+		st.From = map[string]string{}
+	}
+	st.From[net] = path
 	for _, h := range other.History {
-		if h.Network == "A" {
+		if h.Network == net {
 			st.History = append(st.History, h)
 		}
 	}

@@ -3,6 +3,7 @@ package training
 import (
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"math"
@@ -266,5 +267,52 @@ func TestBalancedAccuracy(t *testing.T) {
 	}
 	if got := balancedAccuracy([]int{0, 5}, []int{0, 5}); got != 1 {
 		t.Errorf("one class present: %v, want 1", got)
+	}
+}
+
+// Two finished runs on one split that differ in -init-seed give a third
+// run its networks with -reuse-a and -reuse-b: it trains nothing, exports
+// A of the first and B of the second, says so, and refuses a run whose
+// settings shape the networks differently.
+func TestReuseBothNetworks(t *testing.T) {
+	one, two, pair := t.TempDir(), t.TempDir(), t.TempDir()
+	cfg1, cfg2 := tinyConfig(one), tinyConfig(two)
+	cfg2.InitSeed = 5
+	for _, c := range []Config{cfg1, cfg2} {
+		if _, err := Run(context.Background(), c, Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var log strings.Builder
+	opt := Options{ReuseA: filepath.Join(one, CheckpointFile), ReuseB: filepath.Join(two, CheckpointFile), Progress: &log}
+	res, err := Run(context.Background(), tinyConfig(pair), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(log.String(), "epoch 1/2 network") {
+		t.Fatalf("the pair run trained:\n%s", log.String())
+	}
+	st1, _ := readCheckpoint(filepath.Join(one, CheckpointFile))
+	st2, _ := readCheckpoint(filepath.Join(two, CheckpointFile))
+	stp, err := readCheckpoint(filepath.Join(pair, CheckpointFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := func(a, b savedParams) bool { return fmt.Sprint(a) == fmt.Sprint(b) }
+	if !same(stp.A.Best, st1.A.Best) || !same(stp.B.Best, st2.B.Best) || same(st1.B.Best, st2.B.Best) {
+		t.Fatal("the pair run's networks are not A of the first run and B of the second")
+	}
+	if res.Summary.NetworkFrom["A"] != opt.ReuseA || res.Summary.NetworkFrom["B"] != opt.ReuseB {
+		t.Fatalf("summary does not say where the networks come from: %v", res.Summary.NetworkFrom)
+	}
+	if res.Summary.BestEpoch["B"] != st2.B.BestEpoch {
+		t.Fatalf("B's best epoch %d, want the second run's %d", res.Summary.BestEpoch["B"], st2.B.BestEpoch)
+	}
+
+	other := tinyConfig(t.TempDir())
+	other.Smoothing = 0
+	_, err = Run(context.Background(), other, Options{ReuseB: opt.ReuseB})
+	if err == nil || !strings.Contains(err.Error(), "-smoothing") {
+		t.Fatalf("reusing B under another -smoothing: %v", err)
 	}
 }
