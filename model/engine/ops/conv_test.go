@@ -21,9 +21,9 @@ func TestIm2Col(t *testing.T) {
 				for _, stride := range []int{1, 2} {
 					for _, hw := range [][2]int{{1, 1}, {2, 3}, {5, 4}, {9, 9}, {10, 17}} {
 						h, w := hw[0], hw[1]
-						// output size of a convolution with pads pad (leading)
-						// and k-1-pad+dil-1 (trailing), which gives OW == W at
-						// stride 1 whenever the pads sum to the dilated extent.
+						// output size with pad leading and ext-1-pad trailing
+						// (at least 0): at stride 1 that is OW == W whenever
+						// pad <= ext-1, the shifted path's case.
 						ext := dil*(k-1) + 1
 						oh := (h+pad+max(0, ext-1-pad)-ext)/stride + 1
 						ow := (w+pad+max(0, ext-1-pad)-ext)/stride + 1
