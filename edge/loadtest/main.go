@@ -53,6 +53,7 @@ type config struct {
 	warmup      int
 	images      int
 	maxDuration time.Duration
+	timeout     time.Duration // per request
 	dataDir     string
 	buildDir    string
 	out         string
@@ -76,6 +77,7 @@ func main() {
 	flag.IntVar(&cfg.warmup, "warmup", 16, "requests one at a time before the measured ones (the first decodes the model)")
 	flag.IntVar(&cfg.images, "images", 32, "distinct real images to cycle through")
 	flag.DurationVar(&cfg.maxDuration, "max-duration", 60*time.Minute, "time limit for the whole test")
+	flag.DurationVar(&cfg.timeout, "timeout", 2*time.Minute, "client timeout per request: an unanswered one counts as an error after this")
 	flag.StringVar(&cfg.dataDir, "data", "", "folder with spirals/ and non_spirals/ JPEGs (default: ../shared/data/gz-challenge-spiral/validation above the working directory)")
 	flag.StringVar(&cfg.buildDir, "build", "edge/build", "worker bundle folder, for its size")
 	flag.StringVar(&cfg.out, "out", "out/bench/edge.json", "JSON report path")
@@ -220,7 +222,7 @@ func run(cfg config) (*Report, error) {
 	// runtime directly. A fresh loopback connection costs well under a
 	// millisecond.
 	client := &http.Client{
-		Timeout:   2 * time.Minute,
+		Timeout:   cfg.timeout,
 		Transport: &http.Transport{DisableKeepAlives: true, MaxConnsPerHost: cfg.c},
 	}
 
