@@ -227,6 +227,13 @@ func (d *decoder) processSOS(n int) error {
 
 					// hasAC: a baseline block got a (dequantized) AC coefficient.
 					hasAC := false
+					// qt: a baseline block's quantization table, applied as its
+					// coefficients are decoded; progressive blocks are
+					// dequantized in reconstructBlock, after their last scan.
+					var qt *block
+					if !d.progressive {
+						qt = &d.quant[d.comp[compIndex].tq]
+					}
 
 					// Load the previous partially decoded coefficients, if applicable.
 					if d.progressive {
@@ -257,8 +264,8 @@ func (d *decoder) processSOS(n int) error {
 							}
 							dc[compIndex] += dcDelta
 							b[0] = dc[compIndex] << al
-							if !d.progressive {
-								b[0] *= d.quant[d.comp[compIndex].tq][0]
+							if qt != nil {
+								b[0] *= qt[0]
 							}
 						}
 
@@ -266,16 +273,10 @@ func (d *decoder) processSOS(n int) error {
 							d.eobRun--
 						} else {
 							// Decode the AC coefficients, as specified in section F.2.2.2.
-							var qt *block
-							if !d.progressive {
-								qt = &d.quant[d.comp[compIndex].tq]
-							}
-							ac, err := d.decodeAC(&b, &d.huff[acTable][scan[i].ta], zig, zigEnd, al, qt)
-							if err != nil {
+							var err error
+							if hasAC, err = d.decodeAC(&b, &d.huff[acTable][scan[i].ta], zig, zigEnd, al, qt); err != nil {
 								return err
 							}
-							hasAC = ac
-
 						}
 					}
 
