@@ -2,6 +2,6 @@
 
 package ops
 
-const maxPoolAsm = false
+const maxPoolKernel = false
 
 func maxPool2x2x8(dst, r0, r1 *float32, n int) { panic("ops: no vector max pool here") }

@@ -7,9 +7,8 @@ import (
 	"unsafe"
 )
 
-// maxPoolAsm: wasm always has SIMD128 under the experiment. The name is
-// amd64's (an assembly kernel); here the row kernel is Go.
-const maxPoolAsm = true
+// maxPoolKernel: wasm always has SIMD128 under the experiment.
+const maxPoolKernel = true
 
 // maxPool2x2x8 is the row kernel of maxPool2x2 for wasm SIMD128, as
 // maxpool_amd64.s is for AVX2: n ≥ 1; it reads 16n values of r0 and r1 and

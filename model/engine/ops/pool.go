@@ -124,7 +124,7 @@ func maxPool2x2(dst, src []float32, planes, h, w, oh, ow int) {
 			r1 := in[(2*y+1)*w : (2*y+1)*w+w]
 			o := out[y*ow : (y+1)*ow]
 			x := 0
-			if n := ow / 8; maxPoolAsm && n > 0 {
+			if n := ow / 8; maxPoolKernel && n > 0 {
 				maxPool2x2x8(&o[0], &r0[0], &r1[0], n)
 				x = 8 * n
 			}

@@ -31,7 +31,7 @@ func TestMaxPool2x2(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("vector row kernel: %v", maxPoolAsm)
+	t.Logf("vector row kernel: %v", maxPoolKernel)
 }
 
 // BenchmarkMaxPool2x2 pools the first block's output shape (16 planes of
