@@ -37,8 +37,8 @@ func runTrain(ctx context.Context, args []string) error {
 	fs.StringVar(&cfg.SelectB, "select-b", cfg.SelectB, "how network B's best epoch is chosen on validation: accuracy, or balanced (mean recall of cigar and edge-on); an epoch that calls every image one class is never chosen")
 	noWeighted := fs.Bool("no-weighted", false, "ablation: network B draws uniformly instead of by 1/class count")
 	fs.BoolVar(&opt.Resume, "resume", false, "continue the run in -out from its last checkpoint")
-	fs.StringVar(&opt.ReuseA, "reuse-a", "", "take network A as finished from this checkpoint (same settings but B's, -init-seed and -blas) and train only B")
-	fs.StringVar(&opt.ReuseB, "reuse-b", "", "take network B as finished from this checkpoint (same settings but -init-seed and -blas); with -reuse-a nothing trains: the run exports and evaluates the pair")
+	fs.StringVar(&opt.ReuseA, "reuse-a", "", "take network A as finished from this checkpoint (same settings but B's -no-weighted and -select-b, -init-seed and -blas) and train only B")
+	fs.StringVar(&opt.ReuseB, "reuse-b", "", "take network B as finished from this checkpoint (same settings but -init-seed, -blas and -select-b); with -reuse-a nothing trains: the run exports and evaluates the pair")
 	fs.Int64Var(&opt.ModelVersion, "model-version", 1, "release number written as the ONNX model_version")
 	fs.IntVar(&opt.Workers, "workers", 0, "image decoding goroutines (0: one per CPU)")
 	if err := fs.Parse(args); err != nil {

@@ -284,9 +284,15 @@ func reuse(st *state, path, net string) error {
 			diff = append(diff, fmt.Sprintf("%s %v (there %v)", set.flag, set.get(st.Config), set.get(other.Config)))
 		}
 	}
-	if len(diff) > 0 || st.Config.Flat || st.Config.DataDir != other.Config.DataDir {
+	if st.Config.DataDir != other.Config.DataDir {
+		diff = append(diff, fmt.Sprintf("-data %s (there %s)", st.Config.DataDir, other.Config.DataDir))
+	}
+	if st.Config.Flat {
+		return fmt.Errorf("training: %s: a -flat run has no networks A and B to take", flag)
+	}
+	if len(diff) > 0 {
 		return fmt.Errorf("training: %s %s: that run's settings differ from this one's where they shape network %s: %s",
-			flag, path, net, strings.Join(append(diff, "data "+other.Config.DataDir), ", "))
+			flag, path, net, strings.Join(diff, ", "))
 	}
 	theirs, ours := &other.A, &st.A
 	if net == "B" {
