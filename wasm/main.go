@@ -60,15 +60,24 @@ func guarded(answer func() []byte) (out any) {
 	return string(answer())
 }
 
+// oneArgument is nil when args is one instance of the JavaScript class
+// typ, and otherwise the refusal that hiwl.fn answers with.
+func oneArgument(args []js.Value, fn, typ string) []byte {
+	if len(args) == 1 && args[0].InstanceOf(js.Global().Get(typ)) {
+		return nil
+	}
+	return webapi.Refuse(&webapi.Failure{
+		Code:    "bad_input",
+		Message: fmt.Sprintf("hiwl.%s takes one %s.", fn, typ),
+		Detail:  fmt.Sprintf("%d arguments", len(args)),
+	})
+}
+
 // classify copies the bytes out of JavaScript and answers in JSON.
 func classify(c *model.Classifier, args []js.Value) any {
 	return guarded(func() []byte {
-		if len(args) != 1 || !args[0].InstanceOf(js.Global().Get("Uint8Array")) {
-			return webapi.Refuse(&webapi.Failure{
-				Code:    "bad_input",
-				Message: "hiwl.classify takes one Uint8Array.",
-				Detail:  fmt.Sprintf("%d arguments", len(args)),
-			})
+		if refused := oneArgument(args, "classify", "Uint8Array"); refused != nil {
+			return refused
 		}
 		n := args[0].Get("byteLength").Int()
 		// Refuse before copying: the page may hand over anything.
@@ -85,12 +94,8 @@ func classify(c *model.Classifier, args []js.Value) any {
 // on it.
 func classifyTensor(c *model.Classifier, args []js.Value) any {
 	return guarded(func() []byte {
-		if len(args) != 1 || !args[0].InstanceOf(js.Global().Get("Float32Array")) {
-			return webapi.Refuse(&webapi.Failure{
-				Code:    "bad_input",
-				Message: "hiwl.classifyTensor takes one Float32Array.",
-				Detail:  fmt.Sprintf("%d arguments", len(args)),
-			})
+		if refused := oneArgument(args, "classifyTensor", "Float32Array"); refused != nil {
+			return refused
 		}
 		n := args[0].Get("length").Int()
 		if err := webapi.CheckTensor(c, n); err != nil {
