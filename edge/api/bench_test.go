@@ -74,9 +74,13 @@ func BenchmarkClassifyRequest(b *testing.B) {
 // BenchmarkPreprocess is the decode and preprocessing of that request's
 // image alone, to split a request's time with BenchmarkInference.
 func BenchmarkPreprocess(b *testing.B) {
+	c, err := model.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
 	img := fixtures.GalaxyJPEGs(b, 1)[0]
 	for b.Loop() {
-		if _, _, err := model.PreprocessBytes(img, 80); err != nil {
+		if _, _, err := model.PreprocessBytes(img, c.InputSize()); err != nil {
 			b.Fatal(err)
 		}
 	}
