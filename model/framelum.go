@@ -10,38 +10,19 @@ import "image"
 // out once. It reports false for a subsampling it does not cover or sr
 // outside src.
 func approxLumYCbCr(lum []float64, n int, src *image.YCbCr, sr image.Rectangle) bool {
-	var halfX, halfY bool
-	switch src.SubsampleRatio {
-	case image.YCbCrSubsampleRatio444:
-	case image.YCbCrSubsampleRatio422:
-		halfX = true
-	case image.YCbCrSubsampleRatio420:
-		halfX, halfY = true, true
-	case image.YCbCrSubsampleRatio440:
-		halfY = true
-	default:
+	if !fastSubsampling(src.SubsampleRatio) || n <= 0 || sr.Empty() || !sr.In(src.Bounds()) || len(lum) < n*n {
 		return false
 	}
-	if n <= 0 || sr.Empty() || !sr.In(src.Bounds()) || len(lum) < n*n {
-		return false
-	}
-	// offsets of one source column (x) or row (y) in the Y and chroma planes
-	colY := func(x int) int { return x - src.Rect.Min.X }
-	colC := func(x int) int {
-		if halfX {
-			return x/2 - src.Rect.Min.X/2
-		}
-		return x - src.Rect.Min.X
-	}
-	rowY := func(y int) int { return (y - src.Rect.Min.Y) * src.YStride }
-	rowC := func(y int) int {
-		if halfY {
-			return (y/2 - src.Rect.Min.Y/2) * src.CStride
-		}
-		return (y - src.Rect.Min.Y) * src.CStride
-	}
+	// Offsets of one source column (x) or row (y) in the Y and chroma
+	// planes: image.YCbCr's own offsets, taken apart so that a pixel's is
+	// a row's plus a column's.
+	o := src.Rect.Min
+	colY := func(x int) int { return src.YOffset(x, o.Y) }
+	colC := func(x int) int { return src.COffset(x, o.Y) }
+	rowY := func(y int) int { return src.YOffset(o.X, y) }
+	rowC := func(y int) int { return src.COffset(o.X, y) }
 	// x/image's ablInterpolator, for one axis: the same expressions.
-	taps := func(dn, sn int, min int, yOff, cOff func(int) int) []ablTap {
+	taps := func(dn, sn, start int, yOff, cOff func(int) int) []ablTap {
 		scale := float64(sn) / float64(dn)
 		last := int32(sn - 1)
 		t := make([]ablTap, dn)
@@ -58,7 +39,7 @@ func approxLumYCbCr(lum []float64, n int, src *image.YCbCr, sr image.Rectangle) 
 				s0, s1 = last, last
 				frac0, frac1 = 1, 0
 			}
-			a, b := min+int(s0), min+int(s1)
+			a, b := start+int(s0), start+int(s1)
 			t[d] = ablTap{yOff(a), cOff(a), yOff(b), cOff(b), frac0, frac1}
 		}
 		return t

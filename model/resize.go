@@ -24,10 +24,7 @@ import (
 // (a subsampling other than 4:4:4, 4:2:2, 4:2:0, 4:4:0, or sr outside src):
 // the caller then uses x/image/draw.
 func bilinearYCbCr(dst *image.RGBA, src *image.YCbCr, sr image.Rectangle) bool {
-	switch src.SubsampleRatio {
-	case image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422,
-		image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio440:
-	default:
+	if !fastSubsampling(src.SubsampleRatio) {
 		return false
 	}
 	dr := dst.Bounds()
@@ -132,22 +129,10 @@ func storeRow(pix []byte, ar, ag, ab []float64, pa, inv float64) {
 // as image/color's YCbCr.RGBA does (x/image/draw inlines the same lines):
 // 16-bit values, kept as float64s, which they convert to exactly.
 func ycbcrRow(r, g, b []float64, src *image.YCbCr, x0, y int) {
-	yi := (y-src.Rect.Min.Y)*src.YStride + (x0 - src.Rect.Min.X)
-	var ci int
-	halfX := false
-	switch src.SubsampleRatio {
-	case image.YCbCrSubsampleRatio444:
-		ci = (y-src.Rect.Min.Y)*src.CStride + (x0 - src.Rect.Min.X)
-	case image.YCbCrSubsampleRatio422:
-		ci, halfX = (y-src.Rect.Min.Y)*src.CStride, true
-	case image.YCbCrSubsampleRatio420:
-		ci, halfX = (y/2-src.Rect.Min.Y/2)*src.CStride, true
-	case image.YCbCrSubsampleRatio440:
-		ci = (y/2-src.Rect.Min.Y/2)*src.CStride + (x0 - src.Rect.Min.X)
-	}
+	yi, ci := src.YOffset(x0, y), src.COffset(x0, y)
 	ys := src.Y[yi : yi+len(r)]
-	if halfX {
-		convertHalf(r, g, b, ys, src.Cb[ci:], src.Cr[ci:], x0, src.Rect.Min.X/2)
+	if ratio := src.SubsampleRatio; ratio == image.YCbCrSubsampleRatio422 || ratio == image.YCbCrSubsampleRatio420 {
+		convertHalf(r, g, b, ys, src.Cb[ci:], src.Cr[ci:], x0)
 	} else {
 		convertFull(r, g, b, ys, src.Cb[ci:ci+len(r)], src.Cr[ci:ci+len(r)])
 	}
@@ -161,15 +146,15 @@ func convertFull(r, g, b []float64, ys, cbs, crs []uint8) {
 	}
 }
 
-// convertHalf is convertFull with horizontally halved chroma: source column
-// x0+x reads chroma (x0+x)/2 - minX2 of the row (Go's division, as x/image
-// writes it).
+// convertHalf is convertFull with horizontally halved chroma, cbs and crs
+// starting at column x0's: source column x0+x reads chroma (x0+x)/2 - x0/2
+// on from there (Go's division, as image.YCbCr.COffset writes it).
 //
 //go:noinline
-func convertHalf(r, g, b []float64, ys, cbs, crs []uint8, x0, minX2 int) {
+func convertHalf(r, g, b []float64, ys, cbs, crs []uint8, x0 int) {
 	g, b, ys = g[:len(r)], b[:len(r)], ys[:len(r)]
 	for x := range r {
-		j := (x0+x)/2 - minX2
+		j := (x0+x)/2 - x0/2
 		r[x], g[x], b[x] = ycbcrToRGB16(ys[x], cbs[j], crs[j])
 	}
 }
@@ -181,6 +166,17 @@ func ycbcrToRGB16(y, cb, cr uint8) (r, g, b float64) {
 	return float64(clamp16((yy + 91881*cri) >> 8)),
 		float64(clamp16((yy - 22554*cbi - 46802*cri) >> 8)),
 		float64(clamp16((yy + 116130*cbi) >> 8))
+}
+
+// fastSubsampling reports whether the YCbCr fast paths cover r: the
+// subsamplings x/image/draw has fast paths for, whose arithmetic they copy.
+func fastSubsampling(r image.YCbCrSubsampleRatio) bool {
+	switch r {
+	case image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422,
+		image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio440:
+		return true
+	}
+	return false
 }
 
 func clamp16(v int) int { return max(0, min(0xffff, v)) }
