@@ -434,14 +434,30 @@ func instance(t *testing.T, r reply) (string, int) {
 	return id, n
 }
 
+// fetches is the isolate's count of fetches begun and ended, from
+// X-Hiwl-Isolate-Fetches.
+func fetches(t *testing.T, r reply) (begun, ended int) {
+	t.Helper()
+	v := r.header.Get("X-Hiwl-Isolate-Fetches")
+	if _, err := fmt.Sscanf(v, "%d %d", &begun, &ended); err != nil {
+		t.Fatalf("reply %d: X-Hiwl-Isolate-Fetches %q: %v", r.status, v, err)
+	}
+	return begun, ended
+}
+
 // TestInstanceReused: successive requests are served by the same live Go
-// instance, which counts them.
+// instance, which counts them, and the isolate counts each as begun and
+// ended.
 func TestInstanceReused(t *testing.T) {
 	needWorker(t)
 	img := fixtures.GalaxyJPEGs(t, 1)[0]
 	first := do(t, "POST", "/classify", "image/jpeg", img, false)
 	result(t, first)
 	id, n := instance(t, first)
+	// Earlier tests' abandoned requests may never end (the runtime drops a
+	// cancelled fetch without unwinding it), so only the difference is
+	// compared: one at a time, it must not change.
+	begun, ended := fetches(t, first)
 	for i, r := range []reply{
 		do(t, "POST", "/classify", "image/jpeg", img, false),
 		do(t, "GET", "/healthz", "", nil, false),
@@ -454,8 +470,11 @@ func TestInstanceReused(t *testing.T) {
 		if gotID != id || gotN != n+i+1 {
 			t.Errorf("request %d: instance %s (request %d there), want %s (request %d)", i+2, gotID, gotN, id, n+i+1)
 		}
+		if b, e := fetches(t, r); b != begun+i+1 || b-e != begun-ended {
+			t.Errorf("request %d: isolate fetches %d begun, %d ended; want %d begun, %d ended", i+2, b, e, begun+i+1, ended+i+1)
+		}
 	}
-	t.Logf("instance %s served requests %d..%d", id, n, n+3)
+	t.Logf("instance %s served requests %d..%d; the isolate had begun %d fetches and ended %d", id, n, n+3, begun, ended)
 }
 
 // TestInstanceFailure kills the Go instance with the test hook: that

@@ -14,13 +14,14 @@
 // fresh instance.
 //
 // The isolate runs one thing at a time and inference does not yield, so
-// requests queue on the event loop by themselves. What needs a bound is
-// what waiting requests hold: at most MAX_IN_PROGRESS requests are admitted
-// at once and their buffered bodies may total at most MAX_BUFFERED_BYTES;
-// past either, a JSON 503 with Retry-After. The Workers runtime does not run
-// a cancelled request's cleanup (client gone mid-upload), so admissions are
-// leases that lapse after ADMISSION_LEASE_MS rather than counters that
-// could leak.
+// requests queue on the event loop by themselves, though fairly only if
+// each inference first waits for a turn of the loop (nextTurn). What
+// needs a bound is what waiting requests hold: at most MAX_IN_PROGRESS
+// requests are admitted at once and their buffered bodies may total at
+// most MAX_BUFFERED_BYTES; past either, a JSON 503 with Retry-After. The
+// Workers runtime does not run a cancelled request's cleanup (client gone
+// mid-upload), so admissions are leases that lapse after
+// ADMISSION_LEASE_MS rather than counters that could leak.
 import "./wasm_exec.js";
 import wasmModule from "./app.wasm";
 
@@ -31,6 +32,16 @@ const BRIDGE = "__hiwlEdge"; // edge/bridge.GlobalName
 
 const admitted = new Map(); // admission id -> { since, bytes }
 let lastAdmission = 0;
+
+// Every fetch this isolate has begun and ended, whatever its outcome,
+// reported on each answer (X-Hiwl-Isolate-Fetches: "begun ended"). With
+// no request in flight the two are equal, unless the runtime dropped a
+// cancelled fetch without unwinding it (see above); a fetch that began and
+// never ended is otherwise a request the glue left hanging, and a request
+// a client sent that never shows as begun is one workerd never delivered
+// (edge/README.md, "Unanswered requests").
+let fetchesBegun = 0;
+let fetchesEnded = 0;
 
 let instance = null; // { id, served, go, api }
 let isolateId = ""; // random, made on first use (no randomness at global scope in Workers)
@@ -50,6 +61,10 @@ function bufferedBytes() {
   return n;
 }
 
+// fetchCounts is the X-Hiwl-Isolate-Fetches value; the answering fetch
+// counts as ended.
+const fetchCounts = () => `${fetchesBegun} ${fetchesEnded + 1}`;
+
 function jsonError(status, message, headers = {}) {
   return new Response(JSON.stringify({ error: message, status }) + "\n", {
     status,
@@ -58,6 +73,7 @@ function jsonError(status, message, headers = {}) {
       "Access-Control-Allow-Origin": "*",
       "X-Content-Type-Options": "nosniff",
       "Cache-Control": "no-store",
+      "X-Hiwl-Isolate-Fetches": fetchCounts(),
       ...headers,
     },
   });
@@ -109,6 +125,16 @@ async function readBody(request, limit, admission) {
   return body;
 }
 
+// nextTurn resolves on a later turn of the event loop, after the I/O that
+// is ready by then. Without it, under sustained concurrency (32 clients)
+// a few requests waited in workerd for minutes, most of them never
+// delivered to this isolate, while later ones were answered: inferences
+// ran one after another as body reads completed, and the requests still
+// to be read were passed over time after time (edge/README.md,
+// "Unanswered requests"). A timer turn is not free, so it is only taken
+// when another request is in progress.
+const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 0));
+
 function randomHex(bytes) {
   const b = crypto.getRandomValues(new Uint8Array(bytes));
   return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
@@ -142,6 +168,15 @@ function current(env) {
 const nullBodyStatus = new Set([101, 204, 205, 304]);
 
 async function fetch(request, env, ctx) {
+  fetchesBegun++;
+  try {
+    return await handle(request, env);
+  } finally {
+    fetchesEnded++;
+  }
+}
+
+async function handle(request, env) {
   const now = Date.now();
   prune(now);
   if (admitted.size >= MAX_IN_PROGRESS) return busy();
@@ -163,6 +198,9 @@ async function fetch(request, env, ctx) {
       if (err instanceof Busy) return busy();
       return jsonError(400, `reading request body: ${err}`);
     }
+    // While other requests are in progress, give the event loop a turn
+    // before blocking it with this one's inference (nextTurn).
+    if (admitted.size > 1) await nextTurn();
     // Another request may have lost the instance while this one read.
     try {
       inst = current(env);
@@ -188,6 +226,7 @@ async function fetch(request, env, ctx) {
     const headers = new Headers(out.headers);
     headers.set("X-Hiwl-Instance", inst.id);
     headers.set("X-Hiwl-Instance-Requests", String(inst.served));
+    headers.set("X-Hiwl-Isolate-Fetches", fetchCounts());
     const noBody = request.method === "HEAD" || nullBodyStatus.has(out.status);
     return new Response(noBody ? null : out.body, { status: out.status, headers });
   } finally {

@@ -31,6 +31,7 @@ import (
 	"log"
 	"math"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -117,13 +118,32 @@ type Report struct {
 	Completed   int      `json:"completed"`
 	Errors      int      `json:"errors"`
 	ErrorSample []string `json:"error_sample,omitempty"`
-	DurationS   float64  `json:"duration_s"`
-	RPS         float64  `json:"requests_per_s"`
-	LatencyMS   Summary  `json:"latency_ms"`
+	// Retried counts requests of the load run that the client's transport
+	// sent a second time, on a fresh connection, because the server had
+	// closed the kept-alive one before answering (see keepAlive). They are
+	// not errors; they are reported so that none is hidden.
+	Retried   int     `json:"retried_on_new_connection"`
+	DurationS float64 `json:"duration_s"`
+	RPS       float64 `json:"requests_per_s"`
+	LatencyMS Summary `json:"latency_ms"`
 	// CPUPerRequestMS is workerd's process CPU over the load run divided
 	// by the requests completed.
 	CPUPerRequestMS float64 `json:"cpu_per_request_ms"`
 	Memory          *Memory `json:"workerd_memory,omitempty"`
+	// Isolate is what the worker's isolate counted, read from
+	// X-Hiwl-Isolate-Fetches on one /healthz after the load run.
+	Isolate *IsolateFetches `json:"isolate_fetches,omitempty"`
+}
+
+// IsolateFetches compares the fetches the worker's isolate began and ended
+// with the requests this run sent it. Begun equals Ended when the glue left
+// no request hanging; Begun minus Sent is what else reached the isolate
+// (with-workerd.sh's readiness probes), so a request that never reached
+// the isolate shows as Begun below Sent.
+type IsolateFetches struct {
+	Begun int64 `json:"begun"`
+	Ended int64 `json:"ended"`
+	Sent  int64 `json:"sent_by_this_run"`
 }
 
 // Sequential is the part one request at a time, after a warm-up.
@@ -214,16 +234,12 @@ func run(cfg config) (*Report, error) {
 	if err != nil {
 		log.Printf("bundle size: %v", err)
 	}
-	// One connection per request. workerd's HTTP server closes a
-	// keep-alive connection that has waited 5 s for its next request, as
-	// timed by its event loop; inference blocks that loop, so on a busy
-	// machine the timer can fire just as the next request arrives, and
-	// the client sees EOF. On Cloudflare, clients never talk to the
-	// runtime directly. A fresh loopback connection costs well under a
-	// millisecond.
+	// One connection per request for the cold starts and the requests
+	// one at a time: each is timed from a fresh connection, as a first
+	// visitor's is. The load run keeps its connections (keepAlive).
 	client := &http.Client{
 		Timeout:   cfg.timeout,
-		Transport: &http.Transport{DisableKeepAlives: true, MaxConnsPerHost: cfg.c},
+		Transport: &http.Transport{DisableKeepAlives: true},
 	}
 
 	if cfg.coldRuns > 0 {
@@ -295,6 +311,8 @@ func run(cfg config) (*Report, error) {
 			return rep, err
 		}
 	}
+	pooled := keepAlive(cfg)
+	var retried atomic.Int64
 	start := time.Now()
 	if mem != nil {
 		mem.start(start, &done, int64(cfg.n))
@@ -307,8 +325,12 @@ func run(cfg config) (*Report, error) {
 				if i >= int64(cfg.n) || ctx.Err() != nil {
 					return
 				}
-				d, err := classify(ctx, client, cfg.url, imgs[i%int64(len(imgs))])
+				var st stages
+				d, err := classifyTraced(ctx, pooled, cfg.url, imgs[i%int64(len(imgs))], nil, &st)
 				done.Add(1)
+				if st.retried() {
+					retried.Add(1)
+				}
 				mu.Lock()
 				lat = append(lat, ms(d))
 				if err != nil {
@@ -328,6 +350,7 @@ func run(cfg config) (*Report, error) {
 	elapsed := time.Since(start)
 	rep.Completed = int(done.Load())
 	rep.Errors = int(failed.Load())
+	rep.Retried = int(retried.Load())
 	rep.ErrorSample = errSample
 	rep.DurationS = round(elapsed.Seconds(), 2)
 	rep.RPS = round(float64(rep.Completed)/elapsed.Seconds(), 3)
@@ -340,9 +363,17 @@ func run(cfg config) (*Report, error) {
 	if mem != nil {
 		rep.Memory = mem.finish(int64(cfg.n))
 	}
+	sent := int64(cfg.warmup+2*cfg.seq) + done.Load() + 1 // + the /healthz below
+	if rep.Isolate, err = isolateFetches(ctx, client, cfg.url, sent); err != nil {
+		log.Printf("isolate counts: %v", err)
+	} else {
+		is := rep.Isolate
+		log.Printf("isolate: %d fetches begun, %d ended, %d requests sent by this run (%d left hanging in the isolate, %d never reached it)",
+			is.Begun, is.Ended, is.Sent, is.Begun-is.Ended, max(0, is.Sent-is.Begun))
+	}
 
-	log.Printf("%d requests at concurrency %d in %.1f s: %.2f req/s, p50 %.0f ms, p99 %.0f ms, %d errors, CPU %.1f ms per request",
-		rep.Completed, cfg.c, rep.DurationS, rep.RPS, rep.LatencyMS.P50, rep.LatencyMS.P99, rep.Errors, rep.CPUPerRequestMS)
+	log.Printf("%d requests at concurrency %d in %.1f s: %.2f req/s, p50 %.0f ms, p99 %.0f ms, %d errors (%d sent twice), CPU %.1f ms per request",
+		rep.Completed, cfg.c, rep.DurationS, rep.RPS, rep.LatencyMS.P50, rep.LatencyMS.P99, rep.Errors, rep.Retried, rep.CPUPerRequestMS)
 	if m := rep.Memory; m != nil {
 		log.Printf("workerd RSS: %.0f MiB at the start, %.0f in the middle, %.0f at the end (peak %.0f, idle %.0f): %s",
 			m.Start, m.Middle, m.End, m.Peak, m.Idle, m.Verdict)
@@ -415,26 +446,74 @@ func loadImages(cfg config, c *model.Classifier) ([]image, error) {
 }
 
 // classify sends one image and checks the answer against the native one.
+// isolateFetches reads the isolate's fetch counts from one /healthz,
+// which counts itself as begun and ended.
+func isolateFetches(ctx context.Context, client *http.Client, base string, sent int64) (*IsolateFetches, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/healthz", nil)
+	if err != nil {
+		return nil, err
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	res.Body.Close()
+	v := res.Header.Get("X-Hiwl-Isolate-Fetches")
+	is := &IsolateFetches{Sent: sent}
+	if _, err := fmt.Sscanf(v, "%d %d", &is.Begun, &is.Ended); err != nil {
+		return nil, fmt.Errorf("X-Hiwl-Isolate-Fetches %q: %v", v, err)
+	}
+	return is, nil
+}
+
 func classify(ctx context.Context, client *http.Client, base string, img image) (time.Duration, error) {
 	return classifyHeader(ctx, client, base, img, nil)
 }
 
 func classifyHeader(ctx context.Context, client *http.Client, base string, img image, header func(http.Header)) (time.Duration, error) {
+	return classifyTraced(ctx, client, base, img, header, new(stages))
+}
+
+// keepAlive is the load run's client: c connections kept between
+// requests, as a front end keeps them to its origin. workerd closes a
+// connection that has waited 5 s for its next request, timed by its event
+// loop, so the client lets its own idle connections go after 4 s and
+// never sends on one workerd is about to close. A request can still meet
+// a connection closed under it; classification is idempotent, and the
+// Idempotency-Key header (zero-length: not sent) lets the transport
+// resend it on a fresh connection, which it does only when no byte of an
+// answer came back. Those are counted (Report.Retried).
+func keepAlive(cfg config) *http.Client {
+	return &http.Client{
+		Timeout: cfg.timeout,
+		Transport: &http.Transport{
+			MaxIdleConns:        cfg.c,
+			MaxIdleConnsPerHost: cfg.c,
+			IdleConnTimeout:     4 * time.Second,
+		},
+	}
+}
+
+// classifyTraced is classifyHeader recording in st how far the request got.
+func classifyTraced(ctx context.Context, client *http.Client, base string, img image, header func(http.Header), st *stages) (time.Duration, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/classify", bytes.NewReader(img.data))
 	if err != nil {
 		return 0, err
 	}
 	req.Header.Set("Content-Type", "image/jpeg")
+	req.Header["Idempotency-Key"] = []string{}
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), st.trace()))
 	t0 := time.Now()
+	st.t0 = t0
 	res, err := client.Do(req)
 	if err != nil {
-		return time.Since(t0), err
+		return time.Since(t0), fmt.Errorf("%w (%s)", err, st.String())
 	}
 	body, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
 	res.Body.Close()
 	d := time.Since(t0)
 	if err != nil {
-		return d, err
+		return d, fmt.Errorf("reading the answer: %w (%s)", err, st.String())
 	}
 	if header != nil {
 		header(res.Header)
