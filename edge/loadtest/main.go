@@ -62,6 +62,7 @@ type config struct {
 	coldRuns    int
 	workerd     string
 	wdConfig    string
+	fresh       bool // the load run opens a connection per request
 }
 
 func main() {
@@ -79,6 +80,7 @@ func main() {
 	flag.IntVar(&cfg.images, "images", 32, "distinct real images to cycle through")
 	flag.DurationVar(&cfg.maxDuration, "max-duration", 60*time.Minute, "time limit for the whole test")
 	flag.DurationVar(&cfg.timeout, "timeout", 2*time.Minute, "client timeout per request: an unanswered one counts as an error after this")
+	flag.BoolVar(&cfg.fresh, "fresh-connections", false, "the load run opens a connection per request instead of keeping its c connections")
 	flag.StringVar(&cfg.dataDir, "data", "", "folder with spirals/ and non_spirals/ JPEGs (default: ../shared/data/gz-challenge-spiral/validation above the working directory)")
 	flag.StringVar(&cfg.buildDir, "build", "edge/build", "worker bundle folder, for its size")
 	flag.StringVar(&cfg.out, "out", "out/bench/edge.json", "JSON report path")
@@ -482,8 +484,12 @@ func classifyHeader(ctx context.Context, client *http.Client, base string, img i
 // a connection closed under it; classification is idempotent, and the
 // Idempotency-Key header (zero-length: not sent) lets the transport
 // resend it on a fresh connection, which it does only when no byte of an
-// answer came back. Those are counted (Report.Retried).
+// answer came back. Those are counted (Report.Retried). With
+// -fresh-connections, each request has a connection of its own instead.
 func keepAlive(cfg config) *http.Client {
+	if cfg.fresh {
+		return &http.Client{Timeout: cfg.timeout, Transport: &http.Transport{DisableKeepAlives: true}}
+	}
 	return &http.Client{
 		Timeout: cfg.timeout,
 		Transport: &http.Transport{
