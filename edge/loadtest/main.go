@@ -447,7 +447,6 @@ func loadImages(cfg config, c *model.Classifier) ([]image, error) {
 	return imgs, nil
 }
 
-// classify sends one image and checks the answer against the native one.
 // isolateFetches reads the isolate's fetch counts from one /healthz,
 // which counts itself as begun and ended.
 func isolateFetches(ctx context.Context, client *http.Client, base string, sent int64) (*IsolateFetches, error) {
@@ -468,6 +467,7 @@ func isolateFetches(ctx context.Context, client *http.Client, base string, sent 
 	return is, nil
 }
 
+// classify sends one image and checks the answer against the native one.
 func classify(ctx context.Context, client *http.Client, base string, img image) (time.Duration, error) {
 	return classifyHeader(ctx, client, base, img, nil)
 }
