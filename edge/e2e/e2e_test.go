@@ -280,6 +280,11 @@ func TestBusy(t *testing.T) {
 	if r.header.Get("Retry-After") == "" {
 		t.Errorf("503 without Retry-After")
 	}
+	// The held requests are begun and not ended; the 503 itself counts as
+	// both.
+	if begun, ended := fetches(t, r); begun-ended < maxInProgress {
+		t.Errorf("503 with %d fetches in flight (%d begun, %d ended), want at least the %d held", begun-ended, begun, ended, maxInProgress)
+	}
 	if st := held[0].finish(t); st != http.StatusBadRequest {
 		t.Errorf("held request finished with %d, want 400 (its body is not an image)", st)
 	}
