@@ -5,8 +5,9 @@
 #   edge-build  worker bundle into edge/build/ (glue, Go's wasm_exec.js, js/wasm build)
 #   test-edge   unit tests, then the HTTP tests against the worker in workerd
 #   run-edge    serve the worker locally in workerd on 127.0.0.1:$(EDGE_PORT)
-#   bench-edge  cold start, one-at-a-time latency and CPU, and the bounded load
-#               test (10,000 requests at 32 concurrent) in workerd -> out/bench/edge.json
+#   bench-edge  cold start, one-at-a-time latency and CPU, the bounded load
+#               test (10,000 requests at 32 concurrent) in workerd, then 3,000
+#               over 2 workerd processes (one per core) -> out/bench/edge.json
 #   edge-deploy-check  wrangler deploy --dry-run on the built bundle, offline; size vs 64 MiB
 
 EDGE_GO       ?= go
@@ -16,6 +17,8 @@ EDGE_BENCH_C  ?= 32
 EDGE_BENCH_SEQ ?= 200
 EDGE_BENCH_COLD ?= 3
 EDGE_BENCH_MAX ?= 60m
+EDGE_BENCH_PROCS ?= 2
+EDGE_BENCH_PROCS_N ?= 3000
 EDGE_BUILD    := edge/build
 EDGE_WORKERD  := node_modules/.bin/workerd
 
@@ -47,6 +50,7 @@ bench-edge: edge-build
 	$(EDGE_GO) build -o edge/loadtest.bin ./edge/loadtest
 	edge/scripts/with-workerd.sh edge/loadtest.bin -n $(EDGE_BENCH_N) -c $(EDGE_BENCH_C) \
 		-seq $(EDGE_BENCH_SEQ) -cold-runs $(EDGE_BENCH_COLD) -max-duration $(EDGE_BENCH_MAX) \
+		-procs $(EDGE_BENCH_PROCS) -procs-n $(EDGE_BENCH_PROCS_N) \
 		-workerd $(EDGE_WORKERD) -config edge/config.capnp -build $(EDGE_BUILD) -out out/bench/edge.json
 
 edge-deploy-check: edge-build

@@ -91,39 +91,15 @@ func coldStarts(ctx context.Context, cfg config, client *http.Client, img image)
 
 func coldRun(ctx context.Context, cfg config, client *http.Client, img image, kind string) (ColdRun, error) {
 	r := ColdRun{Kind: kind}
-	port, err := freePort()
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	wd, err := startWorkerd(ctx, cfg)
 	if err != nil {
 		return r, err
 	}
-	addr := "127.0.0.1:" + strconv.Itoa(port)
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, cfg.workerd, "serve", cfg.wdConfig, "--socket-addr", "http="+addr)
-	var log strings.Builder
-	cmd.Stdout, cmd.Stderr = &log, &log
-	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
-	cmd.WaitDelay = 5 * time.Second
-	t0 := time.Now()
-	if err := cmd.Start(); err != nil {
-		return r, err
-	}
-	defer func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		cmd.Wait()
-	}()
-	for {
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			c.Close()
-			break
-		}
-		if ctx.Err() != nil || cmd.ProcessState != nil {
-			return r, fmt.Errorf("workerd never listened on %s: %s", addr, log.String())
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-	r.ListenMS = round(ms(time.Since(t0)), 1)
-	cpu := &cpuMeter{pid: cmd.Process.Pid}
+	defer wd.stop()
+	r.ListenMS = round(ms(wd.listen), 1)
+	cpu := &cpuMeter{pid: wd.cmd.Process.Pid}
 	readCPU := func() error {
 		v, err := cpu.ms()
 		r.CPU = append(r.CPU, round(v, 1))
@@ -132,7 +108,7 @@ func coldRun(ctx context.Context, cfg config, client *http.Client, img image, ki
 	if err := readCPU(); err != nil {
 		return r, err
 	}
-	base := "http://" + addr
+	base := wd.url
 	steps := []func() (time.Duration, string, error){
 		func() (time.Duration, string, error) { return classifyID(ctx, client, base, img) },
 		func() (time.Duration, string, error) { return classifyID(ctx, client, base, img) },
@@ -185,6 +161,53 @@ func get(ctx context.Context, client *http.Client, u string) (time.Duration, str
 func healthz(ctx context.Context, client *http.Client, base string) (time.Duration, error) {
 	d, _, err := get(ctx, client, base+"/healthz")
 	return d, err
+}
+
+// workerdProc is a workerd this program started itself.
+type workerdProc struct {
+	url    string // http://127.0.0.1:PORT
+	cmd    *exec.Cmd
+	listen time.Duration // process start until the socket accepted a connection
+}
+
+// startWorkerd starts workerd with cfg's configuration on a free loopback
+// port and returns once the port accepts connections; ctx ending stops it.
+func startWorkerd(ctx context.Context, cfg config) (*workerdProc, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	cmd := exec.CommandContext(ctx, cfg.workerd, "serve", cfg.wdConfig, "--socket-addr", "http="+addr)
+	var log strings.Builder
+	cmd.Stdout, cmd.Stderr = &log, &log
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = 5 * time.Second
+	t0 := time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	wd := &workerdProc{url: "http://" + addr, cmd: cmd}
+	for {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			c.Close()
+			break
+		}
+		if ctx.Err() != nil || cmd.ProcessState != nil {
+			wd.stop()
+			return nil, fmt.Errorf("workerd never listened on %s: %s", addr, log.String())
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	wd.listen = time.Since(t0)
+	return wd, nil
+}
+
+// stop ends the process and waits for it.
+func (w *workerdProc) stop() {
+	w.cmd.Process.Signal(syscall.SIGTERM)
+	w.cmd.Wait()
 }
 
 func freePort() (int, error) {

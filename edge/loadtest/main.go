@@ -63,6 +63,8 @@ type config struct {
 	workerd     string
 	wdConfig    string
 	fresh       bool // the load run opens a connection per request
+	procs       int  // workerd processes in the scaling run
+	scaleN      int  // requests in the scaling run
 }
 
 func main() {
@@ -81,6 +83,8 @@ func main() {
 	flag.DurationVar(&cfg.maxDuration, "max-duration", 60*time.Minute, "time limit for the whole test")
 	flag.DurationVar(&cfg.timeout, "timeout", 2*time.Minute, "client timeout per request: an unanswered one counts as an error after this")
 	flag.BoolVar(&cfg.fresh, "fresh-connections", false, "the load run opens a connection per request instead of keeping its c connections")
+	flag.IntVar(&cfg.procs, "procs", 1, "workerd processes for the scaling run after the load run: this one and procs-1 more started here, one per core (1: no scaling run)")
+	flag.IntVar(&cfg.scaleN, "procs-n", 3000, "requests in the scaling run, spread over the processes")
 	flag.StringVar(&cfg.dataDir, "data", "", "folder with spirals/ and non_spirals/ JPEGs (default: ../shared/data/gz-challenge-spiral/validation above the working directory)")
 	flag.StringVar(&cfg.buildDir, "build", "edge/build", "worker bundle folder, for its size")
 	flag.StringVar(&cfg.out, "out", "out/bench/edge.json", "JSON report path")
@@ -135,6 +139,8 @@ type Report struct {
 	// Isolate is what the worker's isolate counted, read from
 	// X-Hiwl-Isolate-Fetches on one /healthz after the load run.
 	Isolate *IsolateFetches `json:"isolate_fetches,omitempty"`
+	// Scaling is the same load over several workerd processes (-procs).
+	Scaling *Scaling `json:"scaling,omitempty"`
 }
 
 // IsolateFetches compares the fetches the worker's isolate began and ended
@@ -300,10 +306,6 @@ func run(cfg config) (*Report, error) {
 	}
 
 	// The measured run: c clients take request numbers until n are done.
-	var next, done, failed atomic.Int64
-	var mu sync.Mutex // guards lat and errSample
-	var lat []float64
-	var errSample []string
 	if cfg.n == 0 {
 		return rep, nil
 	}
@@ -313,50 +315,19 @@ func run(cfg config) (*Report, error) {
 			return rep, err
 		}
 	}
-	pooled := keepAlive(cfg)
-	var retried atomic.Int64
-	start := time.Now()
+	var done atomic.Int64
 	if mem != nil {
-		mem.start(start, &done, int64(cfg.n))
+		mem.start(time.Now(), &done, int64(cfg.n))
 	}
-	var wg sync.WaitGroup
-	for range cfg.c {
-		wg.Go(func() {
-			for {
-				i := next.Add(1) - 1
-				if i >= int64(cfg.n) || ctx.Err() != nil {
-					return
-				}
-				var st stages
-				d, err := classifyTraced(ctx, pooled, cfg.url, imgs[i%int64(len(imgs))], nil, &st)
-				done.Add(1)
-				if st.retried() {
-					retried.Add(1)
-				}
-				mu.Lock()
-				lat = append(lat, ms(d))
-				if err != nil {
-					failed.Add(1)
-					if len(errSample) < 10 {
-						errSample = append(errSample, fmt.Sprintf("request %d: %v", i, err))
-					}
-				}
-				mu.Unlock()
-				if n := done.Load(); n%200 == 0 {
-					log.Printf("%d/%d requests, %d errors, %.0f s", n, cfg.n, failed.Load(), time.Since(start).Seconds())
-				}
-			}
-		})
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
+	res := loadRun(ctx, keepAlive(cfg), []string{cfg.url}, imgs, cfg.n, cfg.c, &done)
+	elapsed, errSample := res.elapsed, res.errSample
 	rep.Completed = int(done.Load())
-	rep.Errors = int(failed.Load())
-	rep.Retried = int(retried.Load())
+	rep.Errors = int(res.failed)
+	rep.Retried = int(res.retried)
 	rep.ErrorSample = errSample
 	rep.DurationS = round(elapsed.Seconds(), 2)
 	rep.RPS = round(float64(rep.Completed)/elapsed.Seconds(), 3)
-	rep.LatencyMS = summarize(lat)
+	rep.LatencyMS = summarize(res.lat)
 	if cpu != nil && rep.Completed > 0 {
 		if cpu1, err := cpu.ms(); err == nil {
 			rep.CPUPerRequestMS = round((cpu1-cpu0)/float64(rep.Completed), 2)
@@ -380,11 +351,18 @@ func run(cfg config) (*Report, error) {
 		log.Printf("workerd RSS: %.0f MiB at the start, %.0f in the middle, %.0f at the end (peak %.0f, idle %.0f): %s",
 			m.Start, m.Middle, m.End, m.Peak, m.Idle, m.Verdict)
 	}
+	if cfg.procs > 1 && cfg.scaleN > 0 && ctx.Err() == nil {
+		if rep.Scaling, err = scaling(ctx, cfg, client, imgs); err != nil {
+			return rep, fmt.Errorf("scaling run: %w", err)
+		}
+	}
 	switch {
 	case ctx.Err() != nil:
 		return rep, fmt.Errorf("time limit %v reached after %d of %d requests", cfg.maxDuration, rep.Completed, cfg.n)
 	case rep.Errors > 0:
 		return rep, fmt.Errorf("%d of %d requests failed, e.g. %s", rep.Errors, rep.Completed, errSample[0])
+	case rep.Scaling != nil && rep.Scaling.Errors > 0:
+		return rep, fmt.Errorf("scaling run: %d of %d requests failed, e.g. %s", rep.Scaling.Errors, rep.Scaling.Requests, rep.Scaling.ErrorSample[0])
 	case rep.Memory != nil && !strings.HasPrefix(rep.Memory.Verdict, "ok"):
 		return rep, fmt.Errorf("memory: %s", rep.Memory.Verdict)
 	}
