@@ -10,21 +10,47 @@ import (
 	"time"
 )
 
-// loadResult is one load run.
-type loadResult struct {
-	failed, retried int64
-	lat             []float64 // ms, in completion order
-	errSample       []string
-	elapsed         time.Duration
+// LoadStats is what one load run measured.
+type LoadStats struct {
+	Concurrency int      `json:"concurrency"`
+	Completed   int      `json:"completed"`
+	Errors      int      `json:"errors"`
+	ErrorSample []string `json:"error_sample,omitempty"`
+	// Retried counts requests that the client's transport sent a second
+	// time, on a fresh connection, because the server had closed the
+	// kept-alive one before answering (see keepAlive). They are not
+	// errors; they are reported so that none is hidden.
+	Retried   int     `json:"retried_on_new_connection"`
+	DurationS float64 `json:"duration_s"`
+	RPS       float64 `json:"requests_per_s"`
+	LatencyMS Summary `json:"latency_ms"`
+	// CPUPerRequestMS is the workerd processes' CPU time over the run
+	// divided by the requests completed (0: not measured).
+	CPUPerRequestMS float64 `json:"cpu_per_request_ms"`
+}
+
+func (s *LoadStats) summary() string {
+	return fmt.Sprintf("%d requests at concurrency %d in %.1f s: %.2f req/s, p50 %.0f ms, p99 %.0f ms, %d errors (%d sent twice), CPU %.1f ms per request",
+		s.Completed, s.Concurrency, s.DurationS, s.RPS, s.LatencyMS.P50, s.LatencyMS.P99, s.Errors, s.Retried, s.CPUPerRequestMS)
 }
 
 // loadRun has c clients take request numbers until n are done: request i
 // goes to urls[i%len(urls)] with image imgs[i%len(imgs)]. done counts the
-// finished requests as they finish (the memory sampler reads it).
-func loadRun(ctx context.Context, client *http.Client, urls []string, imgs []image, n, c int, done *atomic.Int64) loadResult {
+// finished requests as they finish (the memory sampler reads it). cpu, if
+// not nil, reads the servers' CPU time in ms.
+func loadRun(ctx context.Context, client *http.Client, urls []string, imgs []image, n, c int, done *atomic.Int64, cpu func() (float64, error)) LoadStats {
+	var cpu0 float64
+	if cpu != nil {
+		var err error
+		if cpu0, err = cpu(); err != nil {
+			log.Printf("CPU time: %v", err)
+			cpu = nil
+		}
+	}
 	var next, failed, retried atomic.Int64
 	var mu sync.Mutex // guards lat and errSample
-	var r loadResult
+	var lat []float64
+	var errSample []string
 	start := time.Now()
 	var wg sync.WaitGroup
 	for range c {
@@ -41,11 +67,11 @@ func loadRun(ctx context.Context, client *http.Client, urls []string, imgs []ima
 					retried.Add(1)
 				}
 				mu.Lock()
-				r.lat = append(r.lat, ms(d))
+				lat = append(lat, ms(d))
 				if err != nil {
 					failed.Add(1)
-					if len(r.errSample) < 10 {
-						r.errSample = append(r.errSample, fmt.Sprintf("request %d: %v", i, err))
+					if len(errSample) < 10 {
+						errSample = append(errSample, fmt.Sprintf("request %d: %v", i, err))
 					}
 				}
 				mu.Unlock()
@@ -56,7 +82,16 @@ func loadRun(ctx context.Context, client *http.Client, urls []string, imgs []ima
 		})
 	}
 	wg.Wait()
-	r.elapsed = time.Since(start)
-	r.failed, r.retried = failed.Load(), retried.Load()
-	return r
+	elapsed := time.Since(start)
+	s := LoadStats{
+		Concurrency: c, Completed: int(done.Load()), Errors: int(failed.Load()), ErrorSample: errSample,
+		Retried: int(retried.Load()), DurationS: round(elapsed.Seconds(), 2), LatencyMS: summarize(lat),
+	}
+	s.RPS = round(float64(s.Completed)/elapsed.Seconds(), 3)
+	if cpu != nil && s.Completed > 0 {
+		if cpu1, err := cpu(); err == nil {
+			s.CPUPerRequestMS = round((cpu1-cpu0)/float64(s.Completed), 2)
+		}
+	}
+	return s
 }

@@ -119,23 +119,9 @@ type Report struct {
 	Cold       *Cold      `json:"cold_start,omitempty"`
 	Sequential Sequential `json:"one_at_a_time"`
 
-	Requests    int      `json:"requests"`
-	Concurrency int      `json:"concurrency"`
-	Completed   int      `json:"completed"`
-	Errors      int      `json:"errors"`
-	ErrorSample []string `json:"error_sample,omitempty"`
-	// Retried counts requests of the load run that the client's transport
-	// sent a second time, on a fresh connection, because the server had
-	// closed the kept-alive one before answering (see keepAlive). They are
-	// not errors; they are reported so that none is hidden.
-	Retried   int     `json:"retried_on_new_connection"`
-	DurationS float64 `json:"duration_s"`
-	RPS       float64 `json:"requests_per_s"`
-	LatencyMS Summary `json:"latency_ms"`
-	// CPUPerRequestMS is workerd's process CPU over the load run divided
-	// by the requests completed.
-	CPUPerRequestMS float64 `json:"cpu_per_request_ms"`
-	Memory          *Memory `json:"workerd_memory,omitempty"`
+	Requests int `json:"requests"`
+	LoadStats
+	Memory *Memory `json:"workerd_memory,omitempty"`
 	// Isolate is what the worker's isolate counted, read from
 	// X-Hiwl-Isolate-Fetches on one /healthz after the load run.
 	Isolate *IsolateFetches `json:"isolate_fetches,omitempty"`
@@ -236,7 +222,7 @@ func run(cfg config) (*Report, error) {
 		Date: time.Now().UTC().Format(time.RFC3339), Host: fmt.Sprintf("%s, %d CPUs, %s/%s", host, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH),
 		Commit: gitCommit(), URL: cfg.url, Runtime: "workerd (npm workerd package) via edge/config.capnp", Model: c.Version(),
 		LoadAvg:  strings.TrimSpace(string(load)),
-		Requests: cfg.n, Concurrency: cfg.c,
+		Requests: cfg.n,
 	}
 	rep.Bundle, err = bundleSize(cfg.buildDir)
 	if err != nil {
@@ -309,30 +295,15 @@ func run(cfg config) (*Report, error) {
 	if cfg.n == 0 {
 		return rep, nil
 	}
-	var cpu0 float64
-	if cpu != nil {
-		if cpu0, err = cpu.ms(); err != nil {
-			return rep, err
-		}
-	}
 	var done atomic.Int64
 	if mem != nil {
 		mem.start(time.Now(), &done, int64(cfg.n))
 	}
-	res := loadRun(ctx, keepAlive(cfg), []string{cfg.url}, imgs, cfg.n, cfg.c, &done)
-	elapsed, errSample := res.elapsed, res.errSample
-	rep.Completed = int(done.Load())
-	rep.Errors = int(res.failed)
-	rep.Retried = int(res.retried)
-	rep.ErrorSample = errSample
-	rep.DurationS = round(elapsed.Seconds(), 2)
-	rep.RPS = round(float64(rep.Completed)/elapsed.Seconds(), 3)
-	rep.LatencyMS = summarize(res.lat)
-	if cpu != nil && rep.Completed > 0 {
-		if cpu1, err := cpu.ms(); err == nil {
-			rep.CPUPerRequestMS = round((cpu1-cpu0)/float64(rep.Completed), 2)
-		}
+	var cpuMS func() (float64, error)
+	if cpu != nil {
+		cpuMS = cpu.ms
 	}
+	rep.LoadStats = loadRun(ctx, keepAlive(cfg), []string{cfg.url}, imgs, cfg.n, cfg.c, &done, cpuMS)
 	if mem != nil {
 		rep.Memory = mem.finish(int64(cfg.n))
 	}
@@ -345,8 +316,7 @@ func run(cfg config) (*Report, error) {
 			is.Begun, is.Ended, is.Sent, is.Begun-is.Ended, max(0, is.Sent-is.Begun))
 	}
 
-	log.Printf("%d requests at concurrency %d in %.1f s: %.2f req/s, p50 %.0f ms, p99 %.0f ms, %d errors (%d sent twice), CPU %.1f ms per request",
-		rep.Completed, cfg.c, rep.DurationS, rep.RPS, rep.LatencyMS.P50, rep.LatencyMS.P99, rep.Errors, rep.Retried, rep.CPUPerRequestMS)
+	log.Print(rep.LoadStats.summary())
 	if m := rep.Memory; m != nil {
 		log.Printf("workerd RSS: %.0f MiB at the start, %.0f in the middle, %.0f at the end (peak %.0f, idle %.0f): %s",
 			m.Start, m.Middle, m.End, m.Peak, m.Idle, m.Verdict)
@@ -360,9 +330,9 @@ func run(cfg config) (*Report, error) {
 	case ctx.Err() != nil:
 		return rep, fmt.Errorf("time limit %v reached after %d of %d requests", cfg.maxDuration, rep.Completed, cfg.n)
 	case rep.Errors > 0:
-		return rep, fmt.Errorf("%d of %d requests failed, e.g. %s", rep.Errors, rep.Completed, errSample[0])
+		return rep, fmt.Errorf("%d of %d requests failed, e.g. %s", rep.Errors, rep.Completed, rep.ErrorSample[0])
 	case rep.Scaling != nil && rep.Scaling.Errors > 0:
-		return rep, fmt.Errorf("scaling run: %d of %d requests failed, e.g. %s", rep.Scaling.Errors, rep.Scaling.Requests, rep.Scaling.ErrorSample[0])
+		return rep, fmt.Errorf("scaling run: %d of %d requests failed, e.g. %s", rep.Scaling.Errors, rep.Scaling.Completed, rep.Scaling.ErrorSample[0])
 	case rep.Memory != nil && !strings.HasPrefix(rep.Memory.Verdict, "ok"):
 		return rep, fmt.Errorf("memory: %s", rep.Memory.Verdict)
 	}

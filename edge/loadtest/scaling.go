@@ -13,18 +13,9 @@ import (
 // processes behind a balancer is how workerd uses more (on Cloudflare, the
 // platform does that). The client sends request i to process i mod N.
 type Scaling struct {
-	Processes   int      `json:"processes"`
-	Requests    int      `json:"requests"`
-	Concurrency int      `json:"concurrency"`
-	Errors      int      `json:"errors"`
-	ErrorSample []string `json:"error_sample,omitempty"`
-	Retried     int      `json:"retried_on_new_connection"`
-	DurationS   float64  `json:"duration_s"`
-	RPS         float64  `json:"requests_per_s"`
-	LatencyMS   Summary  `json:"latency_ms"`
-	// CPUPerRequestMS is the CPU time of all the processes over the run
-	// divided by the requests completed.
-	CPUPerRequestMS float64 `json:"cpu_per_request_ms"`
+	Processes int `json:"processes"`
+	Requests  int `json:"requests"`
+	LoadStats
 }
 
 // scaling runs cfg.scaleN requests at concurrency cfg.c over cfg.procs
@@ -61,22 +52,9 @@ func scaling(ctx context.Context, cfg config, client *http.Client, imgs []image)
 		}
 		return sum, nil
 	}
-	cpu0, err := cpuMS()
-	if err != nil {
-		return nil, err
-	}
 	var done atomic.Int64
-	res := loadRun(ctx, keepAlive(cfg), urls, imgs, cfg.scaleN, cfg.c, &done)
-	s := &Scaling{
-		Processes: len(urls), Requests: int(done.Load()), Concurrency: cfg.c,
-		Errors: int(res.failed), ErrorSample: res.errSample, Retried: int(res.retried),
-		DurationS: round(res.elapsed.Seconds(), 2), RPS: round(float64(done.Load())/res.elapsed.Seconds(), 3),
-		LatencyMS: summarize(res.lat),
-	}
-	if cpu1, err := cpuMS(); err == nil && s.Requests > 0 {
-		s.CPUPerRequestMS = round((cpu1-cpu0)/float64(s.Requests), 2)
-	}
-	log.Printf("%d requests at concurrency %d over %d workerd processes in %.1f s: %.2f req/s, p50 %.0f ms, p99 %.0f ms, %d errors (%d sent twice), CPU %.1f ms per request",
-		s.Requests, s.Concurrency, s.Processes, s.DurationS, s.RPS, s.LatencyMS.P50, s.LatencyMS.P99, s.Errors, s.Retried, s.CPUPerRequestMS)
+	s := &Scaling{Processes: len(urls), Requests: cfg.scaleN}
+	s.LoadStats = loadRun(ctx, keepAlive(cfg), urls, imgs, cfg.scaleN, cfg.c, &done, cpuMS)
+	log.Printf("over %d workerd processes: %s", s.Processes, s.LoadStats.summary())
 	return s, nil
 }

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hiwl/hiwl/model"
+)
+
+var testImage = image{
+	name: "galaxy.jpg",
+	data: []byte("not really a JPEG: the fake worker only reads it"),
+	want: model.Result{Label: "spiral", ModelVersion: "hiwl-test", Probabilities: map[string]float32{"spiral": 0.9, "round": 0.1}},
+}
+
+// fakeWorker answers /classify with testImage's result and counts the
+// fetches it begins and ends as the glue does; misbehave, if set, may
+// take over a request (it returns true when it did).
+func fakeWorker(t *testing.T, misbehave func(n int64, w http.ResponseWriter, r *http.Request) bool) *httptest.Server {
+	var begun, ended atomic.Int64
+	answer, err := json.Marshal(testImage.want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := begun.Add(1)
+		defer ended.Add(1)
+		io.Copy(io.Discard, r.Body)
+		if misbehave != nil && misbehave(n, w, r) {
+			return
+		}
+		w.Header().Set("X-Hiwl-Isolate-Fetches", fmt.Sprintf("%d %d", n, ended.Load()+1))
+		if r.URL.Path == "/classify" {
+			w.Write(answer)
+		}
+	}))
+}
+
+// hangUp closes the connection without a byte of an answer.
+func hangUp(t *testing.T, w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	conn.Close()
+}
+
+func TestLoadRunCounts(t *testing.T) {
+	srv := fakeWorker(t, nil)
+	defer srv.Close()
+	cfg := config{c: 4, timeout: 10 * time.Second}
+	var done atomic.Int64
+	s := loadRun(context.Background(), keepAlive(cfg), []string{srv.URL}, []image{testImage}, 40, cfg.c, &done, nil)
+	if s.Completed != 40 || s.Errors != 0 || s.Retried != 0 || s.LatencyMS.N != 40 || done.Load() != 40 {
+		t.Fatalf("%+v, done %d; want 40 completed, no errors or resends", s, done.Load())
+	}
+	is, err := isolateFetches(context.Background(), keepAlive(cfg), srv.URL, 41)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if is.Begun != 41 || is.Ended != 41 {
+		t.Errorf("isolate counts %+v, want 41 begun and ended", is)
+	}
+}
+
+// A kept-alive connection closed under a request is a resend, not an
+// error; a request whose own fresh connection is closed is an error that
+// says how far it got.
+func TestLoadRunResendsAndStages(t *testing.T) {
+	srv := fakeWorker(t, func(n int64, w http.ResponseWriter, r *http.Request) bool {
+		if n == 3 { // the third request: on the connection of the first two
+			hangUp(t, w)
+			return true
+		}
+		return false
+	})
+	defer srv.Close()
+	cfg := config{c: 1, timeout: 10 * time.Second}
+	var done atomic.Int64
+	s := loadRun(context.Background(), keepAlive(cfg), []string{srv.URL}, []image{testImage}, 5, cfg.c, &done, nil)
+	if s.Completed != 5 || s.Errors != 0 || s.Retried != 1 {
+		t.Fatalf("%+v: want 5 completed, 0 errors, 1 resent", s)
+	}
+
+	gone := httptest.NewServer(http.NotFoundHandler())
+	gone.Close() // nothing listens there now
+	_, err := classify(context.Background(), keepAlive(config{fresh: true, timeout: time.Second}), gone.URL, testImage)
+	if err == nil || !strings.Contains(err.Error(), "never connected") {
+		t.Errorf("closed port: %v, want an error saying it never connected", err)
+	}
+
+	rude := fakeWorker(t, func(n int64, w http.ResponseWriter, r *http.Request) bool { hangUp(t, w); return true })
+	defer rude.Close()
+	_, err = classify(context.Background(), keepAlive(config{fresh: true, timeout: time.Second}), rude.URL, testImage)
+	if err == nil || !strings.Contains(err.Error(), "request written after") || !strings.Contains(err.Error(), "no byte of an answer") {
+		t.Errorf("hang-up: %v, want an error saying the request was written and nothing came back", err)
+	}
+}
