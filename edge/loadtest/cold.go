@@ -168,6 +168,7 @@ type workerdProc struct {
 	url    string // http://127.0.0.1:PORT
 	cmd    *exec.Cmd
 	listen time.Duration // process start until the socket accepted a connection
+	exited chan struct{} // closed once the process has exited and been waited for
 }
 
 // startWorkerd starts workerd with cfg's configuration on a free loopback
@@ -187,18 +188,29 @@ func startWorkerd(ctx context.Context, cfg config) (*workerdProc, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	wd := &workerdProc{url: "http://" + addr, cmd: cmd}
+	wd := &workerdProc{url: "http://" + addr, cmd: cmd, exited: make(chan struct{})}
+	// Waited for at once, so that a workerd that dies during start-up
+	// (a bad configuration, a taken port) is noticed instead of polled
+	// until ctx ends.
+	go func() {
+		cmd.Wait()
+		close(wd.exited)
+	}()
 	for {
 		c, err := net.DialTimeout("tcp", addr, time.Second)
 		if err == nil {
 			c.Close()
 			break
 		}
-		if ctx.Err() != nil || cmd.ProcessState != nil {
+		select {
+		case <-wd.exited:
+			// log is complete once Wait has returned
+			return nil, fmt.Errorf("workerd exited before it listened on %s: %s", addr, log.String())
+		case <-ctx.Done():
 			wd.stop()
-			return nil, fmt.Errorf("workerd never listened on %s: %s", addr, log.String())
+			return nil, fmt.Errorf("workerd never listened on %s: %w", addr, ctx.Err())
+		case <-time.After(2 * time.Millisecond):
 		}
-		time.Sleep(2 * time.Millisecond)
 	}
 	wd.listen = time.Since(t0)
 	return wd, nil
@@ -207,7 +219,7 @@ func startWorkerd(ctx context.Context, cfg config) (*workerdProc, error) {
 // stop ends the process and waits for it.
 func (w *workerdProc) stop() {
 	w.cmd.Process.Signal(syscall.SIGTERM)
-	w.cmd.Wait()
+	<-w.exited
 }
 
 func freePort() (int, error) {
