@@ -114,7 +114,10 @@ func coldRun(ctx context.Context, cfg config, client *http.Client, img image, ki
 		func() (time.Duration, string, error) { return classifyID(ctx, client, base, img) },
 	}
 	if kind == "healthz" {
-		steps[0] = func() (time.Duration, string, error) { return get(ctx, client, base+"/healthz") }
+		steps[0] = func() (time.Duration, string, error) {
+			d, h, err := get(ctx, client, base+"/healthz")
+			return d, h.Get("X-Hiwl-Instance"), err
+		}
 	}
 	for _, step := range steps {
 		d, id, err := step()
@@ -139,15 +142,16 @@ func classifyID(ctx context.Context, client *http.Client, base string, img image
 	return d, id, err
 }
 
-func get(ctx context.Context, client *http.Client, u string) (time.Duration, string, error) {
+// get is one GET that must answer 200: its time and the answer's headers.
+func get(ctx context.Context, client *http.Client, u string) (time.Duration, http.Header, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return 0, "", err
+		return 0, nil, err
 	}
 	t0 := time.Now()
 	res, err := client.Do(req)
 	if err != nil {
-		return time.Since(t0), "", err
+		return time.Since(t0), nil, err
 	}
 	body, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
 	res.Body.Close()
@@ -155,7 +159,7 @@ func get(ctx context.Context, client *http.Client, u string) (time.Duration, str
 	if err == nil && res.StatusCode != http.StatusOK {
 		err = fmt.Errorf("GET %s: status %d: %.200s", u, res.StatusCode, body)
 	}
-	return d, res.Header.Get("X-Hiwl-Instance"), err
+	return d, res.Header, err
 }
 
 func healthz(ctx context.Context, client *http.Client, base string) (time.Duration, error) {

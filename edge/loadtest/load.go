@@ -18,7 +18,7 @@ type LoadStats struct {
 	ErrorSample []string `json:"error_sample,omitempty"`
 	// Retried counts requests that the client's transport sent a second
 	// time, on a fresh connection, because the server had closed the
-	// kept-alive one before answering (see keepAlive). They are not
+	// kept-alive one before answering (see loadClient). They are not
 	// errors; they are reported so that none is hidden.
 	Retried   int     `json:"retried_on_new_connection"`
 	DurationS float64 `json:"duration_s"`

@@ -59,11 +59,11 @@ func TestLoadRunCounts(t *testing.T) {
 	defer srv.Close()
 	cfg := config{c: 4, timeout: 10 * time.Second}
 	var done atomic.Int64
-	s := loadRun(context.Background(), keepAlive(cfg), []string{srv.URL}, []image{testImage}, 40, cfg.c, &done, nil)
+	s := loadRun(context.Background(), loadClient(cfg), []string{srv.URL}, []image{testImage}, 40, cfg.c, &done, nil)
 	if s.Completed != 40 || s.Errors != 0 || s.Retried != 0 || s.LatencyMS.N != 40 || done.Load() != 40 {
 		t.Fatalf("%+v, done %d; want 40 completed, no errors or resends", s, done.Load())
 	}
-	is, err := isolateFetches(context.Background(), keepAlive(cfg), srv.URL, 41)
+	is, err := isolateFetches(context.Background(), loadClient(cfg), srv.URL, 41)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,21 +86,21 @@ func TestLoadRunResendsAndStages(t *testing.T) {
 	defer srv.Close()
 	cfg := config{c: 1, timeout: 10 * time.Second}
 	var done atomic.Int64
-	s := loadRun(context.Background(), keepAlive(cfg), []string{srv.URL}, []image{testImage}, 5, cfg.c, &done, nil)
+	s := loadRun(context.Background(), loadClient(cfg), []string{srv.URL}, []image{testImage}, 5, cfg.c, &done, nil)
 	if s.Completed != 5 || s.Errors != 0 || s.Retried != 1 {
 		t.Fatalf("%+v: want 5 completed, 0 errors, 1 resent", s)
 	}
 
 	gone := httptest.NewServer(http.NotFoundHandler())
 	gone.Close() // nothing listens there now
-	_, err := classify(context.Background(), keepAlive(config{fresh: true, timeout: time.Second}), gone.URL, testImage)
+	_, err := classify(context.Background(), loadClient(config{fresh: true, timeout: time.Second}), gone.URL, testImage)
 	if err == nil || !strings.Contains(err.Error(), "never connected") {
 		t.Errorf("closed port: %v, want an error saying it never connected", err)
 	}
 
 	rude := fakeWorker(t, func(n int64, w http.ResponseWriter, r *http.Request) bool { hangUp(t, w); return true })
 	defer rude.Close()
-	_, err = classify(context.Background(), keepAlive(config{fresh: true, timeout: time.Second}), rude.URL, testImage)
+	_, err = classify(context.Background(), loadClient(config{fresh: true, timeout: time.Second}), rude.URL, testImage)
 	if err == nil || !strings.Contains(err.Error(), "request written after") || !strings.Contains(err.Error(), "no byte of an answer") {
 		t.Errorf("hang-up: %v, want an error saying the request was written and nothing came back", err)
 	}

@@ -230,7 +230,7 @@ func run(cfg config) (*Report, error) {
 	}
 	// One connection per request for the cold starts and the requests
 	// one at a time: each is timed from a fresh connection, as a first
-	// visitor's is. The load run keeps its connections (keepAlive).
+	// visitor's is. The load run keeps its connections (loadClient).
 	client := &http.Client{
 		Timeout:   cfg.timeout,
 		Transport: &http.Transport{DisableKeepAlives: true},
@@ -303,7 +303,7 @@ func run(cfg config) (*Report, error) {
 	if cpu != nil {
 		cpuMS = cpu.ms
 	}
-	rep.LoadStats = loadRun(ctx, keepAlive(cfg), []string{cfg.url}, imgs, cfg.n, cfg.c, &done, cpuMS)
+	rep.LoadStats = loadRun(ctx, loadClient(cfg), []string{cfg.url}, imgs, cfg.n, cfg.c, &done, cpuMS)
 	if mem != nil {
 		rep.Memory = mem.finish(int64(cfg.n))
 	}
@@ -398,16 +398,11 @@ func loadImages(cfg config, c *model.Classifier) ([]image, error) {
 // isolateFetches reads the isolate's fetch counts from one /healthz,
 // which counts itself as begun and ended.
 func isolateFetches(ctx context.Context, client *http.Client, base string, sent int64) (*IsolateFetches, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/healthz", nil)
+	_, h, err := get(ctx, client, base+"/healthz")
 	if err != nil {
 		return nil, err
 	}
-	res, err := client.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	res.Body.Close()
-	v := res.Header.Get("X-Hiwl-Isolate-Fetches")
+	v := h.Get("X-Hiwl-Isolate-Fetches")
 	is := &IsolateFetches{Sent: sent}
 	if _, err := fmt.Sscanf(v, "%d %d", &is.Begun, &is.Ended); err != nil {
 		return nil, fmt.Errorf("X-Hiwl-Isolate-Fetches %q: %v", v, err)
@@ -424,7 +419,7 @@ func classifyHeader(ctx context.Context, client *http.Client, base string, img i
 	return classifyTraced(ctx, client, base, img, header, new(stages))
 }
 
-// keepAlive is the load run's client: c connections kept between
+// loadClient is the load run's client: c connections kept between
 // requests, as a front end keeps them to its origin. workerd closes a
 // connection that has waited 5 s for its next request, timed by its event
 // loop, so the client lets its own idle connections go after 4 s and
@@ -434,7 +429,7 @@ func classifyHeader(ctx context.Context, client *http.Client, base string, img i
 // resend it on a fresh connection, which it does only when no byte of an
 // answer came back. Those are counted (Report.Retried). With
 // -fresh-connections, each request has a connection of its own instead.
-func keepAlive(cfg config) *http.Client {
+func loadClient(cfg config) *http.Client {
 	if cfg.fresh {
 		return &http.Client{Timeout: cfg.timeout, Transport: &http.Transport{DisableKeepAlives: true}}
 	}
