@@ -36,7 +36,8 @@ type Classifier struct {
 	plan      *engine.Plan
 	states    sync.Pool // of *engine.State
 	inputSize int
-	channels  int // feature channels per network
+	channelsA int // feature channels of network A
+	channelsB int // of network B, which may be narrower: it only tells two classes apart
 	headA     []float32
 	headB     []float32
 	version   string
@@ -112,18 +113,18 @@ func load(data []byte, trial bool, version string) (c *Classifier, err error) {
 	if c.headB, err = initializer(m, HeadBWeights, NumB); err != nil {
 		return nil, err
 	}
-	c.channels = len(c.headA) / NumA
-	if len(c.headB)/NumB != c.channels {
-		return nil, fmt.Errorf("%w: heads disagree on feature channels", ErrBadModel)
-	}
+	c.channelsA, c.channelsB = len(c.headA)/NumA, len(c.headB)/NumB
 	for i, want := range []int{NumA, NumB} {
 		if got := numel(c.plan.OutputShape(i)); got != want {
 			return nil, fmt.Errorf("%w: output %q has shape %v, want %d values", ErrBadModel, outs[i].GetName(), c.plan.OutputShape(i), want)
 		}
 	}
 	fa, fb := c.plan.OutputShape(outFeatA), c.plan.OutputShape(outFeatB)
-	if len(fa) != 4 || fa[1] != c.channels || fa[2] != fa[3] || numel(fa) != numel(fb) || fa[2] < 1 {
-		return nil, fmt.Errorf("%w: feature maps %v and %v, want [1 %d S S] each", ErrBadModel, fa, fb, c.channels)
+	// The CAMs of both networks are drawn on one grid, so the maps share
+	// their side; each has as many channels as its head reads.
+	if len(fa) != 4 || fa[1] != c.channelsA || fa[2] != fa[3] || fa[2] < 1 ||
+		len(fb) != 4 || fb[1] != c.channelsB || fb[2] != fa[2] || fb[3] != fa[3] {
+		return nil, fmt.Errorf("%w: feature maps %v and %v, want [1 %d S S] and [1 %d S S]", ErrBadModel, fa, fb, c.channelsA, c.channelsB)
 	}
 	c.version = version
 	if c.version == "" {

@@ -6,7 +6,7 @@ package model
 func (p *Prediction) Features() []float32 {
 	side := p.camSide
 	plane := side * side
-	out := make([]float32, p.classifier.channels)
+	out := make([]float32, p.classifier.channelsA)
 	for k := range out {
 		var s float32
 		for _, v := range p.featA[k*plane : (k+1)*plane] {

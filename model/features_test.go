@@ -19,8 +19,8 @@ func TestFeaturesMatchCAM(t *testing.T) {
 			t.Fatal(err)
 		}
 		f := p.Features()
-		if len(f) != clf.channels {
-			t.Fatalf("%d features, want %d", len(f), clf.channels)
+		if len(f) != clf.channelsA {
+			t.Fatalf("%d features, want %d", len(f), clf.channelsA)
 		}
 		for _, c := range []Class{Round, InBetween, Spiral} {
 			m := p.CAM(c)

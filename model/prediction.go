@@ -26,14 +26,14 @@ type CAM struct {
 // come from network A; cigar and edge-on from network B, the network that
 // tells those two apart.
 func (p *Prediction) CAM(c Class) CAM {
-	feat, head, cols, col := p.featA, p.classifier.headA, NumA, AIndex(c)
+	feat, head, cols, col, channels := p.featA, p.classifier.headA, NumA, AIndex(c), p.classifier.channelsA
 	if b, ok := BIndex(c); ok {
-		feat, head, cols, col = p.featB, p.classifier.headB, NumB, b
+		feat, head, cols, col, channels = p.featB, p.classifier.headB, NumB, b, p.classifier.channelsB
 	}
 	side := p.camSide
 	plane := side * side
 	out := CAM{Class: c, Side: side, Values: make([]float32, plane)}
-	for k := 0; k < p.classifier.channels; k++ {
+	for k := 0; k < channels; k++ {
 		w := head[k*cols+col]
 		f := feat[k*plane : (k+1)*plane]
 		for i, v := range f {

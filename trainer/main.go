@@ -81,7 +81,8 @@ func usageFor(fs *flag.FlagSet, name, what, example string) func() {
 type widthsFlag struct{ w *[3]int }
 
 func (f widthsFlag) String() string {
-	if f.w == nil {
+	// unset widths (-widths-b's default) print no "(default 0,0,0)"
+	if f.w == nil || *f.w == ([3]int{}) {
 		return ""
 	}
 	return fmt.Sprintf("%d,%d,%d", f.w[0], f.w[1], f.w[2])

@@ -12,8 +12,8 @@ import (
 // statistics), which is the graph the weights were trained in. It is not
 // safe for concurrent use.
 type Gorgonia struct {
-	Arch hiwlnet.Arch
-	a, b *hiwlnet.Net
+	ArchA, ArchB hiwlnet.Arch
+	a, b         *hiwlnet.Net
 }
 
 // NewGorgonia reads the weights of an ONNX file and builds both networks
@@ -23,19 +23,19 @@ func NewGorgonia(onnx []byte) (*Gorgonia, error) {
 	if err != nil {
 		return nil, err
 	}
-	arch, pa, pb, err := g.Networks()
+	archA, archB, pa, pb, err := g.Networks()
 	if err != nil {
 		return nil, err
 	}
-	na, err := hiwlnet.Build(arch, model.NumA, 1, pa, false)
+	na, err := hiwlnet.Build(archA, model.NumA, 1, pa, false)
 	if err != nil {
 		return nil, fmt.Errorf("crossruntime: network A: %w", err)
 	}
-	nb, err := hiwlnet.Build(arch, model.NumB, 1, pb, false)
+	nb, err := hiwlnet.Build(archB, model.NumB, 1, pb, false)
 	if err != nil {
 		return nil, fmt.Errorf("crossruntime: network B: %w", err)
 	}
-	return &Gorgonia{Arch: arch, a: na, b: nb}, nil
+	return &Gorgonia{ArchA: archA, ArchB: archB, a: na, b: nb}, nil
 }
 
 // Run classifies one preprocessed CHW tensor (model.Preprocess).
@@ -61,5 +61,5 @@ func (g *Gorgonia) Run(x []float32) (Output, error) {
 
 // FLOPs is the multiply-adds x2 of one image through both networks.
 func (g *Gorgonia) FLOPs() int64 {
-	return g.Arch.FLOPs(model.NumA) + g.Arch.FLOPs(model.NumB)
+	return g.ArchA.FLOPs(model.NumA) + g.ArchB.FLOPs(model.NumB)
 }

@@ -26,8 +26,15 @@ func repoRoot(t testing.TB) string {
 func randomModel(t testing.TB, seed int64) ([]byte, hiwlnet.Arch, hiwlnet.Params, hiwlnet.Params) {
 	t.Helper()
 	arch := hiwlnet.DefaultArch()
-	pa := hiwlnet.NewParams(arch, model.NumA, seed)
-	pb := hiwlnet.NewParams(arch, model.NumB, seed+1)
+	data, pa, pb := randomModelOf(t, seed, arch, arch)
+	return data, arch, pa, pb
+}
+
+// randomModelOf is randomModel with each network's own architecture.
+func randomModelOf(t testing.TB, seed int64, archA, archB hiwlnet.Arch) ([]byte, hiwlnet.Params, hiwlnet.Params) {
+	t.Helper()
+	pa := hiwlnet.NewParams(archA, model.NumA, seed)
+	pb := hiwlnet.NewParams(archB, model.NumB, seed+1)
 	rng := rand.New(rand.NewSource(seed))
 	for _, p := range []hiwlnet.Params{pa, pb} {
 		for name, tt := range p {
@@ -46,9 +53,9 @@ func randomModel(t testing.TB, seed int64) ([]byte, hiwlnet.Arch, hiwlnet.Params
 			}
 		}
 	}
-	data, err := onnxexport.Marshal(arch, pa, pb, onnxexport.Info{Version: "crossruntime test"})
+	data, err := onnxexport.Marshal(archA, archB, pa, pb, onnxexport.Info{Version: "crossruntime test"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return data, arch, pa, pb
+	return data, pa, pb
 }

@@ -285,39 +285,47 @@ func sub(b []byte, num protowire.Number) ([]byte, error) {
 }
 
 // Networks turns the initializers of an exported HIWL model back into the
-// trainer's parameters of networks A and B. The architecture is inferred
-// from the file: the input side from the graph input, the three widths from
-// the convolution weights (the names and shapes trainer/onnxexport writes).
-// Every parameter hiwlnet expects must be there with its shape, and no
-// other one: a file that does not describe exactly a HIWL network is
-// refused rather than half-read.
-func (g *Graph) Networks() (arch hiwlnet.Arch, a, b hiwlnet.Params, err error) {
+// trainer's parameters and architectures of networks A and B. Each
+// architecture is inferred from the file: the input side from the graph
+// input, the network's three widths from its convolution weights (the names
+// and shapes trainer/onnxexport writes; B's may differ from A's). Every
+// parameter hiwlnet expects must be there with its shape, and no other one:
+// a file that does not describe exactly a HIWL network is refused rather
+// than half-read.
+func (g *Graph) Networks() (archA, archB hiwlnet.Arch, a, b hiwlnet.Params, err error) {
 	in := g.Inputs[model.InputName]
 	if len(in) != 4 || in[0] != 1 || in[1] != 3 || in[2] != in[3] || in[2] <= 0 {
-		return arch, nil, nil, fmt.Errorf("%w: input %q has shape %v, want [1 3 S S]", ErrBadONNX, model.InputName, in)
+		return archA, archB, nil, nil, fmt.Errorf("%w: input %q has shape %v, want [1 3 S S]", ErrBadONNX, model.InputName, in)
 	}
+	if archA, a, err = g.network(in[2], "a", model.NumA); err != nil {
+		return archA, archB, nil, nil, err
+	}
+	if archB, b, err = g.network(in[2], "b", model.NumB); err != nil {
+		return archA, archB, nil, nil, err
+	}
+	return archA, archB, a, b, nil
+}
+
+// network infers one network's architecture from its convolution weights
+// and reads its parameters.
+func (g *Graph) network(input int, prefix string, classes int) (hiwlnet.Arch, hiwlnet.Params, error) {
 	width := func(conv string) int {
-		if t, ok := g.Initializers["a."+conv+".w"]; ok && len(t.Dims) == 4 {
+		if t, ok := g.Initializers[prefix+"."+conv+".w"]; ok && len(t.Dims) == 4 {
 			return t.Dims[0]
 		}
 		return 0
 	}
-	arch = hiwlnet.NewArch(in[2], width("conv1"), width("conv2"), width("conv3"))
+	arch := hiwlnet.NewArch(input, width("conv1"), width("conv2"), width("conv3"))
 	if err := arch.Validate(); err != nil {
-		return arch, nil, nil, fmt.Errorf("%w: %v", ErrBadONNX, err)
+		return arch, nil, fmt.Errorf("%w: network %s: %v", ErrBadONNX, prefix, err)
 	}
 	for _, c := range arch.Convs() {
 		if c.Out <= 0 {
-			return arch, nil, nil, fmt.Errorf("%w: no weights for %s", ErrBadONNX, c.Name)
+			return arch, nil, fmt.Errorf("%w: no weights for %s.%s", ErrBadONNX, prefix, c.Name)
 		}
 	}
-	if a, err = g.params(arch, "a", model.NumA); err != nil {
-		return arch, nil, nil, err
-	}
-	if b, err = g.params(arch, "b", model.NumB); err != nil {
-		return arch, nil, nil, err
-	}
-	return arch, a, b, nil
+	p, err := g.params(arch, prefix, classes)
+	return arch, p, err
 }
 
 // params collects one network's parameters, using hiwlnet.NewParams as the

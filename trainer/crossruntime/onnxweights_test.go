@@ -6,33 +6,48 @@ import (
 	"testing"
 
 	"github.com/hiwl/hiwl/model"
+	"github.com/hiwl/hiwl/trainer/hiwlnet"
 )
 
 // Reading an exported file back gives exactly the parameters and the
-// architecture it was written from.
+// architectures it was written from, also when B is narrower than A.
 func TestNetworksRoundTrip(t *testing.T) {
-	data, arch, pa, pb := randomModel(t, 5)
-	g, err := ReadONNX(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gotArch, a, b, err := g.Networks()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if gotArch.Input != arch.Input || !slices.Equal(gotArch.Layers, arch.Layers) {
-		t.Fatalf("arch %+v, want %+v", gotArch, arch)
-	}
-	for _, c := range []struct {
-		name      string
-		got, want map[string][]float32
-	}{{"a", flat(a), flat(pa)}, {"b", flat(b), flat(pb)}} {
-		if len(c.got) != len(c.want) {
-			t.Fatalf("network %s: %d parameters, want %d", c.name, len(c.got), len(c.want))
+	def := hiwlnet.DefaultArch()
+	for _, tc := range []struct {
+		name         string
+		archA, archB hiwlnet.Arch
+	}{
+		{"same widths", def, def},
+		{"narrower B", def, hiwlnet.NewArch(def.Input, 8, 16, 32)},
+	} {
+		data, pa, pb := randomModelOf(t, 5, tc.archA, tc.archB)
+		g, err := ReadONNX(data)
+		if err != nil {
+			t.Fatal(err)
 		}
-		for k, v := range c.want {
-			if !slices.Equal(c.got[k], v) {
-				t.Fatalf("network %s: %s differs", c.name, k)
+		gotA, gotB, a, b, err := g.Networks()
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		for _, c := range []struct {
+			name      string
+			got, want hiwlnet.Arch
+		}{{"a", gotA, tc.archA}, {"b", gotB, tc.archB}} {
+			if c.got.Input != c.want.Input || !slices.Equal(c.got.Layers, c.want.Layers) {
+				t.Fatalf("%s: network %s: arch %+v, want %+v", tc.name, c.name, c.got, c.want)
+			}
+		}
+		for _, c := range []struct {
+			name      string
+			got, want map[string][]float32
+		}{{"a", flat(a), flat(pa)}, {"b", flat(b), flat(pb)}} {
+			if len(c.got) != len(c.want) {
+				t.Fatalf("%s: network %s: %d parameters, want %d", tc.name, c.name, len(c.got), len(c.want))
+			}
+			for k, v := range c.want {
+				if !slices.Equal(c.got[k], v) {
+					t.Fatalf("%s: network %s: %s differs", tc.name, c.name, k)
+				}
 			}
 		}
 	}
@@ -59,7 +74,7 @@ func TestReadONNXRefusesBadFiles(t *testing.T) {
 	} {
 		g, err := ReadONNX(tc.data)
 		if err == nil {
-			_, _, _, err = g.Networks()
+			_, _, _, _, err = g.Networks()
 		}
 		if !errors.Is(err, ErrBadONNX) {
 			t.Errorf("%s: got %v, want ErrBadONNX", tc.name, err)
@@ -71,7 +86,7 @@ func TestReadONNXRefusesBadFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	delete(g.Initializers, "b.res2.c2.bn.var")
-	if _, _, _, err := g.Networks(); !errors.Is(err, ErrBadONNX) {
+	if _, _, _, _, err := g.Networks(); !errors.Is(err, ErrBadONNX) {
 		t.Fatalf("missing parameter: got %v", err)
 	}
 }

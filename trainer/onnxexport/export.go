@@ -3,7 +3,8 @@
 //
 // The graph has one input, "image" [1,3,S,S], and four outputs: the two
 // networks' probabilities ("prob_a" [1,4], "prob_b" [1,2]) and their last
-// feature maps ("feat_a", "feat_b" [1,C,s,s]) for class activation maps.
+// feature maps ("feat_a", "feat_b" [1,C,s,s], C each network's last width)
+// for class activation maps.
 // The head weights stay initializers ("a.head.w", "b.head.w") so runtimes
 // read them back for CAMs. Names are the ones package model expects.
 //
@@ -32,29 +33,36 @@ type Info struct {
 	Metadata     map[string]string // key/value pairs (sorted on write)
 }
 
-// Marshal encodes networks A and B into ONNX bytes.
-func Marshal(arch hiwlnet.Arch, a, b hiwlnet.Params, info Info) ([]byte, error) {
-	if err := arch.Validate(); err != nil {
-		return nil, err
+// Marshal encodes networks A and B, each with its own backbone, into ONNX
+// bytes. The two backbones must share the input side.
+func Marshal(archA, archB hiwlnet.Arch, a, b hiwlnet.Params, info Info) ([]byte, error) {
+	for _, arch := range []hiwlnet.Arch{archA, archB} {
+		if err := arch.Validate(); err != nil {
+			return nil, err
+		}
 	}
-	s := int64(arch.Input)
+	if archA.Input != archB.Input {
+		return nil, fmt.Errorf("onnxexport: networks A and B take %d and %d pixel inputs; one graph has one input", archA.Input, archB.Input)
+	}
+	s := int64(archA.Input)
 	g := graph{
 		name:    "hiwl",
 		inputs:  []valueInfo{{model.InputName, []int64{1, 3, s, s}}},
 		outputs: nil,
 	}
-	c, fs := int64(arch.Features()), int64(arch.FeatureSide())
 	for _, net := range []struct {
+		arch               hiwlnet.Arch
 		prefix, prob, feat string
 		classes            int
 		p                  hiwlnet.Params
 	}{
-		{"a", model.ProbAName, model.FeatAName, model.NumA, a},
-		{"b", model.ProbBName, model.FeatBName, model.NumB, b},
+		{archA, "a", model.ProbAName, model.FeatAName, model.NumA, a},
+		{archB, "b", model.ProbBName, model.FeatBName, model.NumB, b},
 	} {
-		if err := addNetwork(&g, arch, net.prefix, net.classes, net.p, net.prob, net.feat); err != nil {
+		if err := addNetwork(&g, net.arch, net.prefix, net.classes, net.p, net.prob, net.feat); err != nil {
 			return nil, err
 		}
+		c, fs := int64(net.arch.Features()), int64(net.arch.FeatureSide())
 		g.outputs = append(g.outputs,
 			valueInfo{net.prob, []int64{1, int64(net.classes)}},
 			valueInfo{net.feat, []int64{1, c, fs, fs}})

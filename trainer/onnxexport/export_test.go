@@ -37,11 +37,23 @@ func hasSuffix(s, suf string) bool { return len(s) >= len(suf) && s[len(s)-len(s
 // same probabilities and feature maps as gorgonia's evaluation graph.
 func TestExportMatchesGorgonia(t *testing.T) {
 	arch := hiwlnet.NewArch(16, 4, 8, 8)
-	pa := hiwlnet.NewParams(arch, model.NumA, 1)
-	pb := hiwlnet.NewParams(arch, model.NumB, 2)
+	exportMatchesGorgonia(t, arch, arch)
+}
+
+// Network B with its own, narrower widths exports beside A and runs the
+// same through package model, with fewer feature channels than A; its CAM
+// comes from B's own head and map.
+func TestExportNarrowerBMatchesGorgonia(t *testing.T) {
+	exportMatchesGorgonia(t, hiwlnet.NewArch(16, 4, 8, 8), hiwlnet.NewArch(16, 2, 4, 4))
+}
+
+func exportMatchesGorgonia(t *testing.T, archA, archB hiwlnet.Arch) {
+	t.Helper()
+	pa := hiwlnet.NewParams(archA, model.NumA, 1)
+	pb := hiwlnet.NewParams(archB, model.NumB, 2)
 	perturb(pa, 3)
 	perturb(pb, 4)
-	data, err := Marshal(arch, pa, pb, Info{Version: "test", Metadata: map[string]string{"k": "v"}})
+	data, err := Marshal(archA, archB, pa, pb, Info{Version: "test", Metadata: map[string]string{"k": "v"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,11 +64,11 @@ func TestExportMatchesGorgonia(t *testing.T) {
 	if clf.InputSize() != 16 {
 		t.Fatalf("input size %d", clf.InputSize())
 	}
-	netA, err := hiwlnet.Build(arch, model.NumA, 1, pa, false)
+	netA, err := hiwlnet.Build(archA, model.NumA, 1, pa, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	netB, err := hiwlnet.Build(arch, model.NumB, 1, pb, false)
+	netB, err := hiwlnet.Build(archB, model.NumB, 1, pb, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +82,7 @@ func TestExportMatchesGorgonia(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		probB, _, err := netB.Forward(x)
+		probB, featB, err := netB.Forward(x)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -84,12 +96,21 @@ func TestExportMatchesGorgonia(t *testing.T) {
 		cam := p.CAM(model.Spiral)
 		w := pa["head.w"].Float32s()
 		want := make([]float32, 4)
-		for k := 0; k < 8; k++ {
+		for k := 0; k < archA.Features(); k++ {
 			for i := 0; i < 4; i++ {
 				want[i] += w[k*model.NumA+model.ASpiral] * featA[k*4+i]
 			}
 		}
 		assertClose(t, "cam", cam.Values, want)
+		cam = p.CAM(model.Cigar)
+		w = pb["head.w"].Float32s()
+		want = make([]float32, 4)
+		for k := 0; k < archB.Features(); k++ {
+			for i := 0; i < 4; i++ {
+				want[i] += w[k*model.NumB+model.BCigar] * featB[k*4+i]
+			}
+		}
+		assertClose(t, "cam b", cam.Values, want)
 	}
 }
 
@@ -110,15 +131,23 @@ func TestMarshalRejectsMissingParameter(t *testing.T) {
 	pa := hiwlnet.NewParams(arch, model.NumA, 1)
 	pb := hiwlnet.NewParams(arch, model.NumB, 2)
 	delete(pb, "res2.c2.bn.var")
-	if _, err := Marshal(arch, pa, pb, Info{}); err == nil {
+	if _, err := Marshal(arch, arch, pa, pb, Info{}); err == nil {
 		t.Fatal("missing parameter accepted")
+	}
+	// B's parameters must be those of B's arch, not A's.
+	pb = hiwlnet.NewParams(arch, model.NumB, 2)
+	if _, err := Marshal(arch, hiwlnet.NewArch(16, 2, 4, 8), pa, pb, Info{}); err == nil {
+		t.Fatal("network B's parameters accepted for another arch")
+	}
+	if _, err := Marshal(arch, hiwlnet.NewArch(24, 4, 8, 8), pa, pb, Info{}); err == nil {
+		t.Fatal("networks with different input sides accepted")
 	}
 }
 
 // Truncated and foreign files are refused with ErrBadModel, never a panic.
 func TestCorruptModelsRefused(t *testing.T) {
 	arch := hiwlnet.NewArch(16, 4, 8, 8)
-	data, err := Marshal(arch, hiwlnet.NewParams(arch, model.NumA, 1), hiwlnet.NewParams(arch, model.NumB, 2), Info{})
+	data, err := Marshal(arch, arch, hiwlnet.NewParams(arch, model.NumA, 1), hiwlnet.NewParams(arch, model.NumB, 2), Info{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +178,7 @@ func TestMarshalMetadataRoundTrip(t *testing.T) {
 	arch := hiwlnet.NewArch(16, 4, 4, 4)
 	info := Info{Version: "v1.2", ModelVersion: 7, Doc: "trained on real galaxies",
 		Metadata: map[string]string{"hiwl.input_size": "16", "hiwl.classes": "round,in-between,cigar,edge-on,spiral"}}
-	data, err := Marshal(arch, hiwlnet.NewParams(arch, model.NumA, 1), hiwlnet.NewParams(arch, model.NumB, 2), info)
+	data, err := Marshal(arch, arch, hiwlnet.NewParams(arch, model.NumA, 1), hiwlnet.NewParams(arch, model.NumB, 2), info)
 	if err != nil {
 		t.Fatal(err)
 	}

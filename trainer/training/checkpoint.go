@@ -4,7 +4,9 @@ import (
 	"encoding/gob"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 
 	"github.com/hiwl/hiwl/trainer/atomicfile"
 	"github.com/hiwl/hiwl/trainer/hiwlnet"
@@ -59,6 +61,25 @@ func (s savedParams) params() hiwlnet.Params {
 		p[k] = tensor.New(tensor.WithShape(t.Shape...), tensor.WithBacking(append([]float32(nil), t.Data...)))
 	}
 	return p
+}
+
+// fits says whether s holds exactly the parameters, by name and shape,
+// that arch builds with that many classes.
+func (s savedParams) fits(arch hiwlnet.Arch, classes int) error {
+	want := hiwlnet.NewParams(arch, classes, 0)
+	if len(s) != len(want) {
+		return fmt.Errorf("%d parameters, want %d", len(s), len(want))
+	}
+	for _, name := range slices.Sorted(maps.Keys(want)) { // sorted: the same error every time
+		got, ok := s[name]
+		if !ok {
+			return fmt.Errorf("no parameter %s", name)
+		}
+		if w := []int(want[name].Shape()); !slices.Equal(got.Shape, w) {
+			return fmt.Errorf("%s has shape %v, want %v", name, got.Shape, w)
+		}
+	}
+	return nil
 }
 
 func writeCheckpoint(path string, st *state) error {

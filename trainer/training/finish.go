@@ -22,7 +22,7 @@ type Summary struct {
 	ClassCounts       map[string]int     `json:"class_counts"`
 	Train, Val, Test  int                `json:"-"`
 	Split             map[string]int     `json:"split"`
-	ParamsPerNetwork  int                `json:"params_per_network"`
+	ParamsPerNetwork  map[string]int     `json:"params_per_network"`     // learnable, by network: their widths may differ
 	FLOPsPerImage     int64              `json:"flops_per_image"`        // networks A and B together
 	EpochsRun         int                `json:"epochs_run"`             // by this run: networks taken from others trained in theirs
 	NetworkFrom       map[string]string  `json:"network_from,omitempty"` // checkpoint of a network taken from another run
@@ -55,7 +55,7 @@ func (t *trainer) finish(st *state, ds *gzdata.Dataset, test []gzdata.Sample) (*
 	}
 	bestA, bestB := st.A.Best.params(), st.B.Best.params()
 	info := t.modelInfo(st, ds, len(test))
-	data, err := onnxexport.Marshal(t.arch, bestA, bestB, info)
+	data, err := onnxexport.Marshal(t.cfg.ArchA(), t.cfg.ArchB(), bestA, bestB, info)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func (t *trainer) finish(st *state, ds *gzdata.Dataset, test []gzdata.Sample) (*
 	// The file carries its own test metrics; the weights are unchanged, so
 	// the numbers above hold for the final file.
 	info.Metadata["hiwl.test_metrics"] = metricsProp(ev.Metrics)
-	if data, err = onnxexport.Marshal(t.arch, bestA, bestB, info); err != nil {
+	if data, err = onnxexport.Marshal(t.cfg.ArchA(), t.cfg.ArchB(), bestA, bestB, info); err != nil {
 		return nil, err
 	}
 	if clf, err = model.Load(data); err != nil {
@@ -103,8 +103,8 @@ func (t *trainer) finish(st *state, ds *gzdata.Dataset, test []gzdata.Sample) (*
 		Config:            t.cfg,
 		ClassCounts:       map[string]int{},
 		Split:             map[string]int{"train": len(t.train), "validation": len(t.val), "test": len(test)},
-		ParamsPerNetwork:  bestA.Count() - bnStatCount(bestA),
-		FLOPsPerImage:     t.arch.FLOPs(model.NumA) + t.arch.FLOPs(model.NumB),
+		ParamsPerNetwork:  map[string]int{"A": learnable(bestA), "B": learnable(bestB)},
+		FLOPsPerImage:     t.cfg.FLOPs(),
 		EpochsRun:         st.Epoch,
 		NetworkFrom:       st.From,
 		BestEpoch:         map[string]int{"A": st.A.BestEpoch, "B": st.B.BestEpoch},
@@ -140,8 +140,8 @@ func (t *trainer) modelInfo(st *state, ds *gzdata.Dataset, nTest int) onnxexport
 		Version:      ProducerVersion,
 		ModelVersion: t.modelVersion,
 		Doc: fmt.Sprintf("HIWL (Ma et al. 2023, MNRAS 519, 4765) galaxy morphology: network A (4-way: in-between, cigar+edge-on, round, spiral) "+
-			"and network B (cigar vs edge-on), residual CNN %dx%d input, widths %v. Trained on %s (%s layout, %d images), best epochs A %d, B %d, seed %s.%s",
-			c.Input, c.Input, c.Widths, filepath.Base(c.DataDir), ds.Layout, len(ds.Samples), st.A.BestEpoch, st.B.BestEpoch, seedText(c), fromText(st)),
+			"and network B (cigar vs edge-on), residual CNN %dx%d input, widths %s. Trained on %s (%s layout, %d images), best epochs A %d, B %d, seed %s.%s",
+			c.Input, c.Input, c.widthsText(), filepath.Base(c.DataDir), ds.Layout, len(ds.Samples), st.A.BestEpoch, st.B.BestEpoch, seedText(c), fromText(st)),
 		Metadata: map[string]string{
 			"hiwl.classes":            "round,in-between,cigar,edge-on,spiral",
 			"hiwl.network_a":          "in-between,merged(cigar+edge-on),round,spiral",
@@ -201,14 +201,15 @@ func (t *trainer) parity(a, b hiwlnet.Params, ev *Evaluation) (worst float64, n 
 		idx[i] = i
 	}
 	for _, net := range []struct {
+		arch    hiwlnet.Arch
 		p       hiwlnet.Params
 		classes int
 		onnx    func(p *model.Prediction) []float32
 	}{
-		{a, model.NumA, func(p *model.Prediction) []float32 { return p.A[:] }},
-		{b, model.NumB, func(p *model.Prediction) []float32 { return p.B[:] }},
+		{t.cfg.ArchA(), a, model.NumA, func(p *model.Prediction) []float32 { return p.A[:] }},
+		{t.cfg.ArchB(), b, model.NumB, func(p *model.Prediction) []float32 { return p.B[:] }},
 	} {
-		evNet, err := hiwlnet.Build(t.arch, net.classes, evalBatch, net.p, false)
+		evNet, err := hiwlnet.Build(net.arch, net.classes, evalBatch, net.p, false)
 		if err != nil {
 			return 0, 0, err
 		}
@@ -225,6 +226,9 @@ func (t *trainer) parity(a, b hiwlnet.Params, ev *Evaluation) (worst float64, n 
 	}
 	return worst, len(images), nil
 }
+
+// learnable counts p's scalars without the batch-norm statistics.
+func learnable(p hiwlnet.Params) int { return p.Count() - bnStatCount(p) }
 
 func bnStatCount(p hiwlnet.Params) int {
 	n := 0

@@ -21,7 +21,7 @@ func (t *trainer) finishFlat(st *state, test []gzdata.Sample) (*Result, error) {
 	if len(images) == 0 {
 		return nil, fmt.Errorf("training: no readable test images")
 	}
-	net, err := hiwlnet.Build(t.arch, model.NumClasses, evalBatch, st.A.Best.params(), false)
+	net, err := hiwlnet.Build(t.cfg.ArchA(), model.NumClasses, evalBatch, st.A.Best.params(), false)
 	if err != nil {
 		return nil, err
 	}
@@ -49,8 +49,8 @@ func (t *trainer) finishFlat(st *state, test []gzdata.Sample) (*Result, error) {
 	s := Summary{
 		Config:           t.cfg,
 		Split:            map[string]int{"train": len(t.train), "validation": len(t.val), "test": len(images)},
-		ParamsPerNetwork: st.A.Best.params().Count() - bnStatCount(st.A.Best.params()),
-		FLOPsPerImage:    t.arch.FLOPs(model.NumClasses),
+		ParamsPerNetwork: map[string]int{"flat": learnable(st.A.Best.params())},
+		FLOPsPerImage:    t.cfg.FLOPs(),
 		EpochsRun:        st.Epoch,
 		BestEpoch:        map[string]int{"flat": st.A.BestEpoch},
 		BestValAcc:       map[string]float64{"flat": st.A.BestAcc},

@@ -14,6 +14,7 @@ var settings = []struct {
 	{"-data", func(c Config) any { return c.DataDir }},
 	{"-input", func(c Config) any { return c.Input }},
 	{"-widths", func(c Config) any { return c.Widths }},
+	{"-widths-b", func(c Config) any { return c.widthsB() }},
 	{"-epochs", func(c Config) any { return c.Epochs }},
 	{"-patience", func(c Config) any { return c.Patience }},
 	{"-batch", func(c Config) any { return c.Batch }},

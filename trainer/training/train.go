@@ -30,7 +30,8 @@ type Config struct {
 	DataDir     string
 	OutDir      string
 	Input       int    // network input side (multiple of 8)
-	Widths      [3]int // backbone widths
+	Widths      [3]int // backbone widths: network A's, and B's without WidthsB
+	WidthsB     [3]int // network B's, which only tells two classes apart; zero (and old checkpoints) means Widths
 	Epochs      int    // maximum epochs (the cosine schedule's length)
 	Patience    int    // early stopping: epochs without validation gain
 	Batch       int
@@ -90,9 +91,41 @@ func (c Config) initSeed() int64 {
 	return c.Seed
 }
 
-// Arch is the backbone the config describes.
-func (c Config) Arch() hiwlnet.Arch {
+// widthsB is network B's effective widths.
+func (c Config) widthsB() [3]int {
+	if c.WidthsB == ([3]int{}) {
+		return c.Widths
+	}
+	return c.WidthsB
+}
+
+// ArchA is network A's backbone (the flat network's too).
+func (c Config) ArchA() hiwlnet.Arch {
 	return hiwlnet.NewArch(c.Input, c.Widths[0], c.Widths[1], c.Widths[2])
+}
+
+// ArchB is network B's backbone.
+func (c Config) ArchB() hiwlnet.Arch {
+	w := c.widthsB()
+	return hiwlnet.NewArch(c.Input, w[0], w[1], w[2])
+}
+
+// FLOPs is the run's per-image cost: A and B together, or the flat network.
+func (c Config) FLOPs() int64 {
+	if c.Flat {
+		return c.ArchA().FLOPs(model.NumClasses)
+	}
+	return c.ArchA().FLOPs(model.NumA) + c.ArchB().FLOPs(model.NumB)
+}
+
+// widthsText names the widths as they always were, or both networks' when
+// B's differ.
+func (c Config) widthsText() string {
+	if c.widthsB() == c.Widths {
+		return fmt.Sprint(c.Widths)
+	}
+	dash := func(w [3]int) string { return fmt.Sprintf("%d-%d-%d", w[0], w[1], w[2]) }
+	return fmt.Sprintf("A %s, B %s", dash(c.Widths), dash(c.widthsB()))
 }
 
 // Files written in OutDir.
@@ -109,12 +142,13 @@ type Options struct {
 	Resume bool // continue from OutDir's checkpoint
 	// ReuseA names another run's checkpoint whose finished network A this
 	// run takes as it is, training only B. A never sees B's settings, so the
-	// weighted-sampling ablation, which changes only B, need not train A
-	// again. The other run's settings must equal this one's but for B's
-	// (Weighted, SelectB) and for what only drew or rounded differently
+	// weighted-sampling ablation, or a narrower B, need not train A again.
+	// The other run's settings must equal this one's but for B's (Weighted,
+	// SelectB, WidthsB) and for what only drew or rounded differently
 	// (InitSeed, BLAS).
 	ReuseA string
-	// ReuseB is the same for network B. With both, nothing trains: the run
+	// ReuseB is the same for network B (A's Widths may differ, B's
+	// effective widths may not). With both, nothing trains: the run
 	// exports and evaluates networks chosen from several runs on the same
 	// split, each by its own validation accuracy, which is how a run
 	// chooses each network's epoch too.
@@ -140,9 +174,17 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 	if log == nil {
 		log = io.Discard
 	}
-	arch := cfg.Arch()
-	if err := arch.Validate(); err != nil {
-		return nil, err
+	if cfg.Flat && cfg.WidthsB != ([3]int{}) {
+		return nil, errors.New("training: -widths-b: a -flat run has no network B; set its widths with -widths")
+	}
+	if !cfg.Flat {
+		cfg.WidthsB = cfg.widthsB() // summary.json and the checkpoint say B's widths outright
+	}
+	archA, archB := cfg.ArchA(), cfg.ArchB()
+	for _, a := range []hiwlnet.Arch{archA, archB} {
+		if err := a.Validate(); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.Batch < 2 || cfg.Epochs < 1 || cfg.Smoothing < 0 || cfg.Smoothing >= 1 {
 		return nil, fmt.Errorf("training: need batch >= 2, epochs >= 1, 0 <= smoothing < 1")
@@ -206,9 +248,13 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 		return nil, errors.New("training: no readable training or validation images")
 	}
 
-	fmt.Fprintf(log, "device: %s; backbone %dx%d input, widths %v, %.1f MFLOPs per image (A+B)\n",
-		hiwlnet.Device, cfg.Input, cfg.Input, cfg.Widths, float64(arch.FLOPs(model.NumA)+arch.FLOPs(model.NumB))/1e6)
-	t := &trainer{cfg: cfg, arch: arch, log: log, train: train, val: val, modelVersion: opt.ModelVersion}
+	nets := "A+B"
+	if cfg.Flat {
+		nets = "flat"
+	}
+	fmt.Fprintf(log, "device: %s; backbone %dx%d input, widths %s, %.1f MFLOPs per image (%s)\n",
+		hiwlnet.Device, cfg.Input, cfg.Input, cfg.widthsText(), float64(cfg.FLOPs())/1e6, nets)
+	t := &trainer{cfg: cfg, log: log, train: train, val: val, modelVersion: opt.ModelVersion}
 	if err := t.build(st); err != nil {
 		return nil, err
 	}
@@ -252,13 +298,12 @@ func startState(ckpt string, cfg Config, resume bool) (*state, error) {
 	case statErr == nil:
 		return nil, fmt.Errorf("training: %s exists; pass -resume to continue it or choose another output directory", ckpt)
 	}
-	arch := cfg.Arch()
 	classesA := model.NumA
 	if cfg.Flat {
 		classesA = model.NumClasses
 	}
-	a := hiwlnet.NewParams(arch, classesA, cfg.initSeed())
-	b := hiwlnet.NewParams(arch, model.NumB, cfg.initSeed()+1)
+	a := hiwlnet.NewParams(cfg.ArchA(), classesA, cfg.initSeed())
+	b := hiwlnet.NewParams(cfg.ArchB(), model.NumB, cfg.initSeed()+1)
 	return &state{
 		Config: cfg,
 		A:      netState{Params: save(a), Best: save(a), Velocity: map[string][]float32{}, BestAcc: -1},
@@ -276,8 +321,10 @@ func reuse(st *state, path, net string) error {
 		return err
 	}
 	// What only drew or rounded differently does not matter, nor B's
-	// settings when A is taken; the rest must be equal.
-	ignore := map[string]bool{"-init-seed": true, "-blas": true, "-select-b": true, "-no-weighted": net == "A"}
+	// settings when A is taken, nor A's widths when B is; the rest must be
+	// equal.
+	ignore := map[string]bool{"-init-seed": true, "-blas": true, "-select-b": true,
+		"-no-weighted": net == "A", "-widths-b": net == "A", "-widths": net == "B"}
 	var diff []string
 	for _, set := range settings {
 		if !ignore[set.flag] && fmt.Sprint(set.get(st.Config)) != fmt.Sprint(set.get(other.Config)) {
@@ -301,6 +348,15 @@ func reuse(st *state, path, net string) error {
 	if !theirs.Stopped && other.Epoch < other.Config.Epochs {
 		return fmt.Errorf("training: %s %s: its network %s has not finished (epoch %d of %d)", flag, path, net, other.Epoch, other.Config.Epochs)
 	}
+	arch, classes, widthsFlag, widths := st.Config.ArchA(), model.NumA, "-widths", st.Config.Widths
+	if net == "B" {
+		arch, classes, widthsFlag, widths = st.Config.ArchB(), model.NumB, "-widths-b", st.Config.widthsB()
+	}
+	for _, p := range []savedParams{theirs.Params, theirs.Best} {
+		if err := p.fits(arch, classes); err != nil {
+			return fmt.Errorf("training: %s %s: its network %s does not fit this run's (%s %s): %v", flag, path, net, widthsFlag, widthsArg(widths), err)
+		}
+	}
 	*ours = *theirs
 	ours.Stopped = true
 	if st.From == nil {
@@ -314,6 +370,9 @@ func reuse(st *state, path, net string) error {
 	}
 	return nil
 }
+
+// widthsArg writes widths the way -widths takes them.
+func widthsArg(w [3]int) string { return fmt.Sprintf("%d,%d,%d", w[0], w[1], w[2]) }
 
 // network is one of HIWL's two networks during training.
 type network struct {
@@ -332,7 +391,6 @@ type network struct {
 
 type trainer struct {
 	cfg   Config
-	arch  hiwlnet.Arch
 	log   io.Writer
 	train []trainImage
 	val   []evalImage
@@ -348,18 +406,19 @@ func (t *trainer) build(st *state) error {
 	aTarget := func(c model.Class) (int, bool) { return model.AIndex(c), true }
 	type spec struct {
 		name     string
+		arch     hiwlnet.Arch
 		classes  int
 		st       *netState
 		target   func(model.Class) (int, bool)
 		weighted bool
 	}
 	specs := []spec{
-		{"A", model.NumA, &st.A, aTarget, false},
-		{"B", model.NumB, &st.B, model.BIndex, t.cfg.Weighted},
+		{"A", t.cfg.ArchA(), model.NumA, &st.A, aTarget, false},
+		{"B", t.cfg.ArchB(), model.NumB, &st.B, model.BIndex, t.cfg.Weighted},
 	}
 	if t.cfg.Flat {
 		flat := func(c model.Class) (int, bool) { return int(c), true }
-		specs = []spec{{"flat", model.NumClasses, &st.A, flat, false}}
+		specs = []spec{{"flat", t.cfg.ArchA(), model.NumClasses, &st.A, flat, false}}
 	}
 	t.nets = make([]*network, len(specs))
 	for i, s := range specs {
@@ -368,10 +427,10 @@ func (t *trainer) build(st *state) error {
 		n.opt = hiwlnet.NewSGD(t.cfg.LR, t.cfg.Momentum, t.cfg.WeightDecay)
 		n.opt.Velocity = s.st.Velocity
 		var err error
-		if n.trainNet, err = hiwlnet.Build(t.arch, s.classes, t.cfg.Batch, n.params, true); err != nil {
+		if n.trainNet, err = hiwlnet.Build(s.arch, s.classes, t.cfg.Batch, n.params, true); err != nil {
 			return err
 		}
-		if n.evalNet, err = hiwlnet.Build(t.arch, s.classes, evalBatch, n.params, false); err != nil {
+		if n.evalNet, err = hiwlnet.Build(s.arch, s.classes, evalBatch, n.params, false); err != nil {
 			return err
 		}
 		for j, im := range t.train {

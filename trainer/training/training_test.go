@@ -2,6 +2,7 @@ package training
 
 import (
 	"context"
+	"encoding/gob"
 	"errors"
 	"fmt"
 	"image"
@@ -10,12 +11,14 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/hiwl/hiwl/model"
 	"github.com/hiwl/hiwl/trainer/galaxygen"
 	"github.com/hiwl/hiwl/trainer/gzdata"
+	"github.com/hiwl/hiwl/trainer/hiwlnet"
 )
 
 // synthData renders a small Challenge layout once per test binary.
@@ -120,6 +123,12 @@ func TestResumeAfterInterruption(t *testing.T) {
 	_, err = Run(context.Background(), changed, Options{Resume: true})
 	if err == nil || !strings.Contains(err.Error(), "-lr") {
 		t.Fatalf("resume with a different -lr: %v", err)
+	}
+	changed = cfg
+	changed.WidthsB = [3]int{2, 4, 8}
+	_, err = Run(context.Background(), changed, Options{Resume: true})
+	if err == nil || !strings.Contains(err.Error(), "-widths-b [2 4 8] (the checkpoint has [4 8 8])") {
+		t.Fatalf("resume with a different -widths-b: %v", err)
 	}
 
 	// A finished run extends with a larger -epochs: it trains epoch 3 only.
@@ -314,5 +323,148 @@ func TestReuseBothNetworks(t *testing.T) {
 	_, err = Run(context.Background(), other, Options{ReuseB: opt.ReuseB})
 	if err == nil || !strings.Contains(err.Error(), "-smoothing") {
 		t.Fatalf("reusing B under another -smoothing: %v", err)
+	}
+}
+
+// A narrower network B trains against network A taken from a finished
+// run: only B trains, the export loads through package model and
+// classifies, FLOPs and parameters are each network's own, the file says
+// both widths, and -reuse-b holds B's widths to the run that trained it
+// while leaving A's free.
+func TestReuseANarrowerB(t *testing.T) {
+	one, narrow := t.TempDir(), t.TempDir()
+	if _, err := Run(context.Background(), tinyConfig(one), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := tinyConfig(narrow)
+	cfg.WidthsB = [3]int{2, 4, 4}
+	var log strings.Builder
+	res, err := Run(context.Background(), cfg, Options{ReuseA: filepath.Join(one, CheckpointFile), Progress: &log})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if strings.Contains(log.String(), "network A:") || !strings.Contains(log.String(), "epoch 2/2 network B") {
+		t.Fatalf("not B alone trained:\n%s", log.String())
+	}
+	archA, archB := cfg.ArchA(), cfg.ArchB()
+	if archB.Layers[0].Out != 2 || archA.Layers[0].Out != 4 {
+		t.Fatalf("archs A %+v, B %+v", archA, archB)
+	}
+	flops := archA.FLOPs(model.NumA) + archB.FLOPs(model.NumB)
+	if res.Summary.FLOPsPerImage != flops || flops >= 2*archA.FLOPs(model.NumA) {
+		t.Fatalf("FLOPs per image %d, want %d (A %d + B %d)", res.Summary.FLOPsPerImage, flops, archA.FLOPs(model.NumA), archB.FLOPs(model.NumB))
+	}
+	if !strings.Contains(log.String(), fmt.Sprintf("widths A 4-8-8, B 2-4-4, %.1f MFLOPs", float64(flops)/1e6)) {
+		t.Fatalf("start line does not give both widths and their FLOPs:\n%s", log.String())
+	}
+	learn := func(a hiwlnet.Arch, classes int) int { return learnable(hiwlnet.NewParams(a, classes, 0)) }
+	if p := res.Summary.ParamsPerNetwork; p["A"] != learn(archA, model.NumA) || p["B"] != learn(archB, model.NumB) || p["B"] >= p["A"] {
+		t.Fatalf("params per network %v", p)
+	}
+	clf, err := model.Open(res.ModelPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(clf.Metadata().Doc, "widths A 4-8-8, B 2-4-4") {
+		t.Fatalf("doc: %s", clf.Metadata().Doc)
+	}
+	pred, err := clf.ClassifyTensor(make([]float32, 3*16*16))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum := pred.B[0] + pred.B[1]; math.Abs(float64(sum)-1) > 1e-5 || res.ParityMaxAbs > 1e-4 {
+		t.Fatalf("B probabilities %v, parity %g", pred.B, res.ParityMaxAbs)
+	}
+	narrowCkpt := filepath.Join(narrow, CheckpointFile)
+	st, err := readCheckpoint(narrowCkpt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.B.Best["conv1.w"].Shape; !slices.Equal(got, []int{2, 3, 3, 3}) || st.Config.WidthsB != cfg.WidthsB {
+		t.Fatalf("checkpoint: B's conv1.w %v, widths-b %v", got, st.Config.WidthsB)
+	}
+
+	// -reuse-b: A's widths may differ, B's may not.
+	fresh := func(c Config) *state {
+		t.Helper()
+		st, err := startState(filepath.Join(t.TempDir(), CheckpointFile), c, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	wideA := cfg
+	wideA.Widths = [3]int{8, 8, 8}
+	if err := reuse(fresh(wideA), narrowCkpt, "B"); err != nil {
+		t.Fatalf("reusing B under other A widths: %v", err)
+	}
+	if err := reuse(fresh(tinyConfig("")), narrowCkpt, "B"); err == nil || !strings.Contains(err.Error(), "-widths-b [4 8 8] (there [2 4 4])") {
+		t.Fatalf("reusing B of other widths: %v", err)
+	}
+	// A checkpoint whose settings lie about B's widths is refused by shape.
+	st.Config.WidthsB = [3]int{}
+	lying := filepath.Join(t.TempDir(), CheckpointFile)
+	if err := writeCheckpoint(lying, st); err != nil {
+		t.Fatal(err)
+	}
+	if err := reuse(fresh(tinyConfig("")), lying, "B"); err == nil || !strings.Contains(err.Error(), "does not fit this run's (-widths-b 4,8,8): conv1.bn.bias has shape [2], want [4]") {
+		t.Fatalf("reusing B whose parameters do not fit: %v", err)
+	}
+}
+
+// A checkpoint written before -widths-b existed decodes without WidthsB:
+// network B has A's widths, and a resume that spells them out with
+// -widths-b is the same run, while other B widths are refused.
+func TestWidthsBOldCheckpoint(t *testing.T) {
+	type oldConfig struct {
+		DataDir string
+		Input   int
+		Widths  [3]int
+		Epochs  int
+	}
+	path := filepath.Join(t.TempDir(), CheckpointFile)
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := struct {
+		Config oldConfig
+		Epoch  int
+	}{oldConfig{"data", 16, [3]int{4, 8, 8}, 2}, 1}
+	if err := gob.NewEncoder(f).Encode(old); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	st, err := readCheckpoint(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := st.Config
+	if c.WidthsB != ([3]int{}) || c.widthsB() != c.Widths || !slices.Equal(c.ArchB().Layers, c.ArchA().Layers) || c.widthsText() != "[4 8 8]" {
+		t.Fatalf("old config: widths-b %v, effective %v, text %q", c.WidthsB, c.widthsB(), c.widthsText())
+	}
+	if c.FLOPs() != c.ArchA().FLOPs(model.NumA)+c.ArchA().FLOPs(model.NumB) {
+		t.Fatalf("FLOPs %d", c.FLOPs())
+	}
+	spelled := c
+	spelled.WidthsB = c.Widths
+	if err := resumeConfig(st, spelled); err != nil {
+		t.Fatalf("resume with -widths-b equal to -widths: %v", err)
+	}
+	st, _ = readCheckpoint(path)
+	other := c
+	other.WidthsB = [3]int{2, 4, 8}
+	if err := resumeConfig(st, other); err == nil || !strings.Contains(err.Error(), "-widths-b [2 4 8] (the checkpoint has [4 8 8])") {
+		t.Fatalf("resume with other -widths-b: %v", err)
+	}
+}
+
+// -widths-b is refused with -flat, which has no network B, before any data
+// is read.
+func TestWidthsBRefused(t *testing.T) {
+	flat := tinyConfig(t.TempDir())
+	flat.Flat, flat.WidthsB = true, [3]int{2, 4, 8}
+	if _, err := Run(context.Background(), flat, Options{}); err == nil || !strings.Contains(err.Error(), "-widths-b: a -flat run has no network B") {
+		t.Fatalf("-flat with -widths-b: %v", err)
 	}
 }
