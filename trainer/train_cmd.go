@@ -36,6 +36,7 @@ func runTrain(ctx context.Context, args []string) error {
 	fs.BoolVar(&cfg.Flat, "flat", false, "ablation: one flat 5-way network instead of the A/B hierarchy (no ONNX export)")
 	fs.StringVar(&cfg.BLAS, "blas", cfg.BLAS, "float32 matrix multiply: fast (the inference engine's SIMD GEMM) or gonum (gorgonia's default; the shipped model was trained with it)")
 	fs.StringVar(&cfg.SelectB, "select-b", cfg.SelectB, "how network B's best epoch is chosen on validation: accuracy, or balanced (mean recall of cigar and edge-on); an epoch that calls every image one class is never chosen")
+	fs.StringVar(&cfg.InitFrom, "init-from", "", "start networks A and B from this exported model's weights (same widths), e.g. one trained on procedural galaxies, instead of random ones")
 	noWeighted := fs.Bool("no-weighted", false, "ablation: network B draws uniformly instead of by 1/class count")
 	fs.BoolVar(&opt.Resume, "resume", false, "continue the run in -out from its last checkpoint")
 	fs.StringVar(&opt.ReuseA, "reuse-a", "", "take network A as finished from this checkpoint (same settings but B's -no-weighted, -select-b and -widths-b, -init-seed and -blas) and train only B")

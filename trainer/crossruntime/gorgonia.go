@@ -5,6 +5,7 @@ import (
 
 	"github.com/hiwl/hiwl/model"
 	"github.com/hiwl/hiwl/trainer/hiwlnet"
+	"github.com/hiwl/hiwl/trainer/onnxexport"
 )
 
 // Gorgonia runs networks A and B of an exported model through the
@@ -19,7 +20,7 @@ type Gorgonia struct {
 // NewGorgonia reads the weights of an ONNX file and builds both networks
 // for batch 1.
 func NewGorgonia(onnx []byte) (*Gorgonia, error) {
-	g, err := ReadONNX(onnx)
+	g, err := onnxexport.Read(onnx)
 	if err != nil {
 		return nil, err
 	}

@@ -1,5 +1,6 @@
 // Package onnxexport writes a trained HIWL model (networks A and B) as one
-// ONNX file that onnx-go loads: opset 9, batch 1, float32.
+// ONNX file that onnx-go loads: opset 9, batch 1, float32. Read takes the
+// networks' architectures and weights back out of such a file.
 //
 // The graph has one input, "image" [1,3,S,S], and four outputs: the two
 // networks' probabilities ("prob_a" [1,4], "prob_b" [1,2]) and their last

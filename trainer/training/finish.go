@@ -251,9 +251,13 @@ func seedText(c Config) string {
 	return fmt.Sprintf("%d (initialisation and augmentation %d)", c.Seed, c.InitSeed)
 }
 
-// fromText names the runs that networks were taken from, if any.
+// fromText names the runs that networks were taken from, and the model
+// training started from, if any.
 func fromText(st *state) string {
 	var b strings.Builder
+	if st.Config.InitFrom != "" {
+		fmt.Fprintf(&b, " Started from the weights of %s.", filepath.Base(st.Config.InitFrom))
+	}
 	for _, net := range []string{"A", "B"} {
 		if p, ok := st.From[net]; ok {
 			fmt.Fprintf(&b, " Network %s from the run in %s.", net, filepath.Base(filepath.Dir(p)))

@@ -32,6 +32,7 @@ var settings = []struct {
 	{"-no-weighted", func(c Config) any { return !c.Weighted }},
 	{"-blas", func(c Config) any { return c.BLAS }},
 	{"-select-b", func(c Config) any { return c.SelectB }},
+	{"-init-from", func(c Config) any { return c.InitFrom }},
 }
 
 // resumeConfig checks the settings of a resumed run against its

@@ -15,6 +15,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 	"github.com/hiwl/hiwl/trainer/fastblas"
 	"github.com/hiwl/hiwl/trainer/gzdata"
 	"github.com/hiwl/hiwl/trainer/hiwlnet"
+	"github.com/hiwl/hiwl/trainer/onnxexport"
 	"github.com/hiwl/hiwl/trainer/report"
 )
 
@@ -65,6 +67,11 @@ type Config struct {
 	// five-class validation accuracy against 92.2 %), so accuracy stays the
 	// default. Network A is chosen by accuracy.
 	SelectB string
+	// InitFrom names an exported model (ONNX) whose networks A and B, of
+	// the same widths, are this run's starting weights in place of random
+	// ones: how a model trained on procedural galaxies is fine-tuned on
+	// real ones. "" starts from random weights.
+	InitFrom string
 }
 
 // DefaultConfig is the recipe of the default model: the paper's optimiser,
@@ -75,7 +82,7 @@ type Config struct {
 func DefaultConfig() Config {
 	a := hiwlnet.DefaultArch()
 	return Config{
-		Input: a.Input, Widths: [3]int{a.Layers[0].Out, a.Layers[2].Out, a.Layers[5].Out},
+		Input: a.Input, Widths: widthsOf(a),
 		Epochs: 45, Patience: 25, Batch: 16, LR: 0.01, Momentum: 0.9, WeightDecay: 1e-4,
 		Smoothing: 0.05, Seed: 1, Weighted: true, BLAS: "fast", SelectB: "accuracy",
 		Augment: Augment{Rotation: 180, ZoomOut: 2.2, ZoomOutProb: 0.3, Brightness: 0.2},
@@ -302,8 +309,16 @@ func startState(ckpt string, cfg Config, resume bool) (*state, error) {
 	if cfg.Flat {
 		classesA = model.NumClasses
 	}
-	a := hiwlnet.NewParams(cfg.ArchA(), classesA, cfg.initSeed())
-	b := hiwlnet.NewParams(cfg.ArchB(), model.NumB, cfg.initSeed()+1)
+	var a, b hiwlnet.Params
+	if cfg.InitFrom != "" {
+		var err error
+		if a, b, err = initialWeights(cfg); err != nil {
+			return nil, err
+		}
+	} else {
+		a = hiwlnet.NewParams(cfg.ArchA(), classesA, cfg.initSeed())
+		b = hiwlnet.NewParams(cfg.ArchB(), model.NumB, cfg.initSeed()+1)
+	}
 	return &state{
 		Config: cfg,
 		A:      netState{Params: save(a), Best: save(a), Velocity: map[string][]float32{}, BestAcc: -1},
@@ -369,6 +384,43 @@ func reuse(st *state, path, net string) error {
 		}
 	}
 	return nil
+}
+
+// initialWeights reads networks A and B from cfg.InitFrom. Their widths
+// must be cfg's; the input side may differ, since the backbone is
+// convolutional and its head follows a global average pool.
+func initialWeights(cfg Config) (a, b hiwlnet.Params, err error) {
+	if cfg.Flat {
+		return nil, nil, errors.New("training: -init-from: a -flat network has one 5-way head, an exported model two others")
+	}
+	data, err := os.ReadFile(cfg.InitFrom)
+	if err != nil {
+		return nil, nil, fmt.Errorf("training: -init-from: %w", err)
+	}
+	f, err := onnxexport.Read(data)
+	if err != nil {
+		return nil, nil, fmt.Errorf("training: -init-from %s: %w", cfg.InitFrom, err)
+	}
+	archA, archB, a, b, err := f.Networks()
+	if err != nil {
+		return nil, nil, fmt.Errorf("training: -init-from %s: %w", cfg.InitFrom, err)
+	}
+	for _, n := range []struct {
+		name, flag string
+		got, want  hiwlnet.Arch
+		wantWidths [3]int
+	}{{"A", "-widths", archA, cfg.ArchA(), cfg.Widths}, {"B", "-widths-b", archB, cfg.ArchB(), cfg.widthsB()}} {
+		if !slices.Equal(n.got.Layers, n.want.Layers) {
+			return nil, nil, fmt.Errorf("training: -init-from %s: its network %s has widths %s, this run's %s %s",
+				cfg.InitFrom, n.name, widthsArg(widthsOf(n.got)), n.flag, widthsArg(n.wantWidths))
+		}
+	}
+	return a, b, nil
+}
+
+// widthsOf is the three widths of a backbone NewArch built.
+func widthsOf(a hiwlnet.Arch) [3]int {
+	return [3]int{a.Layers[0].Out, a.Layers[2].Out, a.Layers[5].Out}
 }
 
 // widthsArg writes widths the way -widths takes them.

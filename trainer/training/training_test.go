@@ -19,6 +19,7 @@ import (
 	"github.com/hiwl/hiwl/trainer/galaxygen"
 	"github.com/hiwl/hiwl/trainer/gzdata"
 	"github.com/hiwl/hiwl/trainer/hiwlnet"
+	"github.com/hiwl/hiwl/trainer/onnxexport"
 )
 
 // synthData renders a small Challenge layout once per test binary.
@@ -466,5 +467,72 @@ func TestWidthsBRefused(t *testing.T) {
 	flat.Flat, flat.WidthsB = true, [3]int{2, 4, 8}
 	if _, err := Run(context.Background(), flat, Options{}); err == nil || !strings.Contains(err.Error(), "-widths-b: a -flat run has no network B") {
 		t.Fatalf("-flat with -widths-b: %v", err)
+	}
+}
+
+// -init-from starts both networks from an exported model's weights: a run
+// at another input side takes them as they are (the backbone is
+// convolutional), the run trains on from there and its file says so; other
+// widths and -flat are refused, naming the flag.
+func TestInitFrom(t *testing.T) {
+	first := t.TempDir()
+	res, err := Run(context.Background(), tinyConfig(first), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(res.ModelPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := onnxexport.Read(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, wantA, wantB, err := f.Networks()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	cfg := tinyConfig(t.TempDir())
+	cfg.Input, cfg.InitFrom = 24, res.ModelPath
+	st, err := startState(filepath.Join(cfg.OutDir, CheckpointFile), cfg, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []struct {
+		name string
+		got  savedParams
+		want hiwlnet.Params
+	}{{"A", st.A.Params, wantA}, {"B", st.B.Params, wantB}} {
+		if len(n.got) != len(n.want) {
+			t.Fatalf("network %s: %d parameters, the file %d", n.name, len(n.got), len(n.want))
+		}
+		for k, v := range n.want {
+			if !slices.Equal(n.got[k].Data, v.Float32s()) {
+				t.Fatalf("network %s: %s is not the file's", n.name, k)
+			}
+		}
+	}
+	res2, err := Run(context.Background(), cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clf, err := model.Open(res2.ModelPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc := clf.Metadata().Doc; !strings.Contains(doc, "Started from the weights of "+filepath.Base(res.ModelPath)) {
+		t.Fatalf("doc: %s", doc)
+	}
+
+	wider := tinyConfig(t.TempDir())
+	wider.Widths, wider.InitFrom = [3]int{4, 8, 16}, res.ModelPath
+	if _, err := startState(filepath.Join(wider.OutDir, CheckpointFile), wider, false); err == nil || !strings.Contains(err.Error(), "its network A has widths 4,8,8, this run's -widths 4,8,16") {
+		t.Fatalf("other widths: %v", err)
+	}
+	flat := tinyConfig(t.TempDir())
+	flat.Flat, flat.InitFrom = true, res.ModelPath
+	if _, err := startState(filepath.Join(flat.OutDir, CheckpointFile), flat, false); err == nil || !strings.Contains(err.Error(), "-init-from: a -flat network") {
+		t.Fatalf("-flat: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package crossruntime
+package onnxexport
 
 import (
 	"errors"
@@ -15,7 +15,7 @@ import (
 )
 
 // ErrBadONNX wraps every failure to read weights from an ONNX file.
-var ErrBadONNX = errors.New("crossruntime: not a HIWL ONNX file")
+var ErrBadONNX = errors.New("onnxexport: not a HIWL ONNX file")
 
 // Tensor is one float32 initializer of an ONNX graph.
 type Tensor struct {
@@ -23,9 +23,11 @@ type Tensor struct {
 	Data []float32
 }
 
-// Graph is what ReadONNX takes from an ONNX file: the float32 initializers
-// by name and the dimensions of the graph inputs.
-type Graph struct {
+// File is what Read takes from an ONNX file: the float32 initializers by
+// name and the dimensions of the graph inputs. It is Marshal's inverse,
+// for the trainer's own files: crossruntime runs their weights in gorgonia,
+// and training starts from them (-init-from).
+type File struct {
 	Initializers map[string]Tensor
 	Inputs       map[string][]int
 }
@@ -97,13 +99,13 @@ func fields(b []byte) ([]field, error) {
 	return out, nil
 }
 
-// ReadONNX reads the initializers and input shapes of an ONNX model.
-func ReadONNX(data []byte) (*Graph, error) {
+// Read reads the initializers and input shapes of an ONNX model.
+func Read(data []byte) (*File, error) {
 	top, err := fields(data)
 	if err != nil {
 		return nil, fmt.Errorf("%w: model: %v", ErrBadONNX, err)
 	}
-	g := &Graph{Initializers: map[string]Tensor{}, Inputs: map[string][]int{}}
+	g := &File{Initializers: map[string]Tensor{}, Inputs: map[string][]int{}}
 	found := false
 	for _, f := range top {
 		if f.num != modelGraph || f.typ != protowire.BytesType {
@@ -292,7 +294,7 @@ func sub(b []byte, num protowire.Number) ([]byte, error) {
 // parameter hiwlnet expects must be there with its shape, and no other one:
 // a file that does not describe exactly a HIWL network is refused rather
 // than half-read.
-func (g *Graph) Networks() (archA, archB hiwlnet.Arch, a, b hiwlnet.Params, err error) {
+func (g *File) Networks() (archA, archB hiwlnet.Arch, a, b hiwlnet.Params, err error) {
 	in := g.Inputs[model.InputName]
 	if len(in) != 4 || in[0] != 1 || in[1] != 3 || in[2] != in[3] || in[2] <= 0 {
 		return archA, archB, nil, nil, fmt.Errorf("%w: input %q has shape %v, want [1 3 S S]", ErrBadONNX, model.InputName, in)
@@ -308,7 +310,7 @@ func (g *Graph) Networks() (archA, archB hiwlnet.Arch, a, b hiwlnet.Params, err 
 
 // network infers one network's architecture from its convolution weights
 // and reads its parameters.
-func (g *Graph) network(input int, prefix string, classes int) (hiwlnet.Arch, hiwlnet.Params, error) {
+func (g *File) network(input int, prefix string, classes int) (hiwlnet.Arch, hiwlnet.Params, error) {
 	width := func(conv string) int {
 		if t, ok := g.Initializers[prefix+"."+conv+".w"]; ok && len(t.Dims) == 4 {
 			return t.Dims[0]
@@ -330,7 +332,7 @@ func (g *Graph) network(input int, prefix string, classes int) (hiwlnet.Arch, hi
 
 // params collects one network's parameters, using hiwlnet.NewParams as the
 // list of names and shapes.
-func (g *Graph) params(arch hiwlnet.Arch, prefix string, classes int) (hiwlnet.Params, error) {
+func (g *File) params(arch hiwlnet.Arch, prefix string, classes int) (hiwlnet.Params, error) {
 	want := hiwlnet.NewParams(arch, classes, 0)
 	p := make(hiwlnet.Params, len(want))
 	for name, shape := range want {
