@@ -104,6 +104,19 @@ func main() {
 	}
 }
 
+// nativeOneAtATime times n classifications of imgs by c, one at a time.
+func nativeOneAtATime(c *model.Classifier, imgs []image, n int) []float64 {
+	lat := make([]float64, 0, n)
+	for i := range n {
+		start := time.Now()
+		if _, err := c.Classify(imgs[i%len(imgs)].data); err != nil {
+			panic(err) // loadImages classified each of them already
+		}
+		lat = append(lat, ms(time.Since(start)))
+	}
+	return lat
+}
+
 // Report is the JSON written to -out.
 type Report struct {
 	Date    string `json:"date"`
@@ -152,6 +165,13 @@ type Sequential struct {
 	ClassifyCPUMS float64 `json:"classify_cpu_per_request_ms"`
 	HealthzMS     Summary `json:"healthz_latency_ms"`
 	HealthzCPUMS  float64 `json:"healthz_cpu_per_request_ms"`
+	// NativeMS is the host's speed at the time of the requests above: the
+	// same classifications by package model in this process, natively and
+	// one at a time, half just before those requests and half just after.
+	// The machine is shared, and its speed moves by a third within an hour.
+	NativeMS Summary `json:"native_classify_latency_ms"`
+	// PerNative is ClassifyMS.P50 / NativeMS.P50.
+	PerNative float64 `json:"classify_p50_per_native_p50"`
 }
 
 // Summary of a latency sample, in milliseconds.
@@ -265,13 +285,17 @@ func run(cfg config) (*Report, error) {
 		cpu = &cpuMeter{pid: cfg.pid}
 	}
 	if cfg.seq > 0 {
+		native := nativeOneAtATime(c, imgs, cfg.seq/2)
 		lat, cpuMS, err := sequential(cpu, cfg.seq, func(i int) (time.Duration, error) {
 			return classify(ctx, client, cfg.url, imgs[i%len(imgs)])
 		})
 		if err != nil {
 			return rep, fmt.Errorf("one at a time: %w", err)
 		}
+		native = append(native, nativeOneAtATime(c, imgs, cfg.seq-cfg.seq/2)...)
 		seq.ClassifyMS, seq.ClassifyCPUMS = summarize(lat), cpuMS
+		seq.NativeMS = summarize(native)
+		seq.PerNative = round(seq.ClassifyMS.P50/seq.NativeMS.P50, 2)
 		lat, cpuMS, err = sequential(cpu, cfg.seq, func(int) (time.Duration, error) {
 			return healthz(ctx, client, cfg.url)
 		})
@@ -279,8 +303,8 @@ func run(cfg config) (*Report, error) {
 			return rep, fmt.Errorf("one at a time: %w", err)
 		}
 		seq.HealthzMS, seq.HealthzCPUMS = summarize(lat), cpuMS
-		log.Printf("one at a time (%d each): /classify p50 %.1f ms, CPU %.1f ms per request; /healthz p50 %.1f ms, CPU %.2f ms per request",
-			cfg.seq, seq.ClassifyMS.P50, seq.ClassifyCPUMS, seq.HealthzMS.P50, seq.HealthzCPUMS)
+		log.Printf("one at a time (%d each): /classify p50 %.1f ms, CPU %.1f ms per request; /healthz p50 %.1f ms, CPU %.2f ms per request; the same classifications natively (host reference): p50 %.2f ms, workerd %.2fx that",
+			cfg.seq, seq.ClassifyMS.P50, seq.ClassifyCPUMS, seq.HealthzMS.P50, seq.HealthzCPUMS, seq.NativeMS.P50, seq.PerNative)
 	}
 
 	var mem *memSampler
