@@ -104,17 +104,15 @@ func main() {
 	}
 }
 
-// nativeOneAtATime times n classifications of imgs by c, one at a time.
-func nativeOneAtATime(c *model.Classifier, imgs []image, n int) []float64 {
-	lat := make([]float64, 0, n)
-	for i := range n {
+// nativeOneAtATime times n classifications of imgs by c, one at a time,
+// as sequential times the requests.
+func nativeOneAtATime(c *model.Classifier, imgs []image, n int) ([]float64, error) {
+	lat, _, err := sequential(nil, n, func(i int) (time.Duration, error) {
 		start := time.Now()
-		if _, err := c.Classify(imgs[i%len(imgs)].data); err != nil {
-			panic(err) // loadImages classified each of them already
-		}
-		lat = append(lat, ms(time.Since(start)))
-	}
-	return lat
+		_, err := c.Classify(imgs[i%len(imgs)].data)
+		return time.Since(start), err
+	})
+	return lat, err
 }
 
 // Report is the JSON written to -out.
@@ -285,14 +283,21 @@ func run(cfg config) (*Report, error) {
 		cpu = &cpuMeter{pid: cfg.pid}
 	}
 	if cfg.seq > 0 {
-		native := nativeOneAtATime(c, imgs, cfg.seq/2)
+		before, err := nativeOneAtATime(c, imgs, cfg.seq/2)
+		if err != nil {
+			return rep, fmt.Errorf("native reference: %w", err)
+		}
 		lat, cpuMS, err := sequential(cpu, cfg.seq, func(i int) (time.Duration, error) {
 			return classify(ctx, client, cfg.url, imgs[i%len(imgs)])
 		})
 		if err != nil {
 			return rep, fmt.Errorf("one at a time: %w", err)
 		}
-		native = append(native, nativeOneAtATime(c, imgs, cfg.seq-cfg.seq/2)...)
+		after, err := nativeOneAtATime(c, imgs, cfg.seq-cfg.seq/2)
+		if err != nil {
+			return rep, fmt.Errorf("native reference: %w", err)
+		}
+		native := append(before, after...)
 		seq.ClassifyMS, seq.ClassifyCPUMS = summarize(lat), cpuMS
 		seq.NativeMS = summarize(native)
 		seq.PerNative = round(seq.ClassifyMS.P50/seq.NativeMS.P50, 2)
