@@ -26,15 +26,8 @@ func repoRoot(t testing.TB) string {
 func randomModel(t testing.TB, seed int64) ([]byte, hiwlnet.Arch, hiwlnet.Params, hiwlnet.Params) {
 	t.Helper()
 	arch := hiwlnet.DefaultArch()
-	data, pa, pb := randomModelOf(t, seed, arch, arch)
-	return data, arch, pa, pb
-}
-
-// randomModelOf is randomModel with each network's own architecture.
-func randomModelOf(t testing.TB, seed int64, archA, archB hiwlnet.Arch) ([]byte, hiwlnet.Params, hiwlnet.Params) {
-	t.Helper()
-	pa := hiwlnet.NewParams(archA, model.NumA, seed)
-	pb := hiwlnet.NewParams(archB, model.NumB, seed+1)
+	pa := hiwlnet.NewParams(arch, model.NumA, seed)
+	pb := hiwlnet.NewParams(arch, model.NumB, seed+1)
 	rng := rand.New(rand.NewSource(seed))
 	for _, p := range []hiwlnet.Params{pa, pb} {
 		for name, tt := range p {
@@ -53,9 +46,9 @@ func randomModelOf(t testing.TB, seed int64, archA, archB hiwlnet.Arch) ([]byte,
 			}
 		}
 	}
-	data, err := onnxexport.Marshal(archA, archB, pa, pb, onnxexport.Info{Version: "crossruntime test"})
+	data, err := onnxexport.Marshal(arch, arch, pa, pb, onnxexport.Info{Version: "crossruntime test"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return data, pa, pb
+	return data, arch, pa, pb
 }

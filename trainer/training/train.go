@@ -408,11 +408,10 @@ func initialWeights(cfg Config) (a, b hiwlnet.Params, err error) {
 	for _, n := range []struct {
 		name, flag string
 		got, want  hiwlnet.Arch
-		wantWidths [3]int
-	}{{"A", "-widths", archA, cfg.ArchA(), cfg.Widths}, {"B", "-widths-b", archB, cfg.ArchB(), cfg.widthsB()}} {
+	}{{"A", "-widths", archA, cfg.ArchA()}, {"B", "-widths-b", archB, cfg.ArchB()}} {
 		if !slices.Equal(n.got.Layers, n.want.Layers) {
 			return nil, nil, fmt.Errorf("training: -init-from %s: its network %s has widths %s, this run's %s %s",
-				cfg.InitFrom, n.name, widthsArg(widthsOf(n.got)), n.flag, widthsArg(n.wantWidths))
+				cfg.InitFrom, n.name, widthsArg(widthsOf(n.got)), n.flag, widthsArg(widthsOf(n.want)))
 		}
 	}
 	return a, b, nil
