@@ -4,4 +4,4 @@ package model
 
 // defaultVersion is versionOf(default.onnx), fixed at build time
 // (TestDefaultVersion checks it).
-const defaultVersion = "hiwl-bf9f620b474e"
+const defaultVersion = "hiwl-7d0990476905"

@@ -40,6 +40,9 @@ func runEval(args []string) error {
 	if *split != "test" && *split != "validation" {
 		return fmt.Errorf("eval: -split %q: want test or validation", *split)
 	}
+	if nets := clf.Metadata().Props[training.PropValidationTrainedOn]; *split == "validation" && nets != "" {
+		return fmt.Errorf("eval: -split validation: network %s of %s was trained on that split (-fit-validation); score it on test", nets, clf.Version())
+	}
 	ev, err := evalSplit(clf, *data, *seed, *split, training.EvalOptions{Scale: *scale, TTA: *tta}, os.Stderr)
 	if err != nil {
 		return err

@@ -37,10 +37,11 @@ func runTrain(ctx context.Context, args []string) error {
 	fs.StringVar(&cfg.BLAS, "blas", cfg.BLAS, "float32 matrix multiply: fast (the inference engine's SIMD GEMM) or gonum (gorgonia's default; the shipped model was trained with it)")
 	fs.StringVar(&cfg.SelectB, "select-b", cfg.SelectB, "how network B's best epoch is chosen on validation: accuracy, or balanced (mean recall of cigar and edge-on); an epoch that calls every image one class is never chosen")
 	fs.StringVar(&cfg.InitFrom, "init-from", "", "start networks A and B from this exported model's weights (same widths), e.g. one trained on procedural galaxies, instead of random ones")
+	fs.BoolVar(&cfg.FitValidation, "fit-validation", false, "also train on the validation split, once a recipe is chosen; each network trained keeps its last epoch (nothing is chosen on validation), and the test split stays the same")
 	noWeighted := fs.Bool("no-weighted", false, "ablation: network B draws uniformly instead of by 1/class count")
 	fs.BoolVar(&opt.Resume, "resume", false, "continue the run in -out from its last checkpoint")
-	fs.StringVar(&opt.ReuseA, "reuse-a", "", "take network A as finished from this checkpoint (same settings but B's -no-weighted, -select-b and -widths-b, -init-seed and -blas) and train only B")
-	fs.StringVar(&opt.ReuseB, "reuse-b", "", "take network B as finished from this checkpoint (same settings but A's -widths, -init-seed, -blas and -select-b; B's widths must match); with -reuse-a nothing trains: the run exports and evaluates the pair")
+	fs.StringVar(&opt.ReuseA, "reuse-a", "", "take network A as finished from this checkpoint (same settings but B's -no-weighted, -select-b and -widths-b, -init-seed, -blas and -fit-validation) and train only B")
+	fs.StringVar(&opt.ReuseB, "reuse-b", "", "take network B as finished from this checkpoint (same settings but A's -widths, -init-seed, -blas, -select-b and -fit-validation; B's widths must match); with -reuse-a nothing trains: the run exports and evaluates the pair")
 	fs.Int64Var(&opt.ModelVersion, "model-version", 1, "release number written as the ONNX model_version")
 	fs.IntVar(&opt.Workers, "workers", 0, "image decoding goroutines (0: one per CPU)")
 	if err := fs.Parse(args); err != nil {

@@ -26,6 +26,9 @@ type netState struct {
 	SinceBest    int
 	Stopped      bool // early stopping has ended this network's training
 	ImagesPerSec float64
+	// FitValidation: trained on the validation split too (Config's), so
+	// its epoch is the last, and the split cannot score it.
+	FitValidation bool
 }
 
 // state is everything a resumed run needs to continue exactly where the

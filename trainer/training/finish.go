@@ -102,13 +102,13 @@ func (t *trainer) finish(st *state, ds *gzdata.Dataset, test []gzdata.Sample) (*
 	s := Summary{
 		Config:            t.cfg,
 		ClassCounts:       map[string]int{},
-		Split:             map[string]int{"train": len(t.train), "validation": len(t.val), "test": len(test)},
+		Split:             t.splitCounts(len(test)),
 		ParamsPerNetwork:  map[string]int{"A": learnable(bestA), "B": learnable(bestB)},
 		FLOPsPerImage:     t.cfg.FLOPs(),
 		EpochsRun:         st.Epoch,
 		NetworkFrom:       st.From,
 		BestEpoch:         map[string]int{"A": st.A.BestEpoch, "B": st.B.BestEpoch},
-		BestValAcc:        map[string]float64{"A": st.A.BestAcc, "B": st.B.BestAcc},
+		BestValAcc:        bestValAcc(st),
 		TrainImagesPerSec: map[string]float64{"A": round1(st.A.ImagesPerSec), "B": round1(st.B.ImagesPerSec)},
 		TestAccuracy:      m.Accuracy,
 		TestMacroF1:       m.MacroF1,
@@ -136,12 +136,12 @@ func (t *trainer) modelInfo(st *state, ds *gzdata.Dataset, nTest int) onnxexport
 		counts[i] = fmt.Sprintf("%s %d", cl.Slug(), ds.Counts[cl])
 	}
 	f3 := func(v [3]float32) string { return fmt.Sprintf("%g,%g,%g", v[0], v[1], v[2]) }
-	return onnxexport.Info{
+	info := onnxexport.Info{
 		Version:      ProducerVersion,
 		ModelVersion: t.modelVersion,
 		Doc: fmt.Sprintf("HIWL (Ma et al. 2023, MNRAS 519, 4765) galaxy morphology: network A (4-way: in-between, cigar+edge-on, round, spiral) "+
-			"and network B (cigar vs edge-on), residual CNN %dx%d input, widths %s. Trained on %s (%s layout, %d images), best epochs A %d, B %d, seed %s.%s",
-			c.Input, c.Input, c.widthsText(), filepath.Base(c.DataDir), ds.Layout, len(ds.Samples), st.A.BestEpoch, st.B.BestEpoch, seedText(c), fromText(st)),
+			"and network B (cigar vs edge-on), residual CNN %dx%d input, widths %s. Trained on %s (%s layout, %d images), %s, seed %s.%s",
+			c.Input, c.Input, c.widthsText(), filepath.Base(c.DataDir), ds.Layout, len(ds.Samples), epochsText(st), seedText(c), fromText(st)),
 		Metadata: map[string]string{
 			"hiwl.classes":            "round,in-between,cigar,edge-on,spiral",
 			"hiwl.network_a":          "in-between,merged(cigar+edge-on),round,spiral",
@@ -152,14 +152,77 @@ func (t *trainer) modelInfo(st *state, ds *gzdata.Dataset, nTest int) onnxexport
 			"hiwl.std":                f3(model.Std),
 			"hiwl.preprocessing":      "auto-framed centre crop (240/424 of the shorter side; tighter when the central galaxy's 10%-of-peak isophote radius is under 0.095 of the side, to bring it to 0.12, zoom <= 2), bilinear resize to input_size, RGB/255, (x-mean)/std, CHW",
 			"hiwl.training_data": fmt.Sprintf("%s (%s): %s; split 70/15/15 per class, seed %d: %d train, %d validation, %d test",
-				filepath.Base(c.DataDir), ds.Layout, strings.Join(counts, ", "), c.Seed, len(t.train), len(t.val), nTest),
+				filepath.Base(c.DataDir), ds.Layout, strings.Join(counts, ", "), c.Seed, t.nTrain, t.nVal, nTest),
 			"hiwl.recipe": fmt.Sprintf("epochs %d, batch %d, SGD lr %g momentum %g wd %g cosine, label smoothing %g, weighted sampling on B %v, "+
 				"rotation ±%g°, zoom-out up to %g (p %g), brightness ±%g",
 				c.Epochs, c.Batch, c.LR, c.Momentum, c.WeightDecay, c.Smoothing, c.Weighted,
 				c.Augment.Rotation, c.Augment.ZoomOut, c.Augment.ZoomOutProb, c.Augment.Brightness),
 		},
 	}
+	if nets := fitNets(st); len(nets) > 0 {
+		info.Metadata[PropValidationTrainedOn] = strings.Join(nets, ",")
+	}
+	return info
 }
+
+// fitNets names the networks that were trained on the validation split.
+func fitNets(st *state) []string {
+	var nets []string
+	for _, n := range []struct {
+		name string
+		st   *netState
+	}{{"A", &st.A}, {"B", &st.B}} {
+		if n.st.FitValidation {
+			nets = append(nets, n.name)
+		}
+	}
+	return nets
+}
+
+// epochsText names each network's epoch and how it was chosen: the best
+// on validation, or with -fit-validation the last.
+func epochsText(st *state) string {
+	if len(fitNets(st)) == 0 {
+		return fmt.Sprintf("best epochs A %d, B %d", st.A.BestEpoch, st.B.BestEpoch)
+	}
+	how := func(n *netState) string {
+		if n.FitValidation {
+			return "its last; the validation split was trained on too (-fit-validation)"
+		}
+		return "best on validation"
+	}
+	return fmt.Sprintf("epochs A %d (%s), B %d (%s)", st.A.BestEpoch, how(&st.A), st.B.BestEpoch, how(&st.B))
+}
+
+// bestValAcc is each network's best validation accuracy, for those chosen
+// on validation.
+func bestValAcc(st *state) map[string]float64 {
+	m := map[string]float64{}
+	for _, n := range []struct {
+		name string
+		st   *netState
+	}{{"A", &st.A}, {"B", &st.B}} {
+		if !n.st.FitValidation {
+			m[n.name] = n.st.BestAcc
+		}
+	}
+	return m
+}
+
+// splitCounts is the split's sizes, and with -fit-validation how many
+// images were trained on.
+func (t *trainer) splitCounts(nTest int) map[string]int {
+	m := map[string]int{"train": t.nTrain, "validation": t.nVal, "test": nTest}
+	if t.cfg.FitValidation {
+		m["trained_on"] = len(t.train)
+	}
+	return m
+}
+
+// PropValidationTrainedOn is the metadata key naming the networks ("A",
+// "A,B") that trained on the validation split; absent when none did.
+// Such a file cannot be scored on that split.
+const PropValidationTrainedOn = "hiwl.validation_trained_on"
 
 // ProducerVersion is written as the ONNX producer_version.
 const ProducerVersion = "hiwl-trainer 2"

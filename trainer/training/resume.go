@@ -33,6 +33,7 @@ var settings = []struct {
 	{"-blas", func(c Config) any { return c.BLAS }},
 	{"-select-b", func(c Config) any { return c.SelectB }},
 	{"-init-from", func(c Config) any { return c.InitFrom }},
+	{"-fit-validation", func(c Config) any { return c.FitValidation }},
 }
 
 // resumeConfig checks the settings of a resumed run against its

@@ -72,6 +72,13 @@ type Config struct {
 	// ones: how a model trained on procedural galaxies is fine-tuned on
 	// real ones. "" starts from random weights.
 	InitFrom string
+	// FitValidation adds the validation split to the training images, for
+	// a last fit once a recipe has been chosen on validation: 382
+	// validation images cannot tell 1-point differences apart, but as
+	// training data they are a fifth more. Nothing is then chosen or
+	// stopped by validation: each network trained keeps its last epoch.
+	// The test split is the same as without it.
+	FitValidation bool
 }
 
 // DefaultConfig is the recipe of the default model: the paper's optimiser,
@@ -184,6 +191,9 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 	if cfg.Flat && cfg.WidthsB != ([3]int{}) {
 		return nil, errors.New("training: -widths-b: a -flat run has no network B; set its widths with -widths")
 	}
+	if cfg.Flat && cfg.FitValidation {
+		return nil, errors.New("training: -fit-validation: the -flat network is the ablation's, compared on the split as it is")
+	}
 	if !cfg.Flat {
 		cfg.WidthsB = cfg.widthsB() // summary.json and the checkpoint say B's widths outright
 	}
@@ -246,13 +256,26 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 		return func(done, total int) { fmt.Fprintf(log, "\rdecoding %s images %d/%d", what, done, total) }
 	}
 	train, bad := loadImages(trainS, opt.Workers, prepareTrain(cfg.Input), bar("training"))
-	val, bad2 := loadImages(valS, opt.Workers, prepareEval(cfg.Input), bar("validation"))
+	var val []evalImage
+	var bad2 []error
+	nTrain, nVal := len(train), 0
+	if cfg.FitValidation {
+		var fit []trainImage
+		fit, bad2 = loadImages(valS, opt.Workers, prepareTrain(cfg.Input), bar("validation (trained on)"))
+		train, nVal = append(train, fit...), len(fit)
+	} else {
+		val, bad2 = loadImages(valS, opt.Workers, prepareEval(cfg.Input), bar("validation"))
+		nVal = len(val)
+	}
 	fmt.Fprintln(log)
 	for _, e := range append(bad, bad2...) {
 		fmt.Fprintf(log, "skipped unreadable image: %v\n", e)
 	}
-	if len(train) == 0 || len(val) == 0 {
+	if nTrain == 0 || nVal == 0 {
 		return nil, errors.New("training: no readable training or validation images")
+	}
+	if cfg.FitValidation {
+		fmt.Fprintf(log, "-fit-validation: training on %d training and %d validation images; each network keeps its last epoch\n", nTrain, nVal)
 	}
 
 	nets := "A+B"
@@ -261,9 +284,12 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 	}
 	fmt.Fprintf(log, "device: %s; backbone %dx%d input, widths %s, %.1f MFLOPs per image (%s)\n",
 		hiwlnet.Device, cfg.Input, cfg.Input, cfg.widthsText(), float64(cfg.FLOPs())/1e6, nets)
-	t := &trainer{cfg: cfg, log: log, train: train, val: val, modelVersion: opt.ModelVersion}
+	t := &trainer{cfg: cfg, log: log, train: train, val: val, nTrain: nTrain, nVal: nVal, modelVersion: opt.ModelVersion}
 	if err := t.build(st); err != nil {
 		return nil, err
+	}
+	curves := func() error {
+		return report.CurvesPNG(filepath.Join(cfg.OutDir, CurvesFile), "HIWL training", st.History)
 	}
 	start := time.Now()
 	for epoch := st.Epoch + 1; epoch <= cfg.Epochs && !(st.A.Stopped && st.B.Stopped); epoch++ {
@@ -274,13 +300,20 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 		if err := writeCheckpoint(ckpt, st); err != nil {
 			return nil, err
 		}
-		if err := report.CurvesPNG(filepath.Join(cfg.OutDir, CurvesFile), "HIWL training", st.History); err != nil {
+		if err := curves(); err != nil {
 			return nil, err
 		}
 		fmt.Fprintf(log, "checkpoint: epoch %d saved to %s (%s elapsed)\n", epoch, ckpt, time.Since(start).Round(time.Second))
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	// Again for a finished run resumed (or pair exported) here: the run
+	// directory holds all its outputs, whichever epoch wrote them.
+	if len(st.History) > 0 {
+		if err := curves(); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.Flat {
 		return t.finishFlat(st, testS)
@@ -338,7 +371,9 @@ func reuse(st *state, path, net string) error {
 	// What only drew or rounded differently does not matter, nor B's
 	// settings when A is taken, nor A's widths when B is; the rest must be
 	// equal.
-	ignore := map[string]bool{"-init-seed": true, "-blas": true, "-select-b": true,
+	// Nor -fit-validation: the network says itself whether it saw the
+	// validation split (netState.FitValidation), and the export says so.
+	ignore := map[string]bool{"-init-seed": true, "-blas": true, "-select-b": true, "-fit-validation": true,
 		"-no-weighted": net == "A", "-widths-b": net == "A", "-widths": net == "B"}
 	var diff []string
 	for _, set := range settings {
@@ -444,8 +479,11 @@ type trainer struct {
 	cfg   Config
 	log   io.Writer
 	train []trainImage
-	val   []evalImage
+	val   []evalImage // empty with FitValidation
 	nets  []*network
+	// nTrain and nVal count the two splits' readable images: with
+	// FitValidation both are in train.
+	nTrain, nVal int
 
 	modelVersion int64
 }
@@ -494,7 +532,7 @@ func (t *trainer) build(st *state) error {
 				n.val = append(n.val, j)
 			}
 		}
-		if len(n.train) < t.cfg.Batch || len(n.val) == 0 {
+		if len(n.train) < t.cfg.Batch || (len(n.val) == 0 && !t.cfg.FitValidation) {
 			return fmt.Errorf("training: network %s has %d training and %d validation images; need at least a batch (%d) and one", s.name, len(n.train), len(n.val), t.cfg.Batch)
 		}
 		t.nets[i] = n
@@ -522,6 +560,16 @@ func (t *trainer) epoch(ctx context.Context, st *state, epoch int) error {
 		if err := n.evalNet.LoadStats(n.params); err != nil {
 			return err
 		}
+		n.st.Params = save(n.params)
+		n.st.Velocity = n.opt.Velocity
+		if t.cfg.FitValidation {
+			h.ValLoss, h.ValAcc = math.NaN(), math.NaN() // left out of the curves
+			n.st.Best, n.st.BestEpoch, n.st.FitValidation = n.st.Params, epoch, true
+			fmt.Fprintf(t.log, "\repoch %d/%d network %s: train loss %.4f acc %.2f%% | no validation: the split is trained on, the last epoch is kept | lr %.5f | %.1f img/s\n",
+				epoch, t.cfg.Epochs, n.name, h.TrainLoss, 100*h.TrainAcc, h.LR, n.st.ImagesPerSec)
+			st.History = append(st.History, h)
+			continue
+		}
 		var balanced float64
 		h.ValLoss, h.ValAcc, balanced, err = t.validate(n)
 		if err != nil {
@@ -536,8 +584,6 @@ func (t *trainer) epoch(ctx context.Context, st *state, epoch int) error {
 			// No better than calling everything one class: never chosen.
 			eligible = balanced > 1/float64(n.classes)
 		}
-		n.st.Params = save(n.params)
-		n.st.Velocity = n.opt.Velocity
 		mark := ""
 		if eligible && score > n.st.BestAcc {
 			n.st.Best, n.st.BestAcc, n.st.BestEpoch, n.st.SinceBest = n.st.Params, score, epoch, 0

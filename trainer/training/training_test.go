@@ -302,6 +302,9 @@ func TestReuseBothNetworks(t *testing.T) {
 	if strings.Contains(log.String(), "epoch 1/2 network") {
 		t.Fatalf("the pair run trained:\n%s", log.String())
 	}
+	if _, err := os.Stat(filepath.Join(pair, CurvesFile)); err != nil {
+		t.Fatalf("the pair run, which trained nothing, left no curves: %v", err)
+	}
 	st1, _ := readCheckpoint(filepath.Join(one, CheckpointFile))
 	st2, _ := readCheckpoint(filepath.Join(two, CheckpointFile))
 	stp, err := readCheckpoint(filepath.Join(pair, CheckpointFile))
@@ -535,4 +538,71 @@ func TestInitFrom(t *testing.T) {
 	if _, err := startState(filepath.Join(flat.OutDir, CheckpointFile), flat, false); err == nil || !strings.Contains(err.Error(), "-init-from: a -flat network") {
 		t.Fatalf("-flat: %v", err)
 	}
+}
+
+// -fit-validation trains network A on the training and validation splits,
+// keeps its last epoch, leaves the test split as it was, and says so in
+// the summary and the exported file; network B, taken from a run that
+// held the validation split out, keeps its best validation epoch.
+func TestFitValidation(t *testing.T) {
+	held := t.TempDir()
+	base, err := Run(context.Background(), tinyConfig(held), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := tinyConfig(t.TempDir())
+	cfg.FitValidation = true
+	var log strings.Builder
+	res, err := Run(context.Background(), cfg, Options{ReuseB: filepath.Join(held, CheckpointFile), Progress: &log})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	s, b := res.Summary, base.Summary
+	if s.Split["train"] != b.Split["train"] || s.Split["validation"] != b.Split["validation"] || s.Split["test"] != b.Split["test"] {
+		t.Fatalf("split %v, the held-out run's %v", s.Split, b.Split)
+	}
+	if s.Split["trained_on"] != b.Split["train"]+b.Split["validation"] {
+		t.Fatalf("trained on %d images, want %d + %d", s.Split["trained_on"], b.Split["train"], b.Split["validation"])
+	}
+	if !strings.Contains(log.String(), fmt.Sprintf("training on %d training and %d validation images", b.Split["train"], b.Split["validation"])) ||
+		!strings.Contains(log.String(), "epoch 2/2 network A: train loss") || strings.Contains(log.String(), "network B: train loss") {
+		t.Fatalf("progress:\n%s", log.String())
+	}
+	if _, ok := s.BestValAcc["A"]; ok || s.BestValAcc["B"] != b.BestValAcc["B"] || s.BestEpoch["A"] != cfg.Epochs {
+		t.Fatalf("best val acc %v, best epoch %v", s.BestValAcc, s.BestEpoch)
+	}
+	st, err := readCheckpoint(filepath.Join(cfg.OutDir, CheckpointFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(st.A.Best) != fmt.Sprint(st.A.Params) || !st.A.FitValidation || st.B.FitValidation {
+		t.Fatal("network A's exported weights are not its last epoch's, or the networks do not say what they trained on")
+	}
+	md := openModel(t, res.ModelPath).Metadata()
+	if md.Props[PropValidationTrainedOn] != "A" || !strings.Contains(md.Doc, fmt.Sprintf("epochs A 2 (its last; the validation split was trained on too (-fit-validation)), B %d (best on validation)", b.BestEpoch["B"])) {
+		t.Fatalf("the file does not say network A saw the validation split: %q, %s", md.Props[PropValidationTrainedOn], md.Doc)
+	}
+	if held := openModel(t, base.ModelPath).Metadata().Props; held[PropValidationTrainedOn] != "" {
+		t.Fatalf("a held-out run's file says %q", held[PropValidationTrainedOn])
+	}
+
+	resumed := cfg
+	resumed.FitValidation = false
+	if _, err := Run(context.Background(), resumed, Options{Resume: true}); err == nil || !strings.Contains(err.Error(), "-fit-validation") {
+		t.Fatalf("resuming without -fit-validation: %v", err)
+	}
+	flat := tinyConfig(t.TempDir())
+	flat.Flat, flat.FitValidation = true, true
+	if _, err := Run(context.Background(), flat, Options{}); err == nil || !strings.Contains(err.Error(), "-fit-validation") {
+		t.Fatalf("-flat: %v", err)
+	}
+}
+
+func openModel(t *testing.T, path string) *model.Classifier {
+	t.Helper()
+	clf, err := model.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return clf
 }
