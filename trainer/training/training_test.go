@@ -73,10 +73,7 @@ func TestTrainExportClassify(t *testing.T) {
 			t.Errorf("progress lacks %q", want)
 		}
 	}
-	clf, err := model.Open(res.ModelPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	clf := openModel(t, res.ModelPath)
 	if clf.InputSize() != 16 {
 		t.Fatalf("exported input %d", clf.InputSize())
 	}
@@ -365,10 +362,7 @@ func TestReuseANarrowerB(t *testing.T) {
 	if p := res.Summary.ParamsPerNetwork; p["A"] != learn(archA, model.NumA) || p["B"] != learn(archB, model.NumB) || p["B"] >= p["A"] {
 		t.Fatalf("params per network %v", p)
 	}
-	clf, err := model.Open(res.ModelPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	clf := openModel(t, res.ModelPath)
 	if !strings.Contains(clf.Metadata().Doc, "widths A 4-8-8, B 2-4-4") {
 		t.Fatalf("doc: %s", clf.Metadata().Doc)
 	}
@@ -520,10 +514,7 @@ func TestInitFrom(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clf, err := model.Open(res2.ModelPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	clf := openModel(t, res2.ModelPath)
 	if doc := clf.Metadata().Doc; !strings.Contains(doc, "Started from the weights of "+filepath.Base(res.ModelPath)) {
 		t.Fatalf("doc: %s", doc)
 	}
