@@ -165,13 +165,19 @@ func (t *trainer) modelInfo(st *state, ds *gzdata.Dataset, nTest int) onnxexport
 	return info
 }
 
+// namedNet is one of a state's networks with its name.
+type namedNet struct {
+	name string
+	st   *netState
+}
+
+// namedNets is st's two networks.
+func namedNets(st *state) []namedNet { return []namedNet{{"A", &st.A}, {"B", &st.B}} }
+
 // fitNets names the networks that were trained on the validation split.
 func fitNets(st *state) []string {
 	var nets []string
-	for _, n := range []struct {
-		name string
-		st   *netState
-	}{{"A", &st.A}, {"B", &st.B}} {
+	for _, n := range namedNets(st) {
 		if n.st.FitValidation {
 			nets = append(nets, n.name)
 		}
@@ -198,10 +204,7 @@ func epochsText(st *state) string {
 // on validation.
 func bestValAcc(st *state) map[string]float64 {
 	m := map[string]float64{}
-	for _, n := range []struct {
-		name string
-		st   *netState
-	}{{"A", &st.A}, {"B", &st.B}} {
+	for _, n := range namedNets(st) {
 		if !n.st.FitValidation {
 			m[n.name] = n.st.BestAcc
 		}
