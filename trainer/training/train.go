@@ -291,7 +291,7 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 	curves := func() error {
 		return report.CurvesPNG(filepath.Join(cfg.OutDir, CurvesFile), "HIWL training", st.History)
 	}
-	start := time.Now()
+	start, resumedAt := time.Now(), st.Epoch
 	for epoch := st.Epoch + 1; epoch <= cfg.Epochs && !(st.A.Stopped && st.B.Stopped); epoch++ {
 		if err := t.epoch(ctx, st, epoch); err != nil {
 			return nil, err
@@ -308,9 +308,9 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	// Again for a finished run resumed (or pair exported) here: the run
-	// directory holds all its outputs, whichever epoch wrote them.
-	if len(st.History) > 0 {
+	// A finished run resumed, or a pair exported, trained no epoch here
+	// to draw them; the run directory still holds all its outputs.
+	if st.Epoch == resumedAt && len(st.History) > 0 {
 		if err := curves(); err != nil {
 			return nil, err
 		}
