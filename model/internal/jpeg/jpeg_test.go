@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	stdjpeg "image/jpeg"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -116,6 +117,50 @@ func differ(got, want image.Image) string {
 		return fmt.Sprintf("unexpected image type %T", want)
 	}
 	return ""
+}
+
+// TestDamagedSameAsImageJPEG: truncated and corrupted copies of real
+// images give the same error or the same pixels as image/jpeg, so the
+// shortcuts (fastAC, dcOnly) also agree where the bit-stream ends early or
+// holds codes a valid file would not.
+func TestDamagedSameAsImageJPEG(t *testing.T) {
+	files, _ := filepath.Glob("../../../../shared/data/gz-challenge-5class/*/*.jpg")
+	std, _ := filepath.Glob(filepath.Join(runtime.GOROOT(), "src", "image", "testdata", "video-001*.jpeg"))
+	if len(files) < 4 || len(std) == 0 {
+		t.Fatalf("found %d Galaxy Zoo and %d standard library images", len(files), len(std))
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	checked := 0
+	for _, f := range append(files[:4], std...) {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 40; i++ {
+			bad := bytes.Clone(data)
+			at := len(data)/8 + r.IntN(len(data)-len(data)/8)
+			if i%2 == 0 {
+				bad = bad[:at]
+			} else {
+				bad[at] ^= byte(1 + r.IntN(255))
+			}
+			want, werr := stdjpeg.Decode(bytes.NewReader(bad))
+			got, gerr := Decode(bytes.NewReader(bad))
+			if _, cmyk := want.(*image.CMYK); cmyk {
+				continue
+			}
+			if (werr == nil) != (gerr == nil) || (werr != nil && werr.Error() != gerr.Error()) {
+				t.Fatalf("%s damaged at %d: error %v, image/jpeg %v", f, at, gerr, werr)
+			}
+			if werr == nil {
+				if msg := differ(got, want); msg != "" {
+					t.Fatalf("%s damaged at %d: %s", f, at, msg)
+				}
+			}
+			checked++
+		}
+	}
+	t.Logf("%d damaged images agree with image/jpeg", checked)
 }
 
 // FuzzSameAsImageJPEG: on any input, the same pixels or the same error as

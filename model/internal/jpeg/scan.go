@@ -600,6 +600,24 @@ func (d *decoder) findRST(expectedRST uint8) error {
 // stored; hasAC reports whether any was.
 func (d *decoder) decodeAC(b *block, huff *huffman, zig, zigEnd int32, al uint32, qt *block) (hasAC bool, err error) {
 	for ; zig <= zigEnd; zig++ {
+		if d.bits.n >= lutSize {
+			// The same bits decodeHuffman and receiveExtend below would
+			// take, in one look-up (huffman.fastAC).
+			e := huff.fastAC[(d.bits.a>>uint32(d.bits.n-lutSize))&0xff]
+			if n := int32(e & 0x0f); n != 0 && zig+int32(e>>4&0x0f) <= zigEnd {
+				d.bits.n -= n
+				d.bits.m >>= uint32(n)
+				zig += int32(e >> 4 & 0x0f)
+				ac := int32(int8(e >> 8))
+				if qt == nil {
+					b[unzig[zig]] = ac << al
+				} else {
+					b[unzig[zig]] = (ac << al) * qt[zig]
+					hasAC = true
+				}
+				continue
+			}
+		}
 		value, err := d.decodeHuffman(huff)
 		if err != nil {
 			return false, err
