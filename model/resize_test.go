@@ -61,15 +61,17 @@ var fastRatios = []image.YCbCrSubsampleRatio{
 
 // randomYCbCr is a YCbCr image of random pixels, up to 9+side on a side,
 // cut from a larger one so that its bounds start away from zero, at odd
-// coordinates, which moves the chroma indexing.
+// or negative coordinates, which moves the chroma indexing (Go's division
+// rounds towards zero, so left of column 0 three columns share a sample).
 func randomYCbCr(rng *rand.Rand, ratio image.YCbCrSubsampleRatio, side int) *image.YCbCr {
 	w, h := 9+rng.Intn(side), 9+rng.Intn(side)
-	full := image.NewYCbCr(image.Rect(0, 0, w, h), ratio)
+	ox, oy := rng.Intn(6), rng.Intn(6)
+	full := image.NewYCbCr(image.Rect(-ox, -oy, w-ox, h-oy), ratio)
 	for _, p := range [][]uint8{full.Y, full.Cb, full.Cr} {
 		rng.Read(p)
 	}
-	x0, y0 := rng.Intn(w/3), rng.Intn(h/3)
-	return full.SubImage(image.Rect(x0, y0, w, h)).(*image.YCbCr)
+	x0, y0 := rng.Intn(w/3)-ox, rng.Intn(h/3)-oy
+	return full.SubImage(image.Rect(x0, y0, w-ox, h-oy)).(*image.YCbCr)
 }
 
 func compareResize(t *testing.T, src image.Image, sr image.Rectangle, size int) {
