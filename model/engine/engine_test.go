@@ -1,7 +1,10 @@
 package engine_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/hiwl/hiwl/model"
 	"github.com/hiwl/hiwl/model/engine"
@@ -49,6 +52,66 @@ func TestPlanFusesAndAllocatesNothing(t *testing.T) {
 	}
 	if sum < 0.999 || sum > 1.001 {
 		t.Fatalf("prob_a sums to %v", sum)
+	}
+}
+
+// TestProfile: Profile computes what Run does, times every step, and names
+// each by its own node, a fused convolution by the Relu it ends with.
+func TestProfile(t *testing.T) {
+	p := compileDefault(t)
+	run, prof := p.NewState(), p.NewState()
+	for i := range run.Input(0) {
+		run.Input(0)[i] = float32(i%23) / 23
+		prof.Input(0)[i] = float32(i%23) / 23
+	}
+	run.Run()
+	times := make([]time.Duration, p.Steps())
+	prof.Profile(times)
+	for o := range 4 {
+		if !slices.Equal(run.Output(o), prof.Output(o)) {
+			t.Fatalf("output %d differs between Run and Profile", o)
+		}
+	}
+	seen := map[string]bool{}
+	relus := 0
+	var total time.Duration
+	for i, d := range times {
+		name := p.StepName(i)
+		if name == "" || seen[name] {
+			t.Fatalf("step %d is named %q (names so far %v)", i, name, seen)
+		}
+		seen[name] = true
+		if strings.HasSuffix(name, ".relu") {
+			relus++
+		}
+		total += d
+	}
+	if relus != 2*7 || total <= 0 {
+		t.Fatalf("%d steps end in a Relu, want the 14 convolutions; %v timed in all", relus, total)
+	}
+}
+
+// BenchmarkDefaultModelSteps is BenchmarkDefaultModel step by step: one
+// metric per step, in ms per run, named by the node it writes (for a fused
+// convolution its Relu or residual Add), so that a profile of the layers
+// under V8 needs no profiler (GOOS=js GOARCH=wasm go test -c, then the
+// test binary under node --wasm-enforce-bounds-checks, as workerd runs it).
+func BenchmarkDefaultModelSteps(b *testing.B) {
+	p := compileDefault(b)
+	s := p.NewState()
+	times := make([]time.Duration, p.Steps())
+	for b.Loop() {
+		s.Profile(times)
+	}
+	var total time.Duration
+	for _, t := range times {
+		total += t
+	}
+	if total <= 0 {
+		b.Fatal("Profile timed nothing")
+	}
+	for i, t := range times {
+		b.ReportMetric(float64(t.Nanoseconds())/1e6/float64(b.N), p.StepName(i)+"-ms/op")
 	}
 }
 

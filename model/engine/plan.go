@@ -47,6 +47,7 @@ type Plan struct {
 	shared  [][]float32 // per slot: constant data, or nil for run buffers
 	sizes   []int       // per slot: length
 	steps   []step
+	names   []string // per step: the node whose value it writes (Profile)
 	scratch int
 	inputs  []*value
 	outputs []*value
@@ -354,6 +355,11 @@ func (c *compiler) emit(st step, ins []*value, outs ...*value) {
 	for _, in := range ins {
 		if in != nil && !in.cnst {
 			c.p.steps = append(c.p.steps, st)
+			name := ""
+			if len(outs) > 0 {
+				name = outs[0].name()
+			}
+			c.p.names = append(c.p.names, name)
 			return
 		}
 	}
