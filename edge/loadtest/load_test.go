@@ -105,3 +105,29 @@ func TestLoadRunResendsAndStages(t *testing.T) {
 		t.Errorf("hang-up: %v, want an error saying the request was written and nothing came back", err)
 	}
 }
+
+// TestClassifyOther: the -against build's answers pass when they are a
+// classification, whatever model gave them, and fail otherwise.
+func TestClassifyOther(t *testing.T) {
+	srv := fakeWorker(t, func(n int64, w http.ResponseWriter, r *http.Request) bool {
+		switch n {
+		case 2:
+			http.Error(w, `{"error":"busy"}`, http.StatusServiceUnavailable)
+		case 3:
+			w.Write([]byte("<html>not JSON</html>"))
+		case 4:
+			w.Write([]byte(`{"label":""}`))
+		default:
+			return false
+		}
+		return true
+	})
+	defer srv.Close()
+	client := &http.Client{Timeout: 10 * time.Second}
+	for n := 1; n <= 4; n++ {
+		_, err := classifyOther(context.Background(), client, srv.URL, testImage)
+		if (err == nil) != (n == 1) {
+			t.Errorf("answer %d: error %v", n, err)
+		}
+	}
+}

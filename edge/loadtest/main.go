@@ -1,5 +1,5 @@
 // Command loadtest is the edge classifier's bounded benchmark in workerd,
-// on loopback only, in three parts:
+// on loopback only, in three parts (and a fourth on request):
 //
 //   - cold start: it starts workerd itself a few times and times process
 //     start to the first answer (a /classify, or a /healthz then a
@@ -10,9 +10,12 @@
 //   - the load run: a fixed number of POST /classify requests at a fixed
 //     concurrency under a time limit; errors, requests/s, latency
 //     percentiles, and workerd's resident memory sampled once a second
-//     (start, middle, end) to show it stays flat.
+//     (start, middle, end) to show it stays flat;
+//   - with -against DIR, this build against another (see Against), both in
+//     workerd at once, one request at a time, alternately.
 //
-// Every classification must equal the native classifier's (within 1e-4).
+// Every classification must equal the native classifier's (within 1e-4);
+// the -against build's only has to be one, since it may hold another model.
 // It is run by `make bench-edge` (edge/scripts/with-workerd.sh provides
 // HIWL_EDGE_URL and HIWL_EDGE_PID for the long-lived workerd) and writes a
 // JSON report.
@@ -62,9 +65,11 @@ type config struct {
 	coldRuns    int
 	workerd     string
 	wdConfig    string
-	fresh       bool // the load run opens a connection per request
-	procs       int  // workerd processes in the scaling run
-	scaleN      int  // requests in the scaling run
+	fresh       bool   // the load run opens a connection per request
+	procs       int    // workerd processes in the scaling run
+	scaleN      int    // requests in the scaling run
+	against     string // another build's bundle folder, for the A/B comparison
+	pairs       int    // requests to each build in it
 }
 
 func main() {
@@ -85,6 +90,8 @@ func main() {
 	flag.BoolVar(&cfg.fresh, "fresh-connections", false, "the load run opens a connection per request instead of keeping its c connections")
 	flag.IntVar(&cfg.procs, "procs", 1, "workerd processes for the scaling run after the load run: this one and procs-1 more started here, one per core (1: no scaling run)")
 	flag.IntVar(&cfg.scaleN, "procs-n", 3000, "requests in the scaling run, spread over the processes")
+	flag.StringVar(&cfg.against, "against", "", "another build of the worker (a bundle folder like edge/build) to compare with, one request at a time, alternately (none: no comparison)")
+	flag.IntVar(&cfg.pairs, "pairs", 200, "requests to each build in the -against comparison")
 	flag.StringVar(&cfg.dataDir, "data", "", "folder with spirals/ and non_spirals/ JPEGs (default: ../shared/data/gz-challenge-spiral/validation above the working directory)")
 	flag.StringVar(&cfg.buildDir, "build", "edge/build", "worker bundle folder, for its size")
 	flag.StringVar(&cfg.out, "out", "out/bench/edge.json", "JSON report path")
@@ -138,6 +145,8 @@ type Report struct {
 	Isolate *IsolateFetches `json:"isolate_fetches,omitempty"`
 	// Scaling is the same load over several workerd processes (-procs).
 	Scaling *Scaling `json:"scaling,omitempty"`
+	// Against is the comparison with another build (-against).
+	Against *Against `json:"against,omitempty"`
 }
 
 // IsolateFetches compares the fetches the worker's isolate began and ended
@@ -310,6 +319,15 @@ func run(cfg config) (*Report, error) {
 		seq.HealthzMS, seq.HealthzCPUMS = summarize(lat), cpuMS
 		log.Printf("one at a time (%d each): /classify p50 %.1f ms, CPU %.1f ms per request; /healthz p50 %.1f ms, CPU %.2f ms per request; the same classifications natively (host reference): p50 %.2f ms, workerd %.2fx that",
 			cfg.seq, seq.ClassifyMS.P50, seq.ClassifyCPUMS, seq.HealthzMS.P50, seq.HealthzCPUMS, seq.NativeMS.P50, seq.PerNative)
+	}
+
+	if cfg.against != "" && cfg.pairs > 0 {
+		if rep.Against, err = against(ctx, cfg, client, imgs); err != nil {
+			return rep, fmt.Errorf("against %s: %w", cfg.against, err)
+		}
+		a := rep.Against
+		log.Printf("against %s (%d requests to each, alternately): this build p50 %.1f ms, CPU %.1f ms per request; that one p50 %.1f ms, CPU %.1f ms; this/that %.3f (CPU %.3f)",
+			cfg.against, a.Pairs, a.This.P50, a.ThisCPUMS, a.Other.P50, a.OtherCPUMS, a.Ratio, a.CPURatio)
 	}
 
 	var mem *memSampler
