@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -130,27 +127,9 @@ func against(ctx context.Context, cfg config, client *http.Client, imgs []image)
 // classifyOther sends one image to the other build, which may hold
 // another model, so its answer is only checked to be a classification.
 func classifyOther(ctx context.Context, client *http.Client, base string, img image) (time.Duration, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/classify", bytes.NewReader(img.data))
-	if err != nil {
-		return 0, err
+	got, d, err := postImage(ctx, client, base, img, nil, new(stages))
+	if err == nil && got.Label == "" {
+		err = fmt.Errorf("%s: the other build's answer has no label", img.name)
 	}
-	req.Header.Set("Content-Type", "image/jpeg")
-	t0 := time.Now()
-	res, err := client.Do(req)
-	if err != nil {
-		return time.Since(t0), err
-	}
-	body, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
-	res.Body.Close()
-	d := time.Since(t0)
-	if err != nil {
-		return d, err
-	}
-	var got struct {
-		Label string `json:"label"`
-	}
-	if res.StatusCode != http.StatusOK || json.Unmarshal(body, &got) != nil || got.Label == "" {
-		return d, fmt.Errorf("%s: the other build answered %d: %.200s", img.name, res.StatusCode, body)
-	}
-	return d, nil
+	return d, err
 }

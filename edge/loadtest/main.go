@@ -492,34 +492,9 @@ func loadClient(cfg config) *http.Client {
 
 // classifyTraced is classifyHeader recording in st how far the request got.
 func classifyTraced(ctx context.Context, client *http.Client, base string, img image, header func(http.Header), st *stages) (time.Duration, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/classify", bytes.NewReader(img.data))
+	got, d, err := postImage(ctx, client, base, img, header, st)
 	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Content-Type", "image/jpeg")
-	req.Header["Idempotency-Key"] = []string{}
-	req = req.WithContext(httptrace.WithClientTrace(req.Context(), st.trace()))
-	t0 := time.Now()
-	st.t0 = t0
-	res, err := client.Do(req)
-	if err != nil {
-		return time.Since(t0), fmt.Errorf("%w (%s)", err, st.String())
-	}
-	body, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
-	res.Body.Close()
-	d := time.Since(t0)
-	if err != nil {
-		return d, fmt.Errorf("reading the answer: %w (%s)", err, st.String())
-	}
-	if header != nil {
-		header(res.Header)
-	}
-	if res.StatusCode != http.StatusOK {
-		return d, fmt.Errorf("%s: status %d: %.200s", img.name, res.StatusCode, body)
-	}
-	var got model.Result
-	if err := json.Unmarshal(body, &got); err != nil {
-		return d, fmt.Errorf("%s: answer is not JSON: %v", img.name, err)
+		return d, err
 	}
 	if got.Label != img.want.Label || got.ModelVersion != img.want.ModelVersion {
 		return d, fmt.Errorf("%s: label %q model %q, native %q %q", img.name, got.Label, got.ModelVersion, img.want.Label, img.want.ModelVersion)
@@ -530,6 +505,41 @@ func classifyTraced(ctx context.Context, client *http.Client, base string, img i
 		}
 	}
 	return d, nil
+}
+
+// postImage sends img to /classify and returns the answer, which must be
+// a 200 with a JSON classification, and the time to its last byte.
+func postImage(ctx context.Context, client *http.Client, base string, img image, header func(http.Header), st *stages) (model.Result, time.Duration, error) {
+	var got model.Result
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/classify", bytes.NewReader(img.data))
+	if err != nil {
+		return got, 0, err
+	}
+	req.Header.Set("Content-Type", "image/jpeg")
+	req.Header["Idempotency-Key"] = []string{}
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), st.trace()))
+	t0 := time.Now()
+	st.t0 = t0
+	res, err := client.Do(req)
+	if err != nil {
+		return got, time.Since(t0), fmt.Errorf("%w (%s)", err, st.String())
+	}
+	body, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
+	res.Body.Close()
+	d := time.Since(t0)
+	if err != nil {
+		return got, d, fmt.Errorf("reading the answer: %w (%s)", err, st.String())
+	}
+	if header != nil {
+		header(res.Header)
+	}
+	if res.StatusCode != http.StatusOK {
+		return got, d, fmt.Errorf("%s: status %d: %.200s", img.name, res.StatusCode, body)
+	}
+	if err := json.Unmarshal(body, &got); err != nil {
+		return got, d, fmt.Errorf("%s: answer is not JSON: %v", img.name, err)
+	}
+	return got, d, nil
 }
 
 // memSampler reads workerd's VmRSS once a second during the run.
