@@ -24,7 +24,8 @@ SYNTH_N ?= 6000
 -include wasm/wasm.mk
 -include edge/edge.mk
 -include viewer/viewer.mk
--include trainer/crossruntime/crossruntime.mk
+-include bench/crossruntime/crossruntime.mk
+-include bench/loadtest/loadtest.mk
 
 .PHONY: run test test-deps test-go vet bench bench-classify fuzz data default-model default-version realcheck
 

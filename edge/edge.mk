@@ -5,29 +5,17 @@
 #   edge-build  worker bundle into edge/build/ (glue, Go's wasm_exec.js, js/wasm build)
 #   test-edge   unit tests, then the HTTP tests against the worker in workerd
 #   run-edge    serve the worker locally in workerd on 127.0.0.1:$(EDGE_PORT)
-#   bench-edge  cold start, one-at-a-time latency and CPU, the bounded load
-#               test (10,000 requests at 32 concurrent) in workerd, then 3,000
-#               over 2 workerd processes (one per core) -> out/bench/edge.json
-#   bench-edge-against  this working tree's worker against commit EDGE_AGAINST's (default
-#               HEAD), one request at a time, alternately, in two workerd processes
-#               -> out/bench/edge-against.json
 #   edge-deploy-check  wrangler deploy --dry-run on the built bundle, offline; size vs 64 MiB
+#
+# The edge's benchmarks (make bench-edge, bench-edge-against) are in the
+# harness room: bench/loadtest/loadtest.mk.
 
 EDGE_GO       ?= go
 EDGE_PORT     ?= 8787
-EDGE_BENCH_N  ?= 10000
-EDGE_BENCH_C  ?= 32
-EDGE_BENCH_SEQ ?= 200
-EDGE_BENCH_COLD ?= 3
-EDGE_BENCH_MAX ?= 60m
-EDGE_BENCH_PROCS ?= 2
-EDGE_BENCH_PROCS_N ?= 3000
-EDGE_AGAINST  ?= HEAD
-EDGE_AGAINST_PAIRS ?= 300
 EDGE_BUILD    := edge/build
 EDGE_WORKERD  := node_modules/.bin/workerd
 
-.PHONY: edge-build test-edge run-edge bench-edge bench-edge-against edge-deploy-check
+.PHONY: edge-build test-edge run-edge edge-deploy-check
 
 # Built next to the target and moved into place, so an interrupted build
 # never leaves a half-written bundle that workerd or wrangler would load.
@@ -49,18 +37,6 @@ test-edge: edge-build
 run-edge: edge-build
 	@echo "edge: serving on http://127.0.0.1:$(EDGE_PORT) (Ctrl-C stops)"
 	$(EDGE_WORKERD) serve edge/config.capnp --socket-addr http=127.0.0.1:$(EDGE_PORT)
-
-bench-edge: edge-build
-	mkdir -p out/bench
-	$(EDGE_GO) build -o edge/loadtest.bin ./edge/loadtest
-	edge/scripts/with-workerd.sh edge/loadtest.bin -n $(EDGE_BENCH_N) -c $(EDGE_BENCH_C) \
-		-seq $(EDGE_BENCH_SEQ) -cold-runs $(EDGE_BENCH_COLD) -max-duration $(EDGE_BENCH_MAX) \
-		-procs $(EDGE_BENCH_PROCS) -procs-n $(EDGE_BENCH_PROCS_N) \
-		-workerd $(EDGE_WORKERD) -config edge/config.capnp -build $(EDGE_BUILD) -out out/bench/edge.json
-
-bench-edge-against: edge-build
-	$(EDGE_GO) build -o edge/loadtest.bin ./edge/loadtest
-	edge/scripts/against.sh $(EDGE_AGAINST) $(EDGE_AGAINST_PAIRS)
 
 edge-deploy-check: edge-build
 	edge/scripts/deploy-check.sh

@@ -1,27 +1,6 @@
 package crossruntime
 
-import (
-	"math"
-	"slices"
-	"time"
-)
-
-// Quantile is the q-quantile of xs with linear interpolation between
-// order statistics (NaN for no samples).
-func Quantile(xs []float64, q float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	i := float64(len(s)-1) * q
-	lo := int(math.Floor(i))
-	hi := min(lo+1, len(s)-1)
-	return s[lo] + (s[hi]-s[lo])*(i-float64(lo))
-}
-
-// Median is Quantile(xs, 0.5).
-func Median(xs []float64) float64 { return Quantile(xs, 0.5) }
+import "time"
 
 // maxWarmup bounds the warm-up of a runtime whatever WarmupMS says.
 const maxWarmup = 500

@@ -5,6 +5,8 @@ import (
 	"net/http/httptrace"
 	"sync"
 	"time"
+
+	"github.com/hiwl/hiwl/bench/harness"
 )
 
 // stages records how far one request got, so that a request that fails
@@ -57,16 +59,15 @@ func (s *stages) retried() bool {
 func (s *stages) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 	switch {
 	case s.connected == 0:
 		return "never connected"
 	case s.written == 0:
-		return fmt.Sprintf("connected from %s after %.0f ms, request not fully written", s.local, ms(s.connected))
+		return fmt.Sprintf("connected from %s after %.0f ms, request not fully written", s.local, harness.MS(s.connected))
 	case s.writeErr != nil:
-		return fmt.Sprintf("connected from %s after %.0f ms, writing failed after %.0f ms: %v", s.local, ms(s.connected), ms(s.written), s.writeErr)
+		return fmt.Sprintf("connected from %s after %.0f ms, writing failed after %.0f ms: %v", s.local, harness.MS(s.connected), harness.MS(s.written), s.writeErr)
 	case s.firstByte == 0:
-		return fmt.Sprintf("connected from %s after %.0f ms, request written after %.0f ms, no byte of an answer", s.local, ms(s.connected), ms(s.written))
+		return fmt.Sprintf("connected from %s after %.0f ms, request written after %.0f ms, no byte of an answer", s.local, harness.MS(s.connected), harness.MS(s.written))
 	}
-	return fmt.Sprintf("connected from %s after %.0f ms, written after %.0f ms, first answer byte after %.0f ms", s.local, ms(s.connected), ms(s.written), ms(s.firstByte))
+	return fmt.Sprintf("connected from %s after %.0f ms, written after %.0f ms, first answer byte after %.0f ms", s.local, harness.MS(s.connected), harness.MS(s.written), harness.MS(s.firstByte))
 }

@@ -22,9 +22,7 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -47,7 +45,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/hiwl/hiwl/bench/harness"
 	"github.com/hiwl/hiwl/model"
+	"github.com/hiwl/hiwl/trainer/atomicfile"
 )
 
 type config struct {
@@ -284,12 +284,12 @@ func run(cfg config) (*Report, error) {
 			return rep, fmt.Errorf("warm-up request %d: %w", i, err)
 		}
 		if i == 0 {
-			seq.FirstMS = round(ms(d), 1)
+			seq.FirstMS = round(harness.MS(d), 1)
 		}
 	}
-	var cpu *cpuMeter
+	var cpu *harness.CPUMeter
 	if cfg.pid > 0 {
-		cpu = &cpuMeter{pid: cfg.pid}
+		cpu = &harness.CPUMeter{Pid: cfg.pid}
 	}
 	if cfg.seq > 0 {
 		before, err := nativeOneAtATime(c, imgs, cfg.seq/2)
@@ -348,7 +348,7 @@ func run(cfg config) (*Report, error) {
 	}
 	var cpuMS func() (float64, error)
 	if cpu != nil {
-		cpuMS = cpu.ms
+		cpuMS = cpu.MS
 	}
 	rep.LoadStats = loadRun(ctx, loadClient(cfg), []string{cfg.url}, imgs, cfg.n, cfg.c, &done, cpuMS)
 	if mem != nil {
@@ -554,25 +554,15 @@ type memSampler struct {
 }
 
 func (m *memSampler) status() (map[string]float64, error) {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", m.pid))
+	vm, err := harness.VmKB(m.pid)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
 	out := map[string]float64{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), ":")
-		if !ok || !strings.HasPrefix(k, "Vm") {
-			continue
-		}
-		fields := strings.Fields(v)
-		if len(fields) == 2 && fields[1] == "kB" {
-			kb, _ := strconv.ParseFloat(fields[0], 64)
-			out[k] = round(kb/1024, 1)
-		}
+	for k, kb := range vm {
+		out[k] = round(float64(kb)/1024, 1)
 	}
-	return out, sc.Err()
+	return out, nil
 }
 
 func (m *memSampler) rss() (float64, error) {
@@ -666,24 +656,12 @@ func bundleSize(dir string) (Bundle, error) {
 		all.Write(data)
 		if e.Name() == "app.wasm" {
 			b.WasmBytes = int64(len(data))
-			b.WasmGzipBytes = gzipSize(data)
+			b.WasmGzipBytes = harness.GzipBytes(data)
 		}
 	}
-	b.TotalGzipBytes = gzipSize(all.Bytes())
+	b.TotalGzipBytes = harness.GzipBytes(all.Bytes())
 	return b, nil
 }
-
-func gzipSize(data []byte) int64 {
-	var n countWriter
-	zw, _ := gzip.NewWriterLevel(&n, gzip.BestCompression)
-	zw.Write(data)
-	zw.Close()
-	return int64(n)
-}
-
-type countWriter int64
-
-func (c *countWriter) Write(p []byte) (int, error) { *c += countWriter(len(p)); return len(p), nil }
 
 func summarize(v []float64) Summary {
 	if len(v) == 0 {
@@ -699,8 +677,6 @@ func summarize(v []float64) Summary {
 	return Summary{N: len(s), Mean: round(sum/float64(len(s)), 1), P50: q(0.50), P90: q(0.90), P99: q(0.99), Max: round(s[len(s)-1], 1)}
 }
 
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-
 func round(x float64, digits int) float64 {
 	p := math.Pow(10, float64(digits))
 	return math.Round(x*p) / p
@@ -715,17 +691,5 @@ func writeJSON(path string, v any) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".edge-*.json")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.WriteBytes(path, append(data, '\n'))
 }

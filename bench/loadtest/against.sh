@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # against.sh REV [PAIRS]
 #
-# `make bench-edge-against`: builds commit REV's worker bundle in a
+# `make bench-edge-against` (bench/loadtest/loadtest.mk): builds commit REV's worker bundle in a
 # temporary git worktree, then serves it and this working tree's edge/build
 # (built first by make) in two workerd processes at once and sends them
 # PAIRS /classify requests each, one at a time, alternately (loadtest
@@ -27,7 +27,7 @@ echo "against: building $rev ($(git -C "$tmp/src" rev-parse --short HEAD)) in $t
 (cd "$tmp/src" && make --no-print-directory -f edge/edge.mk edge-build >&2)
 
 mkdir -p "$root/out/bench"
-"$root/edge/scripts/with-workerd.sh" "$root/edge/loadtest.bin" -n 0 -seq 0 -cold-runs 0 -procs 1 \
+"$root/edge/scripts/with-workerd.sh" "$root/out/bin/loadtest" -n 0 -seq 0 -cold-runs 0 -procs 1 \
 	-against "$tmp/src/edge/build" -pairs "$pairs" \
 	-workerd "$root/node_modules/.bin/workerd" -config "$root/edge/config.capnp" \
 	-build "$root/edge/build" -out "$root/out/bench/edge-against.json"

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/hiwl/hiwl/model"
 	"github.com/hiwl/hiwl/trainer/atomicfile"
@@ -166,19 +165,3 @@ func Synthetic(dir string, n int, seed int64) ([]string, error) {
 	}
 	return out, nil
 }
-
-// PeakRSSKB is VmHWM of a process ("self" for this one) in kB.
-func PeakRSSKB(pid string) (int64, error) {
-	data, err := os.ReadFile(filepath.Join("/proc", pid, "status"))
-	if err != nil {
-		return 0, err
-	}
-	for _, line := range bytes.Split(data, []byte("\n")) {
-		if f := bytes.Fields(line); len(f) >= 2 && string(f[0]) == "VmHWM:" {
-			return strconv.ParseInt(string(f[1]), 10, 64)
-		}
-	}
-	return 0, errors.New("crossruntime: no VmHWM in /proc/" + pid + "/status")
-}
-
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/hiwl/hiwl/bench/harness"
 )
 
 // Against compares this worker with another build of it (-against DIR),
@@ -61,18 +63,18 @@ func against(ctx context.Context, cfg config, client *http.Client, imgs []image)
 	}
 	oc := cfg
 	oc.wdConfig = filepath.Join(dir, "config.capnp")
-	other, err := startWorkerd(ctx, oc)
+	other, err := harness.StartWorkerd(ctx, oc.workerd, oc.wdConfig)
 	if err != nil {
 		return nil, fmt.Errorf("the other build: %w", err)
 	}
-	defer other.stop()
+	defer other.Stop()
 
 	send := func(which, i int) (time.Duration, error) {
 		img := imgs[i%len(imgs)]
 		if which == 0 {
 			return classify(ctx, client, cfg.url, img)
 		}
-		return classifyOther(ctx, client, other.url, img)
+		return classifyOther(ctx, client, other.URL, img)
 	}
 	for i := range cfg.warmup {
 		for which := range 2 {
@@ -81,14 +83,14 @@ func against(ctx context.Context, cfg config, client *http.Client, imgs []image)
 			}
 		}
 	}
-	meters := []*cpuMeter{nil, {pid: other.cmd.Process.Pid}}
+	meters := []*harness.CPUMeter{nil, {Pid: other.Pid()}}
 	if cfg.pid > 0 {
-		meters[0] = &cpuMeter{pid: cfg.pid}
+		meters[0] = &harness.CPUMeter{Pid: cfg.pid}
 	}
 	var c0 [2]float64
 	for w, m := range meters {
 		if m != nil {
-			if c0[w], err = m.ms(); err != nil {
+			if c0[w], err = m.MS(); err != nil {
 				return nil, err
 			}
 		}
@@ -102,14 +104,14 @@ func against(ctx context.Context, cfg config, client *http.Client, imgs []image)
 			if err != nil {
 				return nil, fmt.Errorf("pair %d: %w", i, err)
 			}
-			lat[which] = append(lat[which], ms(d))
+			lat[which] = append(lat[which], harness.MS(d))
 		}
 	}
 	a := &Against{Build: build, Pairs: cfg.pairs, This: summarize(lat[0]), Other: summarize(lat[1])}
 	var cpu [2]float64
 	for w, m := range meters {
 		if m != nil {
-			c1, err := m.ms()
+			c1, err := m.MS()
 			if err != nil {
 				return nil, err
 			}

@@ -4,102 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
-	"sync"
-	"syscall"
 	"time"
+
+	"github.com/hiwl/hiwl/bench/harness"
 )
-
-// tail keeps the last bytes written to it: enough of a child's output to
-// explain a failure, never an unbounded buffer.
-type tail struct {
-	mu  sync.Mutex
-	buf []byte
-}
-
-const tailBytes = 8 << 10
-
-func (t *tail) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.buf = append(t.buf, p...)
-	if len(t.buf) > tailBytes {
-		t.buf = append([]byte(nil), t.buf[len(t.buf)-tailBytes:]...)
-	}
-	return len(p), nil
-}
-
-func (t *tail) String() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return string(t.buf)
-}
-
-// child is a started process in its own process group, so that stopping
-// it stops what it started (Node's own children).
-type child struct {
-	cmd  *exec.Cmd
-	out  *tail
-	done chan error
-}
-
-func start(dir string, env []string, name string, args ...string) (*child, error) {
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	// Its own process group, so stop reaches what it starts; and SIGTERM
-	// when this process dies, so that an interrupted test or benchmark
-	// leaves no workerd or Node behind.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
-	c := &child{cmd: cmd, out: &tail{}, done: make(chan error, 1)}
-	cmd.Stdout, cmd.Stderr = c.out, c.out
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	go func() { c.done <- cmd.Wait() }()
-	return c, nil
-}
-
-// wait waits for the child to exit; when ctx ends first it is stopped.
-func (c *child) wait(ctx context.Context) error {
-	select {
-	case err := <-c.done:
-		c.done <- err
-		return err
-	case <-ctx.Done():
-		c.stop()
-		return fmt.Errorf("%s: %w", filepath.Base(c.cmd.Path), ctx.Err())
-	}
-}
-
-// stop asks the process group to end (SIGTERM lets Node close the browsers
-// it launched), then kills it after a grace period.
-func (c *child) stop() {
-	pid := c.cmd.Process.Pid
-	select {
-	case err := <-c.done:
-		c.done <- err
-		return
-	default:
-	}
-	syscall.Kill(-pid, syscall.SIGTERM)
-	select {
-	case err := <-c.done:
-		c.done <- err
-	case <-time.After(5 * time.Second):
-		syscall.Kill(-pid, syscall.SIGKILL)
-		err := <-c.done
-		c.done <- err
-	}
-}
 
 // RunScript runs node js/<script> on manifest m, bounded by m.TimeoutMS
 // (the script's own watchdog) and ctx, and returns the JSON it wrote.
@@ -110,9 +24,9 @@ func RunScript(ctx context.Context, w *Work, m Manifest, script string, extra ..
 		return nil, err
 	}
 	out := filepath.Join(w.Dir, name+".result.json")
-	js := filepath.Join(m.Root, "trainer", "crossruntime", "js", script)
+	js := filepath.Join(m.Root, "bench", "crossruntime", "js", script)
 	args := append([]string{js, "--manifest", mpath, "--out", out}, extra...)
-	c, err := start(m.Root, nil, "node", args...)
+	c, err := harness.Start(m.Root, nil, "node", args...)
 	if err != nil {
 		return nil, fmt.Errorf("crossruntime: node %s: %w (is Node installed?)", script, err)
 	}
@@ -122,7 +36,7 @@ func RunScript(ctx context.Context, w *Work, m Manifest, script string, extra ..
 		ctx, cancel = context.WithTimeout(ctx, time.Duration(m.TimeoutMS)*time.Millisecond+10*time.Second)
 		defer cancel()
 	}
-	werr := c.wait(ctx)
+	werr := c.Wait(ctx)
 	data, rerr := os.ReadFile(out)
 	if rerr == nil {
 		var e struct {
@@ -133,10 +47,10 @@ func RunScript(ctx context.Context, w *Work, m Manifest, script string, extra ..
 		}
 	}
 	if werr != nil {
-		return nil, fmt.Errorf("crossruntime: node %s %v: %w\n%s", script, extra, werr, c.out.String())
+		return nil, fmt.Errorf("crossruntime: node %s %v: %w\n%s", script, extra, werr, c.Out.String())
 	}
 	if rerr != nil {
-		return nil, fmt.Errorf("crossruntime: %s wrote no result: %w\n%s", script, rerr, c.out.String())
+		return nil, fmt.Errorf("crossruntime: %s wrote no result: %w\n%s", script, rerr, c.Out.String())
 	}
 	return data, nil
 }
@@ -225,17 +139,13 @@ func RunEdge(ctx context.Context, m Manifest) (*Measurement, error) {
 }
 
 func edgeOnce(ctx context.Context, bin, config string, m Manifest, inputs [][]byte, r *Measurement, full bool) error {
-	port, err := freePort()
-	if err != nil {
-		return err
-	}
 	t0 := time.Now()
-	c, err := start(m.Root, nil, bin, "serve", config, "--socket-addr", "http=127.0.0.1:"+port)
+	c, err := harness.StartWorkerd(ctx, bin, config)
 	if err != nil {
-		return fmt.Errorf("crossruntime: workerd: %w", err)
+		return fmt.Errorf("crossruntime: %w", err)
 	}
-	defer c.stop()
-	base := "http://127.0.0.1:" + port
+	defer c.Stop()
+	base := c.URL
 	client := &http.Client{Timeout: 60 * time.Second}
 	for {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/healthz", nil)
@@ -247,24 +157,24 @@ func edgeOnce(ctx context.Context, bin, config string, m Manifest, inputs [][]by
 			}
 		}
 		select {
-		case <-c.done:
-			return fmt.Errorf("crossruntime: workerd exited before answering:\n%s", c.out.String())
+		case <-c.Exited():
+			return fmt.Errorf("crossruntime: workerd exited before answering:\n%s", c.Out.String())
 		case <-ctx.Done():
-			return fmt.Errorf("crossruntime: workerd did not answer /healthz: %w\n%s", ctx.Err(), c.out.String())
+			return fmt.Errorf("crossruntime: workerd did not answer /healthz: %w\n%s", ctx.Err(), c.Out.String())
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
 	up := time.Since(t0)
 	first, err := edgeClassify(ctx, client, base, inputs[0])
 	if err != nil {
-		return fmt.Errorf("%w\n%s", err, c.out.String())
+		return fmt.Errorf("%w\n%s", err, c.Out.String())
 	}
-	r.ColdMS = append(r.ColdMS, ms(time.Since(t0)))
+	r.ColdMS = append(r.ColdMS, harness.MS(time.Since(t0)))
 	if !full {
 		return nil
 	}
-	r.LoadMS = ms(up)
-	r.Info["workerd_start_ms"] = ms(up)
+	r.LoadMS = harness.MS(up)
+	r.Info["workerd_start_ms"] = harness.MS(up)
 	r.Raw[0] = first
 	if r.WarmupRuns, err = warmUp(m, func(i int) error {
 		_, err := edgeClassify(ctx, client, base, inputs[i%len(inputs)])
@@ -279,12 +189,12 @@ func edgeOnce(ctx context.Context, bin, config string, m Manifest, inputs [][]by
 		if err != nil {
 			return err
 		}
-		r.LatencyMS = append(r.LatencyMS, ms(time.Since(t)))
+		r.LatencyMS = append(r.LatencyMS, harness.MS(time.Since(t)))
 		if i < len(inputs) {
 			r.Raw[k] = out
 		}
 	}
-	if r.PeakRSSKB, err = PeakRSSKB(strconv.Itoa(c.cmd.Process.Pid)); err != nil {
+	if r.PeakRSSKB, err = harness.PeakRSSKB(c.Pid()); err != nil {
 		return err
 	}
 	return nil
@@ -313,17 +223,4 @@ func edgeClassify(ctx context.Context, client *http.Client, base string, img []b
 		return nil, fmt.Errorf("crossruntime: edge /classify answer: %w", err)
 	}
 	return &out, nil
-}
-
-func freePort() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	_, port, err := net.SplitHostPort(l.Addr().String())
-	if err != nil {
-		return "", errors.New("crossruntime: no free port")
-	}
-	return port, nil
 }

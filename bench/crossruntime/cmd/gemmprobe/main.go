@@ -3,7 +3,7 @@
 // and prints {"simd": GFLOP/s, "scalar": GFLOP/s} as JSON. It imports
 // nothing but the gemm package so that it builds for js/wasm too:
 //
-//	GOOS=js GOARCH=wasm go run -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" ./trainer/crossruntime/cmd/gemmprobe
+//	GOOS=js GOARCH=wasm go run -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" ./bench/crossruntime/cmd/gemmprobe
 package main
 
 import (

@@ -3,7 +3,7 @@
 // out/bench/results.json (see package crossruntime):
 //
 //	make bench-crossruntime
-//	go run ./trainer/crossruntime/cmd/crossbench [-images 16] [-runs 32] ...
+//	go run ./bench/crossruntime/cmd/crossbench [-images 16] [-runs 32] ...
 //
 // It needs the root node_modules (npm install), Debian's chromium, and the
 // wasm module and edge bundle built from the current model (make
@@ -16,7 +16,6 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -34,10 +33,11 @@ import (
 	"syscall"
 	"time"
 
+	cr "github.com/hiwl/hiwl/bench/crossruntime"
+	"github.com/hiwl/hiwl/bench/harness"
 	"github.com/hiwl/hiwl/model"
 	"github.com/hiwl/hiwl/model/engine/gemm"
 	"github.com/hiwl/hiwl/trainer/atomicfile"
-	cr "github.com/hiwl/hiwl/trainer/crossruntime"
 )
 
 func main() {
@@ -351,7 +351,7 @@ func addNotes(res *cr.Results, rows map[string]*cr.Measurement) {
 			}
 		}
 		if r, inf := row(cr.RowNative), row(cr.RowNativeInference); r != nil && inf != nil && len(xs) > 0 {
-			r.Note += fmt.Sprintf(" Median parts: preprocessing %.1f ms (timed right after each run), inference %.1f ms (back to back, the row below; right after a decode it starts with cold caches and takes longer).", cr.Median(xs), inf.MedianMS)
+			r.Note += fmt.Sprintf(" Median parts: preprocessing %.1f ms (timed right after each run), inference %.1f ms (back to back, the row below; right after a decode it starts with cold caches and takes longer).", harness.Median(xs), inf.MedianMS)
 		}
 	}
 	if e, w := row(cr.RowEdge), row(cr.RowWasmNode); e != nil && w != nil && e.MedianMS > w.MedianMS {
@@ -367,7 +367,7 @@ func logTime(start time.Time) { log.Printf("  (%.0f s)", time.Since(start).Secon
 
 func logRow(name string, r *cr.Measurement) {
 	log.Printf("  %s: median %.2f ms after %d warm-up runs, cold start %.0f ms, peak %d MB",
-		name, cr.Median(r.LatencyMS), r.WarmupRuns, cr.Median(r.ColdMS), r.PeakRSSKB>>10)
+		name, harness.Median(r.LatencyMS), r.WarmupRuns, harness.Median(r.ColdMS), r.PeakRSSKB>>10)
 }
 
 // inferenceOnly is the native measurement's inference series as a row of
@@ -519,7 +519,7 @@ func sizes(root string, onnx []byte, fail func(string, error)) []cr.Size {
 				return
 			}
 			s.RawBytes += int64(len(data))
-			s.GzipBytes += gzipLen(data)
+			s.GzipBytes += harness.GzipBytes(data)
 			names = append(names, "`"+f+"`")
 		}
 		s.Files = strings.Join(names, ", ")
@@ -538,21 +538,13 @@ func sizes(root string, onnx []byte, fail func(string, error)) []cr.Size {
 		add("hiwl edge worker bundle", rel...)
 	}
 	out = append(out, cr.Size{What: "the model (embedded in each of the above)", Files: "`model/default.onnx`",
-		RawBytes: int64(len(onnx)), GzipBytes: gzipLen(onnx)})
+		RawBytes: int64(len(onnx)), GzipBytes: harness.GzipBytes(onnx)})
 	ortDist := "node_modules/onnxruntime-web/dist/"
 	add("onnxruntime-web (what the reference page loads; plus the model)",
 		ortDist+"ort.wasm.min.mjs", ortDist+"ort-wasm-simd-threaded.mjs", ortDist+"ort-wasm-simd-threaded.wasm")
 	ortNode := "node_modules/onnxruntime-node/bin/napi-v6/linux/x64/"
 	add("onnxruntime-node native library", ortNode+"onnxruntime_binding.node", ortNode+"libonnxruntime.so.1")
 	return out
-}
-
-func gzipLen(data []byte) int64 {
-	var b bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
-	zw.Write(data)
-	zw.Close()
-	return int64(b.Len())
 }
 
 var imagesPerSecond = regexp.MustCompile(`([0-9.]+) images/s`)
@@ -592,7 +584,7 @@ func profile(ctx context.Context, path string) (*cr.Profile, error) {
 	bin := filepath.Join(dir, "crossruntime.test")
 	tmp := filepath.Join(dir, "cpu.pprof")
 	args := []string{"test", "-run", "^$", "-bench", "^BenchmarkClassify$", "-benchtime", "5s", "-count", "1",
-		"-cpuprofile", tmp, "-o", bin, "./trainer/crossruntime"}
+		"-cpuprofile", tmp, "-o", bin, "./bench/crossruntime"}
 	if _, err := goCmd(ctx, []string{"GOMAXPROCS=1"}, args...); err != nil {
 		return nil, err
 	}
@@ -611,7 +603,7 @@ func profile(ctx context.Context, path string) (*cr.Profile, error) {
 	if err := atomicfile.WriteBytes(path, data); err != nil {
 		return nil, err
 	}
-	p.Command = "GOMAXPROCS=1 go test -run '^$' -bench '^BenchmarkClassify$' -benchtime 5s -cpuprofile " + path + " ./trainer/crossruntime"
+	p.Command = "GOMAXPROCS=1 go test -run '^$' -bench '^BenchmarkClassify$' -benchtime 5s -cpuprofile " + path + " ./bench/crossruntime"
 	return p, nil
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/hiwl/hiwl/bench/harness"
 )
 
 // Results is one run of the cross-runtime benchmark: what
@@ -109,11 +111,11 @@ type Floor struct {
 // Fill computes a row's summary numbers from a measurement.
 func (r *RuntimeResult) Fill(m *Measurement, memorySource string) {
 	r.LatencyMS, r.ColdMS = m.LatencyMS, m.ColdMS
-	r.MedianMS, r.P90MS, r.MinMS = Median(m.LatencyMS), Quantile(m.LatencyMS, 0.9), Quantile(m.LatencyMS, 0)
+	r.MedianMS, r.P90MS, r.MinMS = harness.Median(m.LatencyMS), harness.Quantile(m.LatencyMS, 0.9), harness.Quantile(m.LatencyMS, 0)
 	if len(m.CPUMS) > 0 {
-		r.CPUMedianMS = Median(m.CPUMS)
+		r.CPUMedianMS = harness.Median(m.CPUMS)
 	}
-	r.ColdMedianMS = Median(m.ColdMS)
+	r.ColdMedianMS = harness.Median(m.ColdMS)
 	r.PeakMB = float64(m.PeakRSSKB) / 1024
 	r.MemorySource = memorySource
 }

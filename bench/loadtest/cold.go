@@ -2,18 +2,14 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"os"
 	"os/exec"
-	"slices"
-	"strconv"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/hiwl/hiwl/bench/harness"
 )
 
 // Cold is the cold start: workerd started afresh for each run, so the
@@ -93,22 +89,22 @@ func coldRun(ctx context.Context, cfg config, client *http.Client, img image, ki
 	r := ColdRun{Kind: kind}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	wd, err := startWorkerd(ctx, cfg)
+	wd, err := harness.StartWorkerd(ctx, cfg.workerd, cfg.wdConfig)
 	if err != nil {
 		return r, err
 	}
-	defer wd.stop()
-	r.ListenMS = round(ms(wd.listen), 1)
-	cpu := &cpuMeter{pid: wd.cmd.Process.Pid}
+	defer wd.Stop()
+	r.ListenMS = round(harness.MS(wd.Listen), 1)
+	cpu := &harness.CPUMeter{Pid: wd.Pid()}
 	readCPU := func() error {
-		v, err := cpu.ms()
+		v, err := cpu.MS()
 		r.CPU = append(r.CPU, round(v, 1))
 		return err
 	}
 	if err := readCPU(); err != nil {
 		return r, err
 	}
-	base := wd.url
+	base := wd.URL
 	steps := []func() (time.Duration, string, error){
 		func() (time.Duration, string, error) { return classifyID(ctx, client, base, img) },
 		func() (time.Duration, string, error) { return classifyID(ctx, client, base, img) },
@@ -124,7 +120,7 @@ func coldRun(ctx context.Context, cfg config, client *http.Client, img image, ki
 		if err != nil {
 			return r, err
 		}
-		r.Requests = append(r.Requests, round(ms(d), 1))
+		r.Requests = append(r.Requests, round(harness.MS(d), 1))
 		r.Instance = append(r.Instance, id)
 		if err := readCPU(); err != nil {
 			return r, err
@@ -167,81 +163,13 @@ func healthz(ctx context.Context, client *http.Client, base string) (time.Durati
 	return d, err
 }
 
-// workerdProc is a workerd this program started itself.
-type workerdProc struct {
-	url    string // http://127.0.0.1:PORT
-	cmd    *exec.Cmd
-	listen time.Duration // process start until the socket accepted a connection
-	exited chan struct{} // closed once the process has exited and been waited for
-}
-
-// startWorkerd starts workerd with cfg's configuration on a free loopback
-// port and returns once the port accepts connections; ctx ending stops it.
-func startWorkerd(ctx context.Context, cfg config) (*workerdProc, error) {
-	port, err := freePort()
-	if err != nil {
-		return nil, err
-	}
-	addr := "127.0.0.1:" + strconv.Itoa(port)
-	cmd := exec.CommandContext(ctx, cfg.workerd, "serve", cfg.wdConfig, "--socket-addr", "http="+addr)
-	var log strings.Builder
-	cmd.Stdout, cmd.Stderr = &log, &log
-	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
-	cmd.WaitDelay = 5 * time.Second
-	t0 := time.Now()
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	wd := &workerdProc{url: "http://" + addr, cmd: cmd, exited: make(chan struct{})}
-	// Waited for at once, so that a workerd that dies during start-up
-	// (a bad configuration, a taken port) is noticed instead of polled
-	// until ctx ends.
-	go func() {
-		cmd.Wait()
-		close(wd.exited)
-	}()
-	for {
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			c.Close()
-			break
-		}
-		select {
-		case <-wd.exited:
-			// log is complete once Wait has returned
-			return nil, fmt.Errorf("workerd exited before it listened on %s: %s", addr, log.String())
-		case <-ctx.Done():
-			wd.stop()
-			return nil, fmt.Errorf("workerd never listened on %s: %w", addr, ctx.Err())
-		case <-time.After(2 * time.Millisecond):
-		}
-	}
-	wd.listen = time.Since(t0)
-	return wd, nil
-}
-
-// stop ends the process and waits for it.
-func (w *workerdProc) stop() {
-	w.cmd.Process.Signal(syscall.SIGTERM)
-	<-w.exited
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
 // sequential runs n requests one after the other and returns their
 // latencies and workerd's CPU time per request (0 without a process id).
-func sequential(cpu *cpuMeter, n int, do func(int) (time.Duration, error)) ([]float64, float64, error) {
+func sequential(cpu *harness.CPUMeter, n int, do func(int) (time.Duration, error)) ([]float64, float64, error) {
 	var c0 float64
 	if cpu != nil {
 		var err error
-		if c0, err = cpu.ms(); err != nil {
+		if c0, err = cpu.MS(); err != nil {
 			return nil, 0, err
 		}
 	}
@@ -251,66 +179,25 @@ func sequential(cpu *cpuMeter, n int, do func(int) (time.Duration, error)) ([]fl
 		if err != nil {
 			return nil, 0, fmt.Errorf("request %d: %w", i, err)
 		}
-		lat = append(lat, ms(d))
+		lat = append(lat, harness.MS(d))
 	}
 	if cpu == nil {
 		return lat, 0, nil
 	}
-	c1, err := cpu.ms()
+	c1, err := cpu.MS()
 	if err != nil {
 		return nil, 0, err
 	}
 	return lat, round((c1-c0)/float64(n), 2), nil
 }
 
-// cpuMeter reads a process's CPU time, user plus system, all threads.
-type cpuMeter struct {
-	pid int
-	tck float64
-}
-
-// ms is the process's CPU time so far in milliseconds, from fields 14 and
-// 15 of /proc/PID/stat (clock ticks).
-func (c *cpuMeter) ms() (float64, error) {
-	if c.tck == 0 {
-		c.tck = 100 // USER_HZ on Linux; getconf says otherwise if it knows
-		if out, err := exec.Command("getconf", "CLK_TCK").Output(); err == nil {
-			if v, err := strconv.ParseFloat(strings.TrimSpace(string(out)), 64); err == nil && v > 0 {
-				c.tck = v
-			}
-		}
-	}
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", c.pid))
-	if err != nil {
-		return 0, err
-	}
-	// The command name (field 2) is in parentheses and may hold spaces.
-	i := strings.LastIndexByte(string(b), ')')
-	if i < 0 {
-		return 0, errors.New("unreadable /proc/PID/stat")
-	}
-	f := strings.Fields(string(b[i+1:])) // f[0] is field 3 (state)
-	if len(f) < 13 {
-		return 0, errors.New("short /proc/PID/stat")
-	}
-	ut, err1 := strconv.ParseFloat(f[11], 64)
-	st, err2 := strconv.ParseFloat(f[12], 64)
-	if err1 != nil || err2 != nil {
-		return 0, errors.New("unreadable CPU times in /proc/PID/stat")
-	}
-	return (ut + st) / c.tck * 1000, nil
-}
-
+// median is the median rounded to 0.1 ms, 0 for no samples (the report is
+// JSON, which has no NaN).
 func median(v []float64) float64 {
 	if len(v) == 0 {
 		return 0
 	}
-	s := slices.Clone(v)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return round((s[len(s)/2-1]+s[len(s)/2])/2, 1)
+	return round(harness.Median(v), 1)
 }
 
 // gitCommit names the code measured, best effort.

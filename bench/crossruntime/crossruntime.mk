@@ -1,5 +1,5 @@
-# trainer/crossruntime/crossruntime.mk: every runtime against onnxruntime
-# (trainer/crossruntime). Included by the root Makefile; every path is
+# bench/crossruntime/crossruntime.mk: every runtime against onnxruntime
+# (bench/crossruntime). Included by the root Makefile; every path is
 # relative to the repository root. Needs wasm-build (wasm/wasm.mk) and
 # edge-build (edge/edge.mk), so include those fragments too.
 #
@@ -16,7 +16,7 @@ CROSS_ARGS ?=
 .PHONY: bench-crossruntime test-parity
 
 bench-crossruntime: wasm-build edge-build
-	$(CROSS_GO) run ./trainer/crossruntime/cmd/crossbench $(CROSS_ARGS)
+	$(CROSS_GO) run ./bench/crossruntime/cmd/crossbench $(CROSS_ARGS)
 
 test-parity: wasm-build edge-build
-	HIWL_PARITY=1 $(CROSS_GO) test -count=1 -v -run 'TestParity|TestGorgoniaMatchesONNXGo' ./trainer/crossruntime
+	HIWL_PARITY=1 $(CROSS_GO) test -count=1 -v -run 'TestParity|TestGorgoniaMatchesONNXGo' ./bench/crossruntime

@@ -54,15 +54,3 @@ func TestGorgoniaMatchesONNXGo(t *testing.T) {
 		}
 	}
 }
-
-func TestQuantile(t *testing.T) {
-	xs := []float64{5, 1, 4, 2, 3}
-	for _, c := range []struct{ q, want float64 }{{0, 1}, {0.5, 3}, {0.9, 4.6}, {1, 5}} {
-		if got := Quantile(xs, c.q); got < c.want-1e-12 || got > c.want+1e-12 {
-			t.Errorf("Quantile(%v) = %v, want %v", c.q, got, c.want)
-		}
-	}
-	if xs[0] != 5 {
-		t.Fatal("Quantile sorted its argument")
-	}
-}

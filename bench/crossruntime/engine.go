@@ -73,7 +73,7 @@ func WasmGEMM(ctx context.Context) (simd, scalar float64, command string, err er
 		return 0, 0, "", err
 	}
 	goroot := strings.TrimSpace(string(out))
-	args := []string{"run", "-exec=" + goroot + "/lib/wasm/go_js_wasm_exec", "./trainer/crossruntime/cmd/gemmprobe"}
+	args := []string{"run", "-exec=" + goroot + "/lib/wasm/go_js_wasm_exec", "./bench/crossruntime/cmd/gemmprobe"}
 	command = "GOOS=js GOARCH=wasm go " + strings.Join(args, " ")
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
@@ -85,7 +85,7 @@ func WasmGEMM(ctx context.Context) (simd, scalar float64, command string, err er
 	if err := json.Unmarshal(out, &r); err != nil || r.SIMD == 0 {
 		return 0, 0, command, fmt.Errorf("gemmprobe said %q (%v)", out, err)
 	}
-	return r.SIMD, r.Scalar, "GOOS=js GOARCH=wasm go run -exec=$(go env GOROOT)/lib/wasm/go_js_wasm_exec ./trainer/crossruntime/cmd/gemmprobe", nil
+	return r.SIMD, r.Scalar, "GOOS=js GOARCH=wasm go run -exec=$(go env GOROOT)/lib/wasm/go_js_wasm_exec ./bench/crossruntime/cmd/gemmprobe", nil
 }
 
 // Throughput is the native classifier on every core.

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/hiwl/hiwl/bench/harness"
 )
 
 // LoadStats is what one load run measured.
@@ -67,7 +69,7 @@ func loadRun(ctx context.Context, client *http.Client, urls []string, imgs []ima
 					retried.Add(1)
 				}
 				mu.Lock()
-				lat = append(lat, ms(d))
+				lat = append(lat, harness.MS(d))
 				if err != nil {
 					failed.Add(1)
 					if len(errSample) < 10 {

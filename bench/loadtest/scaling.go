@@ -6,6 +6,8 @@ import (
 	"log"
 	"net/http"
 	"sync/atomic"
+
+	"github.com/hiwl/hiwl/bench/harness"
 )
 
 // Scaling is a load run spread over several workerd processes. workerd
@@ -26,25 +28,25 @@ func scaling(ctx context.Context, cfg config, client *http.Client, imgs []image)
 		return nil, fmt.Errorf("needs workerd's process id (-pid or HIWL_EDGE_PID) for the CPU of all processes")
 	}
 	urls := []string{cfg.url}
-	meters := []*cpuMeter{{pid: cfg.pid}}
+	meters := []*harness.CPUMeter{{Pid: cfg.pid}}
 	for range cfg.procs - 1 {
-		wd, err := startWorkerd(ctx, cfg)
+		wd, err := harness.StartWorkerd(ctx, cfg.workerd, cfg.wdConfig)
 		if err != nil {
 			return nil, err
 		}
-		defer wd.stop()
+		defer wd.Stop()
 		for i := 0; i < cfg.warmup; i++ {
-			if _, err := classify(ctx, client, wd.url, imgs[i%len(imgs)]); err != nil {
-				return nil, fmt.Errorf("warm-up of %s: %w", wd.url, err)
+			if _, err := classify(ctx, client, wd.URL, imgs[i%len(imgs)]); err != nil {
+				return nil, fmt.Errorf("warm-up of %s: %w", wd.URL, err)
 			}
 		}
-		urls = append(urls, wd.url)
-		meters = append(meters, &cpuMeter{pid: wd.cmd.Process.Pid})
+		urls = append(urls, wd.URL)
+		meters = append(meters, &harness.CPUMeter{Pid: wd.Pid()})
 	}
 	cpuMS := func() (float64, error) {
 		var sum float64
 		for _, m := range meters {
-			v, err := m.ms()
+			v, err := m.MS()
 			if err != nil {
 				return 0, err
 			}

@@ -6,6 +6,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/hiwl/hiwl/bench/harness"
 	"github.com/hiwl/hiwl/model"
 )
 
@@ -60,7 +61,7 @@ func MeasureNative(m Manifest, onnx []byte, which string) (*Measurement, error) 
 			if _, _, err := model.PreprocessBytes(inputs[k], m.InputSize); err != nil {
 				return err
 			}
-			pre = append(pre, ms(time.Since(t)))
+			pre = append(pre, harness.MS(time.Since(t)))
 			r.Info["preprocess_ms"] = pre
 			return nil
 		}
@@ -81,7 +82,7 @@ func MeasureNative(m Manifest, onnx []byte, which string) (*Measurement, error) 
 				if _, err := c.ClassifyTensor(tensors[i%len(tensors)]); err != nil {
 					return err
 				}
-				inf = append(inf, ms(time.Since(t)))
+				inf = append(inf, harness.MS(time.Since(t)))
 				infCPU = append(infCPU, cpuMS()-u)
 			}
 			r.Info["inference_ms"], r.Info["inference_cpu_ms"] = inf, infCPU
@@ -96,12 +97,12 @@ func MeasureNative(m Manifest, onnx []byte, which string) (*Measurement, error) 
 	default:
 		return nil, fmt.Errorf("crossruntime: unknown native runtime %q", which)
 	}
-	r.LoadMS = ms(time.Since(t0))
+	r.LoadMS = harness.MS(time.Since(t0))
 	first, err := infer(0)
 	if err != nil {
 		return nil, err
 	}
-	r.ColdMS = []float64{ms(time.Since(t0))}
+	r.ColdMS = []float64{harness.MS(time.Since(t0))}
 	r.Raw[0] = raw(first)
 	if r.WarmupRuns, err = warmUp(m, func(i int) error {
 		_, err := infer(i % len(inputs))
@@ -116,7 +117,7 @@ func MeasureNative(m Manifest, onnx []byte, which string) (*Measurement, error) 
 		if err != nil {
 			return nil, err
 		}
-		r.LatencyMS = append(r.LatencyMS, ms(time.Since(t)))
+		r.LatencyMS = append(r.LatencyMS, harness.MS(time.Since(t)))
 		r.CPUMS = append(r.CPUMS, cpuMS()-u)
 		if i < len(inputs) {
 			r.Raw[k] = raw(out)
@@ -128,7 +129,7 @@ func MeasureNative(m Manifest, onnx []byte, which string) (*Measurement, error) 
 	if err := series(); err != nil {
 		return nil, err
 	}
-	r.PeakRSSKB, err = PeakRSSKB("self")
+	r.PeakRSSKB, err = harness.PeakRSSKB(os.Getpid())
 	return r, err
 }
 

@@ -1,0 +1,37 @@
+# bench/loadtest/loadtest.mk: the edge worker's benchmarks in workerd
+# (bench/loadtest). Included by the root Makefile after edge/edge.mk, whose
+# edge-build, EDGE_GO, EDGE_BUILD and EDGE_WORKERD it uses; every path is
+# relative to the repository root.
+#
+#   bench-edge  cold start, one-at-a-time latency and CPU, the bounded load
+#               test (10,000 requests at 32 concurrent) in workerd, then 3,000
+#               over 2 workerd processes (one per core) -> out/bench/edge.json
+#   bench-edge-against  this working tree's worker against commit EDGE_AGAINST's (default
+#               HEAD), one request at a time, alternately, in two workerd processes
+#               -> out/bench/edge-against.json
+
+EDGE_BENCH_N  ?= 10000
+EDGE_BENCH_C  ?= 32
+EDGE_BENCH_SEQ ?= 200
+EDGE_BENCH_COLD ?= 3
+EDGE_BENCH_MAX ?= 60m
+EDGE_BENCH_PROCS ?= 2
+EDGE_BENCH_PROCS_N ?= 3000
+EDGE_AGAINST  ?= HEAD
+EDGE_AGAINST_PAIRS ?= 300
+LOADTEST_BIN  := out/bin/loadtest
+
+.PHONY: bench-edge bench-edge-against
+
+bench-edge: edge-build
+	mkdir -p out/bench out/bin
+	$(EDGE_GO) build -o $(LOADTEST_BIN) ./bench/loadtest
+	edge/scripts/with-workerd.sh $(LOADTEST_BIN) -n $(EDGE_BENCH_N) -c $(EDGE_BENCH_C) \
+		-seq $(EDGE_BENCH_SEQ) -cold-runs $(EDGE_BENCH_COLD) -max-duration $(EDGE_BENCH_MAX) \
+		-procs $(EDGE_BENCH_PROCS) -procs-n $(EDGE_BENCH_PROCS_N) \
+		-workerd $(EDGE_WORKERD) -config edge/config.capnp -build $(EDGE_BUILD) -out out/bench/edge.json
+
+bench-edge-against: edge-build
+	mkdir -p out/bin
+	$(EDGE_GO) build -o $(LOADTEST_BIN) ./bench/loadtest
+	bench/loadtest/against.sh $(EDGE_AGAINST) $(EDGE_AGAINST_PAIRS)
