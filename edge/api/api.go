@@ -96,14 +96,16 @@ type server struct {
 
 // Error is the JSON body of every failed request.
 type Error struct {
-	Error  string `json:"error"`
-	Status int    `json:"status"`
+	Error  string     `json:"error"`
+	Status int        `json:"status"`
+	Code   model.Code `json:"code,omitempty"` // model.ErrorCode's name, where the image or the model failed
 }
 
 // httpError is an error that knows its HTTP status.
 type httpError struct {
 	status int
 	msg    string
+	code   model.Code // "" for a fault of the request itself (route, method, body)
 }
 
 func (e *httpError) Error() string { return e.msg }
@@ -150,6 +152,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if !errors.As(err, &he) {
 			s.cfg.Logf("edge: %s %s: %v", r.Method, r.URL.Path, err)
 			he = errorf(http.StatusInternalServerError, "internal error: %v", err)
+			he.code = model.ErrorCode(err)
 		}
 		writeError(w, he)
 	}
@@ -235,6 +238,7 @@ type BatchItem struct {
 	Status   int           `json:"status"`
 	Result   *model.Result `json:"result,omitempty"`
 	Error    string        `json:"error,omitempty"`
+	Code     model.Code    `json:"code,omitempty"`
 }
 
 // classifyBatch answers 200 with one item per image: a bad image fails
@@ -244,7 +248,7 @@ func (s *server) classifyBatch(w http.ResponseWriter, items []item, withCAM bool
 	var c *model.Classifier
 	for i, it := range items {
 		out[i] = BatchItem{Index: i, Filename: it.filename}
-		fail := func(e *httpError) { out[i].Status, out[i].Error = e.status, e.msg }
+		fail := func(e *httpError) { out[i].Status, out[i].Error, out[i].Code = e.status, e.msg, e.code }
 		if it.err != nil {
 			fail(it.err)
 			continue
@@ -355,5 +359,5 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func writeError(w http.ResponseWriter, e *httpError) {
-	writeJSON(w, e.status, Error{Error: e.msg, Status: e.status})
+	writeJSON(w, e.status, Error{Error: e.msg, Status: e.status, Code: e.code})
 }

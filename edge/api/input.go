@@ -156,26 +156,44 @@ func tooLarge(limit int64) error {
 }
 
 // decode checks the image header against the edge's limits, then decodes
-// it with the model package (which applies its own limits as well).
+// it with the model package (which applies its own limits as well). A
+// failure carries model.ErrorCode's code; statusOf maps it to HTTP.
 func (s *server) decode(data []byte) (image.Image, error) {
 	if cfg, format, err := image.DecodeConfig(bytes.NewReader(data)); err == nil {
 		if cfg.Width > s.cfg.MaxSide || cfg.Height > s.cfg.MaxSide || cfg.Width*cfg.Height > s.cfg.MaxPixels {
-			return nil, errorf(http.StatusUnprocessableEntity,
+			e := errorf(statusOf(model.CodeTooLarge),
 				"%s is %dx%d; the limit is %d px per side and %d pixels", format, cfg.Width, cfg.Height, s.cfg.MaxSide, s.cfg.MaxPixels)
+			e.code = model.CodeTooLarge
+			return nil, e
 		}
 	}
 	img, err := model.Decode(data)
-	switch {
-	case err == nil:
+	if err == nil {
 		return img, nil
-	case errors.Is(err, model.ErrEmpty):
-		return nil, errorf(http.StatusBadRequest, "empty body: send the image bytes")
-	case errors.Is(err, model.ErrNotImage):
-		return nil, errorf(http.StatusBadRequest, "not a JPEG, PNG or GIF image")
-	case errors.Is(err, model.ErrCorrupt):
-		return nil, errorf(http.StatusBadRequest, "%v", err)
-	case errors.Is(err, model.ErrTooLarge), errors.Is(err, model.ErrTooSmall):
-		return nil, errorf(http.StatusUnprocessableEntity, "%v", err)
 	}
-	return nil, errorf(http.StatusBadRequest, "cannot decode image: %v", err)
+	code := model.ErrorCode(err)
+	e := errorf(statusOf(code), "%v", err)
+	switch code {
+	case model.CodeEmpty:
+		e.msg = "empty body: send the image bytes"
+	case model.CodeNotImage:
+		e.msg = "not a JPEG, PNG or GIF image"
+	}
+	e.code = code
+	return nil, e
+}
+
+// statusOf is the HTTP status of a model.Code: the input's faults are 4xx
+// (422 for an image whose dimensions are out of range, 413 for a file over
+// a limit), the classifier's 500.
+func statusOf(c model.Code) int {
+	switch {
+	case c == model.CodeTooLarge || c == model.CodeTooSmall:
+		return http.StatusUnprocessableEntity
+	case c == model.CodeFileTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case c.InputFault():
+		return http.StatusBadRequest
+	}
+	return http.StatusInternalServerError
 }

@@ -90,35 +90,21 @@ func CheckSize(n int) error {
 		return nil
 	}
 	return &Failure{
-		Code:    "file_too_large",
+		Code:    string(model.CodeFileTooLarge),
 		Message: fmt.Sprintf("The file is larger than %d MB.", MaxFileBytes>>20),
 		Detail:  fmt.Sprintf("%d bytes", n),
 	}
 }
 
 // Fail turns an error into a Failure; a Failure passes through unchanged.
+// The code and its message are model.ErrorCode's, the same the edge answers.
 func Fail(err error) *Failure {
 	var f *Failure
 	if errors.As(err, &f) {
 		return f
 	}
-	f = &Failure{Code: "internal", Message: "The classifier could not process this image.", Detail: err.Error()}
-	switch {
-	case errors.Is(err, model.ErrEmpty):
-		f.Code, f.Message = "empty", "The file is empty."
-	case errors.Is(err, model.ErrNotImage):
-		f.Code, f.Message = "not_image", "This file is not a JPEG, PNG or GIF image."
-	case errors.Is(err, model.ErrCorrupt):
-		f.Code, f.Message = "corrupt", "The image data is truncated or corrupt."
-	case errors.Is(err, model.ErrTooLarge):
-		f.Code, f.Message = "too_large", fmt.Sprintf(
-			"The image is too large: at most %d pixels per side and %d megapixels.",
-			model.MaxSide, model.MaxPixels/1_000_000)
-	case errors.Is(err, model.ErrTooSmall):
-		f.Code, f.Message = "too_small", fmt.Sprintf(
-			"The image is too small: at least %dx%d pixels.", model.MinSide, model.MinSide)
-	}
-	return f
+	code := model.ErrorCode(err)
+	return &Failure{Code: string(code), Message: code.Message(), Detail: err.Error()}
 }
 
 // Respond is Classify as JSON: an Answer, or a Failure object. It never
