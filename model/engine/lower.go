@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/hiwl/hiwl/model/engine/act"
 	"github.com/hiwl/hiwl/model/engine/ops"
 )
 
@@ -18,6 +19,8 @@ func init() {
 		"Relu":               unary(func(d, s []float32, _ float32) { ops.Relu(d, s) }, "", 0),
 		"LeakyRelu":          unary(ops.LeakyRelu, "alpha", 0.01),
 		"Sigmoid":            unary(func(d, s []float32, _ float32) { ops.Sigmoid(d, s) }, "", 0),
+		"HardSigmoid":        lowerHardSigmoid,
+		"HardSwish":          unary(func(d, s []float32, _ float32) { copy(d, s); act.HardSwish.Slice(d) }, "", 0),
 		"MaxPool":            lowerPool(false),
 		"AveragePool":        lowerPool(true),
 		"GlobalAveragePool":  lowerGlobalPool(ops.GlobalAveragePool),
@@ -95,6 +98,18 @@ func unary(f func(dst, src []float32, a float32), attr string, def float32) func
 		c.emit(funcStep(func(s *State) { f(s.bufs[ys], s.bufs[xs], a) }), in, y)
 		return nil
 	}
+}
+
+func lowerHardSigmoid(c *compiler, n *Node, in []*value) error {
+	alpha, err := attrFloat(n.op, "alpha", 0.2)
+	if err != nil {
+		return err
+	}
+	beta, err := attrFloat(n.op, "beta", 0.5)
+	if err != nil {
+		return err
+	}
+	return unary(func(d, s []float32, _ float32) { act.HardSigmoid(d, s, alpha, beta) }, "", 0)(c, n, in)
 }
 
 func lowerBatchNorm(c *compiler, n *Node, in []*value) error {

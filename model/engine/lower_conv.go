@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/hiwl/hiwl/model/engine/act"
 	"github.com/hiwl/hiwl/model/engine/gemm"
 	"github.com/hiwl/hiwl/model/engine/ops"
 )
@@ -21,7 +22,7 @@ type convStep struct {
 	weights    []float32 // depthwise: [M, KH·KW]
 	bias       []float32
 	x, y, res  int // slots; res < 0 without a residual
-	relu       bool
+	act        act.Func
 	depthwise  bool
 	inC, outHW int
 }
@@ -41,7 +42,7 @@ func (s *convStep) run(st *State) {
 		}
 		if s.depthwise {
 			ops.Depthwise(yi, xi, s.weights, s.bias, &s.g, s.inC, s.cout)
-			ops.AddRelu(yi, ri, s.relu)
+			ops.AddAct(yi, ri, s.act)
 			continue
 		}
 		n := s.outHW
@@ -53,7 +54,7 @@ func (s *convStep) run(st *State) {
 				ops.Im2Col(cols, src, &s.g)
 			}
 			out := yi[g*s.cout*n : (g+1)*s.cout*n]
-			ep := gemm.Epilogue{Bias: s.bias[g*s.cout : (g+1)*s.cout], Relu: s.relu}
+			ep := gemm.Epilogue{Bias: s.bias[g*s.cout : (g+1)*s.cout], Act: s.act}
 			if ri != nil {
 				ep.Residual = ri[g*s.cout*n : (g+1)*s.cout*n]
 			}
@@ -153,9 +154,8 @@ func lowerConv(c *compiler, n *Node, in []*value) error {
 	last := n // the node whose value the fused step writes
 	ins := []*value{x}
 	res := -1
-	relu := false
 	// Fuse BatchNormalization (folded into weights and bias), then an Add
-	// of an already computed tensor (the residual), then Relu.
+	// of an already computed tensor (the residual), then an activation.
 	if bn := c.sole(last); bn != nil && bn.op.Name == "BatchNormalization" && len(bn.outputs) == 1 {
 		if p, ok := c.bnParams(bn, M); ok {
 			for m := 0; m < M; m++ {
@@ -177,14 +177,13 @@ func lowerConv(c *compiler, n *Node, in []*value) error {
 			last = add
 		}
 	}
-	if r := c.sole(last); r != nil && r.op.Name == "Relu" {
-		relu = true
-		c.done[r] = true
-		last = r
+	f, end := c.activation(last)
+	if f != act.None {
+		last = end
 	}
 	y := c.define(last, outShape)
 	st := &convStep{g: g, batch: x.shape[0], groups: groups, cout: M / groups, bias: bias,
-		x: x.slot, y: y.slot, res: res, relu: relu, inC: x.shape[1], outHW: g.OH * g.OW}
+		x: x.slot, y: y.slot, res: res, act: f, inC: x.shape[1], outHW: g.OH * g.OW}
 	if g.C == 1 && groups > 1 {
 		st.depthwise = true
 		st.weights = weights
@@ -199,6 +198,63 @@ func lowerConv(c *compiler, n *Node, in []*value) error {
 	}
 	c.emit(st, ins, y)
 	return nil
+}
+
+// activation matches the activation applied to the value of node n, when
+// n's only use is that activation, and marks its nodes fused: Relu,
+// Sigmoid, HardSwish, and SiLU and hard-swish written out as
+// x·Sigmoid(x) and x·HardSigmoid(x) (alpha 1/6, beta 1/2), as exporters
+// emit them. It returns the function and the node that carries its
+// result, or act.None.
+func (c *compiler) activation(n *Node) (act.Func, *Node) {
+	if r := c.sole(n); r != nil && len(r.outputs) == 1 {
+		switch r.op.Name {
+		case "Relu":
+			c.done[r] = true
+			return act.Relu, r
+		case "Sigmoid":
+			c.done[r] = true
+			return act.Sigmoid, r
+		case "HardSwish":
+			c.done[r] = true
+			return act.HardSwish, r
+		}
+	}
+	// x·gate(x): n read by the gate and by a Mul that reads the gate,
+	// which nothing else reads.
+	if c.consumers[n] != 2 || len(c.readers[n]) != 2 {
+		return act.None, nil
+	}
+	for i, gate := range c.readers[n] {
+		mul := c.readers[n][1-i]
+		if mul.op.Name != "Mul" || len(gate.outputs) != 1 || c.sole(gate) != mul || !c.reads(mul, n, gate) {
+			continue
+		}
+		var f act.Func
+		switch gate.op.Name {
+		case "Sigmoid":
+			f = act.SiLU
+		case "HardSigmoid":
+			alpha, err1 := attrFloat(gate.op, "alpha", 0.2)
+			beta, err2 := attrFloat(gate.op, "beta", 0.5)
+			if err1 != nil || err2 != nil || math.Abs(float64(alpha)-1.0/6) > 1e-7 || beta != 0.5 {
+				continue
+			}
+			f = act.HardSwish
+		default:
+			continue
+		}
+		c.done[gate], c.done[mul] = true, true
+		return f, mul
+	}
+	return act.None, nil
+}
+
+// reads reports whether operation op's two inputs are a and b, in either
+// order.
+func (c *compiler) reads(op, a, b *Node) bool {
+	ins := c.g.inputs(op)
+	return len(ins) == 2 && (ins[0] == a && ins[1] == b || ins[0] == b && ins[1] == a)
 }
 
 type bnParams struct {

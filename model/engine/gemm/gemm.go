@@ -1,28 +1,39 @@
 package gemm
 
-import "sync"
+import (
+	"sync"
 
-// MR is the number of rows of A (and C) a micro-kernel tile covers. Packed A
-// is stored in panels of MR rows, zero-padded at the bottom.
-const MR = 4
+	"github.com/hiwl/hiwl/model/engine/act"
+)
 
-// Packed is a left operand A[M×K] laid out for the micro-kernel: panel p
-// holds rows p·MR … p·MR+MR-1, column by column (MR values per k).
+// Packed is a left operand A[M×K] laid out for one kernel's micro-kernel:
+// panel p holds rows p·MR … p·MR+MR-1, column by column (MR values per k),
+// zero-padded at the bottom. Mul runs the kernel that packed it.
 type Packed struct {
 	M, K int
+	mr   int
+	kern *Kernel
 	data []float32
 }
 
-// Pack packs the M×K row-major matrix a (row stride lda) for Mul.
-func Pack(m, k int, a []float32, lda int) *Packed {
-	panels := (m + MR - 1) / MR
-	p := &Packed{M: m, K: k, data: make([]float32, panels*MR*k)}
+// Kernel returns the kernel that packed a and that Mul runs on it.
+func (a *Packed) Kernel() *Kernel { return a.kern }
+
+// Pack packs the M×K row-major matrix a (row stride lda) for Mul with the
+// chosen kernel.
+func Pack(m, k int, a []float32, lda int) *Packed { return PackFor(chosen, m, k, a, lda) }
+
+// PackFor packs a for kernel kern.
+func PackFor(kern *Kernel, m, k int, a []float32, lda int) *Packed {
+	mr := kern.MR
+	panels := (m + mr - 1) / mr
+	p := &Packed{M: m, K: k, mr: mr, kern: kern, data: make([]float32, panels*mr*k)}
 	for i := 0; i < m; i++ {
-		panel, r := i/MR, i%MR
-		dst := p.data[panel*MR*k:]
+		panel, r := i/mr, i%mr
+		dst := p.data[panel*mr*k:]
 		row := a[i*lda : i*lda+k]
 		for kk, v := range row {
-			dst[kk*MR+r] = v
+			dst[kk*mr+r] = v
 		}
 	}
 	return p
@@ -31,23 +42,25 @@ func Pack(m, k int, a []float32, lda int) *Packed {
 // PackTransposed packs A = Tᵀ for the K×M row-major matrix t (row stride
 // ldt): what a BLAS caller passing a transposed left operand holds.
 func PackTransposed(m, k int, t []float32, ldt int) *Packed {
-	panels := (m + MR - 1) / MR
-	p := &Packed{M: m, K: k, data: make([]float32, panels*MR*k)}
+	mr := chosen.MR
+	panels := (m + mr - 1) / mr
+	p := &Packed{M: m, K: k, mr: mr, kern: chosen, data: make([]float32, panels*mr*k)}
 	for kk := 0; kk < k; kk++ {
 		row := t[kk*ldt : kk*ldt+m]
 		for i, v := range row {
-			p.data[(i/MR)*MR*k+kk*MR+i%MR] = v
+			p.data[(i/mr)*mr*k+kk*mr+i%mr] = v
 		}
 	}
 	return p
 }
 
 // Epilogue is applied to each element of C as it is stored:
-// c[i][j] = relu?( acc + Bias[i] + Residual[i·ldc+j] ). Nil fields are skipped.
+// c[i][j] = Act( acc + Bias[i] + Residual[i·ldc+j] ). Nil fields are
+// skipped; the zero Act is the identity.
 type Epilogue struct {
 	Bias     []float32 // len M, added per row
 	Residual []float32 // same layout and stride as C
-	Relu     bool
+	Act      act.Func
 }
 
 // Mul computes C[M×N] = A·B (A packed, B row-major K×N with row stride ldb,
@@ -61,13 +74,18 @@ func Mul(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) 
 		edge(a, b, ldb, 0, n, c, ldc, ep)
 		return
 	}
-	nr := nr()
+	kern := a.kern
+	if kern.ragged {
+		kern.tiles(a, b, ldb, n, c, ldc, ep)
+		return
+	}
+	nr := kern.NR
 	full := n - n%nr
 	if full > 0 {
-		tiles(a, b, ldb, full, c, ldc, ep)
+		kern.tiles(a, b, ldb, full, c, ldc, ep)
 	}
 	if full < n {
-		remainder(a, b, ldb, full, n, nr, c, ldc, ep)
+		remainder(a, b, ldb, full, n, nr, c, ldc, &ep)
 	}
 }
 
@@ -80,7 +98,7 @@ var panels = sync.Pool{New: func() any { return new([]float32) }}
 // written to scratch, then the valid columns are stored. Done one element at
 // a time instead (edge), these few columns cost a tenth of a small model's
 // run, since each element walks a column of B at stride ldb.
-func remainder(a *Packed, b []float32, ldb, j0, j1, nr int, c []float32, ldc int, ep Epilogue) {
+func remainder(a *Packed, b []float32, ldb, j0, j1, nr int, c []float32, ldc int, ep *Epilogue) {
 	k, w := a.K, j1-j0
 	buf := panels.Get().(*[]float32)
 	defer panels.Put(buf)
@@ -93,25 +111,23 @@ func remainder(a *Packed, b []float32, ldb, j0, j1, nr int, c []float32, ldc int
 		copy(row, b[kk*ldb+j0:kk*ldb+j1])
 		clear(row[w:])
 	}
-	tiles(a, bp, nr, nr, cp, nr, Epilogue{})
+	a.kern.tiles(a, bp, nr, nr, cp, nr, Epilogue{})
 	for i := 0; i < a.M; i++ {
-		for q := 0; q < w; q++ {
-			at := i*ldc + j0 + q
-			c[at] = ep.apply(cp[i*nr+q], i, at)
-		}
+		at := i*ldc + j0
+		finish(c[at:at+w], cp[i*nr:i*nr+w], i, at, ep)
 	}
 }
 
 // edge computes columns j0 ≤ j < j1 of C one element at a time.
 func edge(a *Packed, b []float32, ldb, j0, j1 int, c []float32, ldc int, ep Epilogue) {
-	k := a.K
+	k, mr := a.K, a.mr
 	for i := 0; i < a.M; i++ {
-		panel, r := i/MR, i%MR
-		ap := a.data[min(panel*MR*k, len(a.data)):]
+		panel, r := i/mr, i%mr
+		ap := a.data[min(panel*mr*k, len(a.data)):]
 		for j := j0; j < j1; j++ {
 			var s float32
 			for kk := 0; kk < k; kk++ {
-				s += ap[kk*MR+r] * b[kk*ldb+j]
+				s += ap[kk*mr+r] * b[kk*ldb+j]
 			}
 			c[i*ldc+j] = ep.apply(s, i, i*ldc+j)
 		}
@@ -125,15 +141,12 @@ func (ep *Epilogue) apply(s float32, row, at int) float32 {
 	if ep.Residual != nil {
 		s += ep.Residual[at]
 	}
-	if ep.Relu && !(s > 0) {
-		s = 0
-	}
-	return s
+	return ep.Act.Apply(s)
 }
 
-// MulGeneric is Mul with the pure-Go micro-kernel whatever the build, and
-// the last columns done one element at a time: the reference the SIMD
-// kernels are tested against.
+// MulGeneric is Mul with the pure-Go micro-kernel whatever kernel packed
+// a, and the last columns done one element at a time: the reference the
+// SIMD kernels are tested against.
 func MulGeneric(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) {
 	if a.M == 0 || n == 0 {
 		return

@@ -1,10 +1,13 @@
 package gemm
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/hiwl/hiwl/model/engine/act"
 )
 
 // naive is the textbook triple loop in float64, the reference for both
@@ -37,24 +40,33 @@ func close(got, want float32, k int) bool {
 	return math.Abs(float64(got-want)) <= 1e-5*float64(k+1)*math.Max(1, math.Abs(float64(want)))
 }
 
-func TestMulMatchesNaive(t *testing.T) {
+// TestKernelsMatchNaive holds every kernel this machine runs, and the
+// pure-Go reference path, to the definition: odd shapes (a partial last
+// panel, a partial last tile, K = 0), each epilogue and activation, and
+// every element written.
+func TestKernelsMatchNaive(t *testing.T) {
+	t.Logf("kernels here: %v, chosen %v", Kernels(), Chosen())
 	r := rand.New(rand.NewPCG(1, 2))
-	shapes := [][3]int{{1, 1, 1}, {3, 5, 7}, {4, 27, 16}, {12, 27, 4096}, {5, 0, 9}, {13, 108, 33}, {48, 432, 64}, {7, 9, 100}, {1, 48, 4}}
-	for _, s := range shapes {
-		m, k, n := s[0], s[1], s[2]
-		a, b := random(r, m*k), random(r, k*n)
-		for _, ep := range []Epilogue{{}, {Bias: random(r, m), Relu: true}, {Residual: random(r, m*n), Relu: true}} {
-			want := naive(m, k, n, a, b, ep)
-			p := Pack(m, k, a, k)
-			for name, mul := range map[string]func(*Packed, []float32, int, int, []float32, int, Epilogue){"Mul": Mul, "MulGeneric": MulGeneric} {
-				c := make([]float32, m*n)
-				for i := range c {
-					c[i] = float32(math.NaN()) // every element must be written
-				}
-				mul(p, b, n, n, c, n, ep)
-				for i := range c {
-					if !close(c[i], want[i], k) {
-						t.Fatalf("%s %dx%dx%d bias=%v res=%v relu=%v: c[%d] = %v, want %v", name, m, k, n, ep.Bias != nil, ep.Residual != nil, ep.Relu, i, c[i], want[i])
+	shapes := [][3]int{{1, 1, 1}, {3, 5, 7}, {4, 27, 16}, {12, 27, 4096}, {5, 0, 9}, {13, 108, 33}, {48, 432, 64}, {7, 9, 100}, {1, 48, 4}, {9, 16, 31}, {17, 3, 65}}
+	for _, kern := range Kernels() {
+		for _, s := range shapes {
+			m, k, n := s[0], s[1], s[2]
+			a, b := random(r, m*k), random(r, k*n)
+			eps := []Epilogue{{}, {Bias: random(r, m), Act: act.Relu}, {Residual: random(r, m*n), Act: act.Relu},
+				{Bias: random(r, m), Act: act.SiLU}, {Bias: random(r, m), Residual: random(r, m*n), Act: act.HardSwish}, {Act: act.Sigmoid}}
+			for _, ep := range eps {
+				want := naive(m, k, n, a, b, ep)
+				p := PackFor(kern, m, k, a, k)
+				for name, mul := range map[string]func(*Packed, []float32, int, int, []float32, int, Epilogue){"Mul": Mul, "MulGeneric": MulGeneric} {
+					c := make([]float32, m*n)
+					for i := range c {
+						c[i] = float32(math.NaN()) // every element must be written
+					}
+					mul(p, b, n, n, c, n, ep)
+					for i := range c {
+						if !close(c[i], want[i], k) {
+							t.Fatalf("%s %s %dx%dx%d bias=%v res=%v act=%v: c[%d] = %v, want %v", kern, name, m, k, n, ep.Bias != nil, ep.Residual != nil, ep.Act, i, c[i], want[i])
+						}
 					}
 				}
 			}
@@ -77,24 +89,27 @@ func TestPackTransposed(t *testing.T) {
 	}
 }
 
-// TestSIMDEqualsGeneric holds the SIMD micro-kernel (when built) to the
-// pure-Go one on conv-shaped products, with strided B and C.
-func TestSIMDEqualsGeneric(t *testing.T) {
-	t.Logf("SIMD kernel: %v, tile width %d", SIMD(), nr())
+// TestKernelsEqualGeneric holds every kernel to the pure-Go one on
+// conv-shaped products, with strided B and C and the residual aliasing C
+// (as trainer/fastblas accumulates).
+func TestKernelsEqualGeneric(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	for _, s := range [][3]int{{48, 216, 1024}, {24, 108, 1024}, {12, 27, 4096}, {6, 50, 48}} {
-		m, k, n := s[0], s[1], s[2]
-		ld := n + 5
-		a, b := random(r, m*k), random(r, k*ld)
-		ep := Epilogue{Bias: random(r, m), Residual: random(r, m*ld), Relu: true}
-		p := Pack(m, k, a, k)
-		c1, c2 := make([]float32, m*ld), make([]float32, m*ld)
-		Mul(p, b, ld, n, c1, ld, ep)
-		MulGeneric(p, b, ld, n, c2, ld, ep)
-		for i := 0; i < m; i++ {
-			for j := 0; j < n; j++ {
-				if x, y := c1[i*ld+j], c2[i*ld+j]; !close(x, y, k) {
-					t.Fatalf("%v: c[%d][%d] simd %v generic %v", s, i, j, x, y)
+	for _, kern := range Kernels() {
+		for _, s := range [][3]int{{48, 216, 1024}, {24, 108, 1024}, {12, 27, 4096}, {6, 50, 48}, {64, 576, 100}} {
+			m, k, n := s[0], s[1], s[2]
+			ld := n + 5
+			a, b := random(r, m*k), random(r, k*ld)
+			c0 := random(r, m*ld)
+			p := PackFor(kern, m, k, a, k)
+			c1, c2 := slices.Clone(c0), slices.Clone(c0)
+			bias := random(r, m)
+			Mul(p, b, ld, n, c1, ld, Epilogue{Bias: bias, Residual: c1, Act: act.Relu})
+			MulGeneric(p, b, ld, n, c2, ld, Epilogue{Bias: bias, Residual: c2, Act: act.Relu})
+			for i := 0; i < m; i++ {
+				for j := 0; j < n; j++ {
+					if x, y := c1[i*ld+j], c2[i*ld+j]; !close(x, y, k) {
+						t.Fatalf("%s %v: c[%d][%d] = %v, generic %v", kern, s, i, j, x, y)
+					}
 				}
 			}
 		}
@@ -103,20 +118,22 @@ func TestSIMDEqualsGeneric(t *testing.T) {
 
 func TestMulAllocatesNothing(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
-	for _, n := range []int{1024, 100} { // 100: with a remainder panel
-		m, k := 24, 108
-		p := Pack(m, k, random(r, m*k), k)
-		b, c := random(r, k*n), make([]float32, m*n)
-		ep := Epilogue{Bias: random(r, m), Relu: true}
-		if a := testing.AllocsPerRun(5, func() { Mul(p, b, n, n, c, n, ep) }); a != 0 {
-			t.Fatalf("n=%d: %v allocations per Mul", n, a)
+	for _, kern := range Kernels() {
+		for _, n := range []int{1024, 100} { // 100: with a remainder panel
+			m, k := 24, 108
+			p := PackFor(kern, m, k, random(r, m*k), k)
+			b, c := random(r, k*n), make([]float32, m*n)
+			ep := Epilogue{Bias: random(r, m), Act: act.SiLU}
+			if a := testing.AllocsPerRun(5, func() { Mul(p, b, n, n, c, n, ep) }); a != 0 {
+				t.Fatalf("%s n=%d: %v allocations per Mul", kern, n, a)
+			}
 		}
 	}
 }
 
-func benchMul(bm *testing.B, mul func(*Packed, []float32, int, int, []float32, int, Epilogue), m, k, n int) {
+func benchMul(bm *testing.B, kern *Kernel, mul func(*Packed, []float32, int, int, []float32, int, Epilogue), m, k, n int) {
 	r := rand.New(rand.NewPCG(7, 8))
-	p := Pack(m, k, random(r, m*k), k)
+	p := PackFor(kern, m, k, random(r, m*k), k)
 	b, c := random(r, k*n), make([]float32, m*n)
 	cpu0 := cpuSeconds()
 	bm.ResetTimer()
@@ -130,7 +147,18 @@ func benchMul(bm *testing.B, mul func(*Packed, []float32, int, int, []float32, i
 	bm.ReportMetric(work/(cpuSeconds()-cpu0), "cpu-GFLOP/s")
 }
 
-// The probe's conv-shaped product (48x1024x216): compare GFLOP/s with the
-// issue's 21.8 (simd) / 3.0 (scalar) native figures.
-func BenchmarkMul48x216x1024(b *testing.B)        { benchMul(b, Mul, 48, 216, 1024) }
-func BenchmarkMulGeneric48x216x1024(b *testing.B) { benchMul(b, MulGeneric, 48, 216, 1024) }
+// BenchmarkMul runs every kernel of this machine, by name, on the probe's
+// conv-shaped product (48x216 · 216x1024) and on the shapes of the
+// current model's and an MBConv model's layers (M x K x N: output
+// channels, input channels x kernel area, pixels). Compare GFLOP/s with
+// the 21.8 (simd) / 3.0 (scalar) native figures of the probe.
+func BenchmarkMul(b *testing.B) {
+	shapes := [][3]int{{48, 216, 1024}, {16, 27, 6400}, {64, 576, 100}, {96, 16, 1600}, {24, 96, 1600}, {240, 40, 100}}
+	for _, kern := range Kernels() {
+		for _, s := range shapes {
+			b.Run(fmt.Sprintf("%s/%dx%dx%d", kern, s[0], s[1], s[2]), func(b *testing.B) { benchMul(b, kern, Mul, s[0], s[1], s[2]) })
+		}
+	}
+}
+
+func BenchmarkMulGeneric48x216x1024(b *testing.B) { benchMul(b, Chosen(), MulGeneric, 48, 216, 1024) }

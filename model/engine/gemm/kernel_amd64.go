@@ -2,39 +2,71 @@
 
 package gemm
 
-import (
-	"simd"
-	"simd/archsimd"
-)
+import "simd/archsimd"
 
-// archKernel is true where the assembly micro-kernel runs: AVX2 with FMA,
-// the same instructions the portable simd package lowers to on amd64.
-var archKernel = archsimd.X86.AVX2() && archsimd.X86.FMA() && lanes == 8
+// archKernels are the assembly kernels this processor runs, best first:
+// AVX-512 (8×32 tiles in 16 of the 32 ZMM registers, the last columns by
+// masked loads) and AVX2 with FMA (4×16 tiles in YMM registers).
+func archKernels() []*Kernel {
+	var ks []*Kernel
+	if archsimd.X86.AVX512() {
+		ks = append(ks, &Kernel{Name: "avx512-8x32", MR: 8, NR: 32, tiles: avx512Tiles, ragged: true})
+	}
+	if archsimd.X86.AVX2() && archsimd.X86.FMA() {
+		ks = append(ks, &Kernel{Name: "avx2-4x16", MR: 4, NR: 16, tiles: avx2Tiles})
+	}
+	return ks
+}
 
 // kernel4x16 is implemented in kernel_amd64.s. k ≥ 1.
 //
 //go:noescape
-func kernel4x16(k int, a, b *float32, ldb int, acc *[MR * 16]float32)
+func kernel4x16(k int, a, b *float32, ldb int, acc *[4 * 16]float32)
 
-// archTiles is simdTiles with the k loop in assembly; the epilogue stays in
-// Go (store), so both kernels write C the same way.
-func archTiles(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) {
+// kernel8x32 is implemented in kernel_amd64.s: acc = A panel · B[:, 0:32]
+// with B's columns past the set bits of mask read as zero (and not read).
+// k ≥ 1.
+//
+//go:noescape
+func kernel8x32(k int, a, b *float32, ldb int, acc *[8 * 32]float32, mask uint32)
+
+// avx2Tiles runs kernel4x16 over columns [0, n), n a multiple of 16; the
+// epilogue stays in Go (finish), so every kernel writes C the same way.
+func avx2Tiles(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) {
 	k := a.K
 	// The kernel reads B rows j … j+15 for k rows; check the last one once
 	// here instead of per load.
-	if n > 0 && (k-1)*ldb+n > len(b) {
-		panic("gemm: B is shorter than K×N")
+	if n > 0 && (k-1)*ldb+n > len(b) || len(a.data) < ((a.M+3)/4)*4*k {
+		panic("gemm: operands smaller than M×K, K×N")
 	}
-	var acc [MR * 16]float32
+	var acc [4 * 16]float32
 	for j := 0; j < n; j += 16 {
-		for i := 0; i < a.M; i += MR {
-			ap := a.data[(i/MR)*MR*k : (i/MR+1)*MR*k]
-			kernel4x16(k, &ap[0], &b[j], ldb, &acc)
-			rows := min(MR, a.M-i)
-			for r := 0; r < rows; r++ {
-				v0 := simd.LoadFloat32s(acc[r*16:])
-				v1 := simd.LoadFloat32s(acc[r*16+8:])
-				store(c, (i+r)*ldc+j, i+r, v0, v1, 8, &ep)
+		for i := 0; i < a.M; i += 4 {
+			kernel4x16(k, &a.data[(i/4)*4*k], &b[j], ldb, &acc)
+			for r := range min(4, a.M-i) {
+				at := (i+r)*ldc + j
+				finish(c[at:at+16], acc[r*16:r*16+16], i+r, at, &ep)
+			}
+		}
+	}
+}
+
+// avx512Tiles runs kernel8x32 over columns [0, n), any n: the last tile,
+// narrower than 32, is loaded under a mask, so it needs no padded copy.
+func avx512Tiles(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) {
+	k := a.K
+	if n > 0 && (k-1)*ldb+n > len(b) || len(a.data) < ((a.M+7)/8)*8*k {
+		panic("gemm: operands smaller than M×K, K×N")
+	}
+	var acc [8 * 32]float32
+	for j := 0; j < n; j += 32 {
+		w := min(32, n-j)
+		mask := uint32(uint64(1)<<w - 1)
+		for i := 0; i < a.M; i += 8 {
+			kernel8x32(k, &a.data[(i/8)*8*k], &b[j], ldb, &acc, mask)
+			for r := range min(8, a.M-i) {
+				at := (i+r)*ldc + j
+				finish(c[at:at+w], acc[r*32:r*32+w], i+r, at, &ep)
 			}
 		}
 	}

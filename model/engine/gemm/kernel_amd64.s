@@ -2,7 +2,7 @@
 
 #include "textflag.h"
 
-// func kernel4x16(k int, a, b *float32, ldb int, acc *[MR * 16]float32)
+// func kernel4x16(k int, a, b *float32, ldb int, acc *[4 * 16]float32)
 //
 // acc[r·16+q] = Σ_kk a[kk·4+r] · b[kk·ldb+q] for r < 4, q < 16: one tile of
 // packed A (4 values per k) against 16 columns of B, with the eight
@@ -54,5 +54,92 @@ loop:
 	VMOVUPS Y5, 160(R8)
 	VMOVUPS Y6, 192(R8)
 	VMOVUPS Y7, 224(R8)
+	VZEROUPPER
+	RET
+
+// func kernel8x32(k int, a, b *float32, ldb int, acc *[8 * 32]float32, mask uint32)
+//
+// acc[r·32+q] = Σ_kk a[kk·8+r] · b[kk·ldb+q] for r < 8, q < 32: an 8-row
+// panel of packed A against 32 columns of B, in sixteen ZMM accumulators
+// (Z0-Z15). Per k: two loads of B (under the masks K1, K2: columns past
+// the mask read as zero and are never touched, so the last, narrower tile
+// of a row needs no padded copy), eight broadcasts of A and sixteen FMAs,
+// which keeps both FMA ports busy behind their four-cycle latency.
+TEXT ·kernel8x32(SB), NOSPLIT, $0-44
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ ldb+24(FP), DX
+	SHLQ $2, DX
+	MOVQ acc+32(FP), R8
+	MOVL mask+40(FP), AX
+	KMOVW AX, K1
+	SHRL $16, AX
+	KMOVW AX, K2
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+
+loop8x32:
+	VMOVUPS.Z    (DI), K1, Z16
+	VMOVUPS.Z    64(DI), K2, Z17
+	VBROADCASTSS (SI), Z18
+	VBROADCASTSS 4(SI), Z19
+	VFMADD231PS  Z16, Z18, Z0
+	VFMADD231PS  Z17, Z18, Z1
+	VFMADD231PS  Z16, Z19, Z2
+	VFMADD231PS  Z17, Z19, Z3
+	VBROADCASTSS 8(SI), Z20
+	VBROADCASTSS 12(SI), Z21
+	VFMADD231PS  Z16, Z20, Z4
+	VFMADD231PS  Z17, Z20, Z5
+	VFMADD231PS  Z16, Z21, Z6
+	VFMADD231PS  Z17, Z21, Z7
+	VBROADCASTSS 16(SI), Z22
+	VBROADCASTSS 20(SI), Z23
+	VFMADD231PS  Z16, Z22, Z8
+	VFMADD231PS  Z17, Z22, Z9
+	VFMADD231PS  Z16, Z23, Z10
+	VFMADD231PS  Z17, Z23, Z11
+	VBROADCASTSS 24(SI), Z24
+	VBROADCASTSS 28(SI), Z25
+	VFMADD231PS  Z16, Z24, Z12
+	VFMADD231PS  Z17, Z24, Z13
+	VFMADD231PS  Z16, Z25, Z14
+	VFMADD231PS  Z17, Z25, Z15
+	ADDQ         $32, SI
+	ADDQ         DX, DI
+	DECQ         CX
+	JNZ          loop8x32
+
+	VMOVUPS Z0, (R8)
+	VMOVUPS Z1, 64(R8)
+	VMOVUPS Z2, 128(R8)
+	VMOVUPS Z3, 192(R8)
+	VMOVUPS Z4, 256(R8)
+	VMOVUPS Z5, 320(R8)
+	VMOVUPS Z6, 384(R8)
+	VMOVUPS Z7, 448(R8)
+	VMOVUPS Z8, 512(R8)
+	VMOVUPS Z9, 576(R8)
+	VMOVUPS Z10, 640(R8)
+	VMOVUPS Z11, 704(R8)
+	VMOVUPS Z12, 768(R8)
+	VMOVUPS Z13, 832(R8)
+	VMOVUPS Z14, 896(R8)
+	VMOVUPS Z15, 960(R8)
 	VZEROUPPER
 	RET

@@ -2,9 +2,6 @@
 
 package gemm
 
-// archKernel is false: no kernel of its own on this architecture; the portable one runs.
-var archKernel = false
-
-func archTiles(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) {
-	panic("gemm: no kernel of its own on this architecture")
-}
+// archKernels: no kernel of its own on this architecture; the portable one
+// runs.
+func archKernels() []*Kernel { return nil }

@@ -4,11 +4,15 @@ package gemm
 
 import (
 	"simd/archsimd"
+
+	"github.com/hiwl/hiwl/model/engine/act"
 	"unsafe"
 )
 
-// archKernel: wasm always has SIMD128 under the experiment.
-var archKernel = lanes == 4
+// archKernels: wasm always has SIMD128 under the experiment.
+func archKernels() []*Kernel {
+	return []*Kernel{{Name: "simd128-4x8", MR: 4, NR: 8, tiles: archTiles}}
+}
 
 // archTiles is simdTiles for wasm SIMD128: the same 4×8 tiles, with the k
 // loop in kernel4x8 and the operands' bounds checked once per call instead
@@ -16,15 +20,15 @@ var archKernel = lanes == 4
 // Mul and an Add.
 func archTiles(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) {
 	k := a.K
-	if n%8 != 0 || (k-1)*ldb+n > len(b) || len(a.data) < ((a.M+MR-1)/MR)*MR*k {
+	if n%8 != 0 || (k-1)*ldb+n > len(b) || len(a.data) < ((a.M+4-1)/4)*4*k {
 		panic("gemm: operands smaller than M×K, K×N")
 	}
 	stride := uintptr(ldb) * 4
 	var acc [8]archsimd.Float32x4
 	for j := 0; j < n; j += 8 {
-		for i := 0; i < a.M; i += MR {
-			kernel4x8(k, unsafe.Pointer(&a.data[(i/MR)*MR*k]), unsafe.Pointer(&b[j]), stride, &acc)
-			for r := range min(MR, a.M-i) {
+		for i := 0; i < a.M; i += 4 {
+			kernel4x8(k, unsafe.Pointer(&a.data[(i/4)*4*k]), unsafe.Pointer(&b[j]), stride, &acc)
+			for r := range min(4, a.M-i) {
 				store4(c, (i+r)*ldc+j, i+r, acc[2*r], acc[2*r+1], &ep)
 			}
 		}
@@ -81,14 +85,14 @@ func kernel4x8(k int, ap, bp unsafe.Pointer, stride uintptr, acc *[8]archsimd.Fl
 		a3 = archsimd.BroadcastFloat32x4(av.GetElem(3))
 		c30 = c30.Add(a3.Mul(b0))
 		c31 = c31.Add(a3.Mul(b1))
-		ao += 2 * MR * 4
+		ao += 2 * 4 * 4
 		bo += stride
 	}
 	// The odd last k step, if any.
 	for ; k > 0; k-- {
 		b0 := archsimd.LoadFloat32x4Array((*[4]float32)(unsafe.Add(bp, bo)))
 		b1 := archsimd.LoadFloat32x4Array((*[4]float32)(unsafe.Add(bp, bo+16)))
-		av := (*[MR]float32)(unsafe.Add(ap, ao))
+		av := (*[4]float32)(unsafe.Add(ap, ao))
 		a0 := archsimd.BroadcastFloat32x4(av[0])
 		c00 = c00.Add(a0.Mul(b0))
 		c01 = c01.Add(a0.Mul(b1))
@@ -101,15 +105,23 @@ func kernel4x8(k int, ap, bp unsafe.Pointer, stride uintptr, acc *[8]archsimd.Fl
 		a3 := archsimd.BroadcastFloat32x4(av[3])
 		c30 = c30.Add(a3.Mul(b0))
 		c31 = c31.Add(a3.Mul(b1))
-		ao += MR * 4
+		ao += 4 * 4
 		bo += stride
 	}
 	*acc = [8]archsimd.Float32x4{c00, c01, c10, c11, c20, c21, c30, c31}
 }
 
 // store4 is store for archsimd vectors (simd's conversion from them does
-// not compile on wasm in go1.27.3).
+// not compile on wasm in go1.27.3). Activations other than ReLU go
+// through finish, from memory.
 func store4(c []float32, at, row int, v0, v1 archsimd.Float32x4, ep *Epilogue) {
+	if ep.Act != act.None && ep.Act != act.Relu {
+		var tmp [8]float32
+		v0.Store(tmp[:4])
+		v1.Store(tmp[4:])
+		finish(c[at:at+8], tmp[:], row, at, ep)
+		return
+	}
 	if ep.Bias != nil {
 		bv := archsimd.BroadcastFloat32x4(ep.Bias[row])
 		v0, v1 = v0.Add(bv), v1.Add(bv)
@@ -119,7 +131,7 @@ func store4(c []float32, at, row int, v0, v1 archsimd.Float32x4, ep *Epilogue) {
 		v0 = v0.Add(archsimd.LoadFloat32x4(r))
 		v1 = v1.Add(archsimd.LoadFloat32x4(r[4:]))
 	}
-	if ep.Relu {
+	if ep.Act == act.Relu {
 		var z archsimd.Float32x4
 		v0, v1 = v0.Max(z), v1.Max(z)
 	}

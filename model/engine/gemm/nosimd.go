@@ -2,11 +2,13 @@
 
 package gemm
 
-// SIMD reports whether Mul uses a hardware SIMD micro-kernel.
-func SIMD() bool { return false }
+func archKernels() []*Kernel     { return nil }
+func portableKernels() []*Kernel { return nil }
 
-func nr() int { return genericNR }
-
-func tiles(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) {
-	genericTiles(a, b, ldb, n, c, ldc, ep)
+// finish stores one row of a tile: dst[q] = ep(acc[q]) for the row row of
+// C, whose first element is at index at of C (and of ep.Residual).
+func finish(dst, acc []float32, row, at int, ep *Epilogue) {
+	for q, v := range acc {
+		dst[q] = ep.apply(v, row, at+q)
+	}
 }

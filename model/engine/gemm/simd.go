@@ -2,37 +2,31 @@
 
 package gemm
 
-import "simd"
+import (
+	"fmt"
+	"simd"
 
-// lanes is the float32 vector width of this machine (8 with AVX2, 4 on
-// wasm SIMD128 and Neon); the SIMD tile is MR rows by two vectors.
+	"github.com/hiwl/hiwl/model/engine/act"
+)
+
+// lanes is the float32 vector width of the portable simd package on this
+// machine (16 with AVX-512, 8 with AVX2, 4 on wasm SIMD128 and Neon); its
+// tile is 4 rows by two vectors.
 var lanes = simd.VectorBitSize() / 32
 
 // hardware is false where the simd package only emulates vectors in Go;
 // the plain kernel is faster there.
 var hardware = !simd.Emulated()
 
-// SIMD reports whether Mul uses a hardware SIMD micro-kernel.
-func SIMD() bool { return hardware }
-
-func nr() int {
-	if hardware {
-		return 2 * lanes
-	}
-	return genericNR
-}
-
-func tiles(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) {
+func portableKernels() []*Kernel {
 	if !hardware {
-		genericTiles(a, b, ldb, n, c, ldc, ep)
-		return
+		return nil
 	}
-	if archKernel {
-		archTiles(a, b, ldb, n, c, ldc, ep)
-		return
-	}
-	simdTiles(a, b, ldb, n, c, ldc, ep)
+	return []*Kernel{{Name: fmt.Sprintf("simd-4x%d", 2*lanes), MR: simdMR, NR: 2 * lanes, tiles: simdTiles}}
 }
+
+// simdMR is the portable kernel's panel height.
+const simdMR = 4
 
 // simdTiles is the register-blocked micro-kernel: 4 rows × 2 vectors of
 // accumulators, one broadcast of A and two loads of B per k. Columns [0, n),
@@ -42,13 +36,13 @@ func simdTiles(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epil
 	L := lanes
 	nr := 2 * L
 	for j := 0; j < n; j += nr {
-		for i := 0; i < a.M; i += MR {
-			ap := a.data[(i/MR)*MR*k : (i/MR+1)*MR*k]
+		for i := 0; i < a.M; i += simdMR {
+			ap := a.data[(i/simdMR)*simdMR*k : (i/simdMR+1)*simdMR*k]
 			var c00, c01, c10, c11, c20, c21, c30, c31 simd.Float32s
 			bk := b[j:]
 			// Two k steps per iteration halve the loop overhead and the
 			// register shuffles the compiler adds at the back edge.
-			for len(ap) >= 2*MR {
+			for len(ap) >= 2*simdMR {
 				b0 := simd.LoadFloat32s(bk)
 				b1 := simd.LoadFloat32s(bk[L:])
 				a0 := simd.BroadcastFloat32s(ap[0])
@@ -78,13 +72,13 @@ func simdTiles(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epil
 				a3 = simd.BroadcastFloat32s(ap[7])
 				c30 = a3.MulAdd(b0, c30)
 				c31 = a3.MulAdd(b1, c31)
-				ap = ap[2*MR:]
+				ap = ap[2*simdMR:]
 				if len(ap) == 0 {
 					break
 				}
 				bk = bk[ldb:]
 			}
-			if len(ap) == MR {
+			if len(ap) == simdMR {
 				b0 := simd.LoadFloat32s(bk)
 				b1 := simd.LoadFloat32s(bk[L:])
 				a0 := simd.BroadcastFloat32s(ap[0])
@@ -100,7 +94,7 @@ func simdTiles(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epil
 				c30 = a3.MulAdd(b0, c30)
 				c31 = a3.MulAdd(b1, c31)
 			}
-			rows := min(MR, a.M-i)
+			rows := min(simdMR, a.M-i)
 			store(c, (i+0)*ldc+j, i+0, c00, c01, L, &ep)
 			if rows > 1 {
 				store(c, (i+1)*ldc+j, i+1, c10, c11, L, &ep)
@@ -126,11 +120,55 @@ func store(c []float32, at, row int, v0, v1 simd.Float32s, L int, ep *Epilogue) 
 		v0 = v0.Add(simd.LoadFloat32s(r))
 		v1 = v1.Add(simd.LoadFloat32s(r[L:]))
 	}
-	if ep.Relu {
-		var z simd.Float32s
-		v0, v1 = v0.Max(z), v1.Max(z)
+	if ep.Act != act.None {
+		v0, v1 = act.Vec(ep.Act, v0), act.Vec(ep.Act, v1)
 	}
 	out := c[at : at+2*L]
 	v0.Store(out)
 	v1.Store(out[L:])
+}
+
+// finish stores one row of a tile that a kernel left in memory:
+// dst[q] = ep(acc[q]) for row row of C, whose first element is at index at
+// of C (and of ep.Residual). The kernels in assembly and archsimd share
+// it, so every kernel applies the epilogue the same way.
+func finish(dst, acc []float32, row, at int, ep *Epilogue) {
+	if !hardware {
+		for q, v := range acc {
+			dst[q] = ep.apply(v, row, at+q)
+		}
+		return
+	}
+	var bias simd.Float32s
+	if ep.Bias != nil {
+		bias = simd.BroadcastFloat32s(ep.Bias[row])
+	}
+	var res []float32
+	if ep.Residual != nil {
+		res = ep.Residual[at : at+len(acc)]
+	}
+	dst = dst[:len(acc)]
+	q := 0
+	for ; q+lanes <= len(acc); q += lanes {
+		v := simd.LoadFloat32s(acc[q:]).Add(bias)
+		if res != nil {
+			v = v.Add(simd.LoadFloat32s(res[q:]))
+		}
+		if ep.Act != act.None {
+			v = act.Vec(ep.Act, v)
+		}
+		v.Store(dst[q:])
+	}
+	if q < len(acc) {
+		v, _ := simd.LoadFloat32sPart(acc[q:])
+		v = v.Add(bias)
+		if res != nil {
+			r, _ := simd.LoadFloat32sPart(res[q:])
+			v = v.Add(r)
+		}
+		if ep.Act != act.None {
+			v = act.Vec(ep.Act, v)
+		}
+		v.StorePart(dst[q:])
+	}
 }

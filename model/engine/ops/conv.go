@@ -1,5 +1,7 @@
 package ops
 
+import "github.com/hiwl/hiwl/model/engine/act"
+
 // Conv2D is the geometry of a 2-D convolution on one image and one group.
 type Conv2D struct {
 	C, H, W          int // input channels (of the group), height, width
@@ -155,15 +157,13 @@ func Depthwise(dst, src, w, bias []float32, g *Conv2D, channels, mult int) {
 	}
 }
 
-// AddRelu adds residual (when non-nil) to x and clamps at zero when relu:
-// the epilogue of kernels that are not a GEMM.
-func AddRelu(x, residual []float32, relu bool) {
+// AddAct adds residual (when non-nil) to x and applies f: the epilogue of
+// kernels that are not a GEMM.
+func AddAct(x, residual []float32, f act.Func) {
 	if residual != nil {
 		for i := range x {
 			x[i] += residual[i]
 		}
 	}
-	if relu {
-		Relu(x, x)
-	}
+	f.Slice(x)
 }

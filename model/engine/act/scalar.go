@@ -1,0 +1,9 @@
+//go:build !goexperiment.simd
+
+package act
+
+func slice(f Func, x []float32) {
+	for i, v := range x {
+		x[i] = f.Apply(v)
+	}
+}
