@@ -180,16 +180,23 @@ func (c *Classifier) Metadata() Metadata { return c.metadata }
 
 // Classify decodes, preprocesses and classifies image bytes.
 func (c *Classifier) Classify(data []byte) (*Prediction, error) {
-	x, _, err := PreprocessBytes(data, c.inputSize)
+	img, err := Decode(data)
 	if err != nil {
 		return nil, err
 	}
-	return c.ClassifyTensor(x)
+	return c.ClassifyImage(img)
 }
 
-// ClassifyImage classifies an already decoded image.
+// ClassifyImage classifies an already decoded image; the Prediction
+// carries the crop it took.
 func (c *Classifier) ClassifyImage(img image.Image) (*Prediction, error) {
-	return c.ClassifyTensor(Preprocess(img, c.inputSize))
+	x, crop := preprocess(img, c.inputSize)
+	p, err := c.ClassifyTensor(x)
+	if err != nil {
+		return nil, err
+	}
+	p.Crop = crop
+	return p, nil
 }
 
 // ClassifyTensor runs the network on a preprocessed CHW input.

@@ -1,11 +1,18 @@
 package model
 
+import "image"
+
 // Prediction is the result of classifying one image.
 type Prediction struct {
 	Label         Class               // the paper's decision rule (Decide)
 	Probabilities [NumClasses]float32 // in Classes order; sums to one
 	A             [NumA]float32       // network A: in-between, merged, round, spiral
 	B             [NumB]float32       // network B: cigar, edge-on
+
+	// Crop is the square of the image the network saw (Frame), in the
+	// decoded image's coordinates; every CAM covers it. Empty from
+	// ClassifyTensor, which never sees the image.
+	Crop image.Rectangle
 
 	classifier   *Classifier
 	featA, featB []float32 // last feature maps, [C, side, side]

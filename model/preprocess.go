@@ -128,7 +128,14 @@ func Normalize(img *image.RGBA) []float32 {
 // Challenge-framed galaxy, tighter for a loosely framed one), bilinear
 // resize to size x size, normalise. It returns a 3*size*size CHW tensor.
 func Preprocess(img image.Image, size int) []float32 {
-	return Normalize(Resize(img, Frame(img), size))
+	x, _ := preprocess(img, size)
+	return x
+}
+
+// preprocess is Preprocess that also returns the crop it took.
+func preprocess(img image.Image, size int) ([]float32, image.Rectangle) {
+	crop := Frame(img)
+	return Normalize(Resize(img, crop, size)), crop
 }
 
 // PreprocessBytes is Decode followed by Preprocess; it also returns the

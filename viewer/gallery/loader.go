@@ -23,7 +23,7 @@ type Classifier interface {
 type Item struct {
 	Path   string
 	Image  *image.RGBA     // display copy (see displayCopy); nil until decoded or if unreadable
-	Crop   image.Rectangle // the square the network saw, in Image's coordinates
+	Crop   image.Rectangle // the square the network saw (Prediction.Crop), in Image's coordinates; empty until classified
 	Result *Result         // nil until classified
 	Err    error           // why the file cannot be shown or classified
 }
@@ -283,7 +283,6 @@ func (l *Loader) load(i int) {
 	// are exactly those of model.Classifier.Classify; the UI gets a display
 	// copy.
 	it.Image = displayCopy(decoded, l.side)
-	it.Crop = displayRect(model.Frame(decoded), decoded.Bounds(), it.Image.Bounds())
 	l.publish(i, it) // the image can be shown while the network runs
 
 	done := *it
@@ -292,6 +291,7 @@ func (l *Loader) load(i int) {
 		done.Err = fmt.Errorf("classification failed: %w", err)
 	} else {
 		done.Result = NewResult(p)
+		done.Crop = displayRect(p.Crop, decoded.Bounds(), it.Image.Bounds())
 	}
 	l.publish(i, &done)
 }

@@ -54,7 +54,7 @@ func (f *Failure) Error() string { return f.Message }
 
 // Classify decodes data and runs c on it. It decodes once and classifies the
 // decoded image, which is what c.Classify does, so the probabilities are the
-// native classifier's; the decoded image is kept for the crop rectangle.
+// native classifier's; the decoded image is kept for its size.
 func Classify(c *model.Classifier, data []byte) (*Answer, error) {
 	if err := CheckSize(len(data)); err != nil {
 		return nil, err
@@ -68,7 +68,7 @@ func Classify(c *model.Classifier, data []byte) (*Answer, error) {
 		return nil, Fail(err)
 	}
 	b := img.Bounds()
-	crop := model.Frame(img).Sub(b.Min) // the square the network saw
+	crop := p.Crop.Sub(b.Min) // the square the network saw
 	a := &Answer{
 		Result:    p.Result(true),
 		CAMs:      make(map[string]model.CAMResult, model.NumClasses),
