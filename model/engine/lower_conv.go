@@ -19,7 +19,8 @@ type convStep struct {
 	groups     int
 	cout       int // output channels per group
 	packs      []*gemm.Packed
-	weights    []float32 // depthwise: [M, KH·KW]
+	weights    []float32          // depthwise: [M, KH·KW]
+	direct     *ops.DepthwisePlan // depthwise, strides 1-2 and more, no dilation
 	bias       []float32
 	x, y, res  int // slots; res < 0 without a residual
 	act        act.Func
@@ -39,6 +40,10 @@ func (s *convStep) run(st *State) {
 		var ri []float32
 		if res != nil {
 			ri = res[b*outImg : (b+1)*outImg]
+		}
+		if s.direct != nil {
+			s.direct.Run(yi, xi, s.weights, s.bias, ri, s.act, st.scratch)
+			continue
 		}
 		if s.depthwise {
 			ops.Depthwise(yi, xi, s.weights, s.bias, &s.g, s.inC, s.cout)
@@ -187,6 +192,9 @@ func lowerConv(c *compiler, n *Node, in []*value) error {
 	if g.C == 1 && groups > 1 {
 		st.depthwise = true
 		st.weights = weights
+		if st.direct = ops.NewDepthwisePlan(&g, x.shape[1], st.cout); st.direct != nil {
+			c.needScratch(st.direct.Scratch())
+		}
 	} else {
 		for gi := 0; gi < groups; gi++ {
 			rows := weights[gi*st.cout*K : (gi+1)*st.cout*K]

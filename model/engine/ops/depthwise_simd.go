@@ -1,0 +1,92 @@
+//go:build goexperiment.simd
+
+package ops
+
+import (
+	"simd"
+	"slices"
+
+	"github.com/hiwl/hiwl/model/engine/act"
+)
+
+// vectorLen is the float32 width of the portable simd vectors (16 with
+// AVX-512, 4 on wasm SIMD128): DepthwisePlan computes whole groups of
+// four vectors.
+var vectorLen = simd.VectorBitSize() / 32
+
+var hardware = !simd.Emulated()
+
+// depthwiseTaps is out[i] = b + Σ_t w[t]·phases[offs[t]+i] for i <
+// len(out), a multiple of four vectors. Four output vectors stay in
+// registers across all the taps: four independent chains of FMAs hide
+// their latency, and each weight is broadcast once per four vectors.
+// Kept out of line and small: the Go wasm backend's dispatch loop costs
+// less in a small function (see gemm's kernel4x8).
+//
+//go:noinline
+func depthwiseTaps(out, phases []float32, offs []int, w []float32, b float32) {
+	if !hardware {
+		depthwiseTapsGo(out, phases, offs, w, b)
+		return
+	}
+	if depthwiseAsm && len(out) > 0 {
+		if len(out)%64 != 0 || len(w) < len(offs) || len(offs) == 0 || slices.Max(offs)+len(out) > len(phases) || slices.Min(offs) < 0 {
+			panic("ops: depthwise operands out of range")
+		}
+		depthwiseTaps64(&out[0], len(out), &phases[0], &offs[0], &w[0], len(offs), b)
+		return
+	}
+	L := vectorLen
+	bv := simd.BroadcastFloat32s(b)
+	for i := 0; i < len(out); i += 4 * L {
+		a0, a1, a2, a3 := bv, bv, bv, bv
+		for t, off := range offs {
+			wv := simd.BroadcastFloat32s(w[t])
+			src := phases[off+i : off+i+4*L]
+			a0 = wv.MulAdd(simd.LoadFloat32s(src), a0)
+			a1 = wv.MulAdd(simd.LoadFloat32s(src[L:]), a1)
+			a2 = wv.MulAdd(simd.LoadFloat32s(src[2*L:]), a2)
+			a3 = wv.MulAdd(simd.LoadFloat32s(src[3*L:]), a3)
+		}
+		o := out[i : i+4*L]
+		a0.Store(o)
+		a1.Store(o[L:])
+		a2.Store(o[2*L:])
+		a3.Store(o[3*L:])
+	}
+}
+
+// depthwiseStore copies the OW valid columns of each wq-wide row of out
+// to dst (OW wide), adding residual (if any) and applying f on the way.
+// Loads may run past a row's valid columns into out's next row or slack;
+// stores never pass the row's end.
+func depthwiseStore(dst, out, residual []float32, wq, ow int, f act.Func) {
+	if !hardware {
+		depthwiseStoreGo(dst, out, residual, wq, ow, f)
+		return
+	}
+	L := vectorLen
+	for oy := 0; oy < len(dst)/ow; oy++ {
+		d := dst[oy*ow : (oy+1)*ow]
+		src := out[oy*wq:]
+		var r []float32
+		if residual != nil {
+			r = residual[oy*ow : (oy+1)*ow]
+		}
+		for q := 0; q < ow; q += L {
+			v := simd.LoadFloat32s(src[q:])
+			if r != nil {
+				rv, _ := simd.LoadFloat32sPart(r[q:])
+				v = v.Add(rv)
+			}
+			if f != act.None {
+				v = act.Vec(f, v)
+			}
+			if q+L <= ow {
+				v.Store(d[q:])
+			} else {
+				v.StorePart(d[q:])
+			}
+		}
+	}
+}

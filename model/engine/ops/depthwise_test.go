@@ -1,0 +1,124 @@
+package ops
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/hiwl/hiwl/model/engine/act"
+)
+
+// TestDepthwisePlan holds the direct kernel to the window-by-window one
+// (Depthwise, which also runs dilations) over kernel sizes, strides 1-3,
+// pads (none, "same", asymmetric ones that only shape the output),
+// planes down to 1x1, channel multipliers, a residual and activations;
+// the output starts as NaN so a value it forgets to write shows.
+func TestDepthwisePlan(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 3))
+	cases := 0
+	for _, k := range []int{1, 3, 5} {
+		for _, stride := range []int{1, 2, 3} {
+			for _, pad := range [][2]int{{0, 0}, {k / 2, k / 2}, {k / 2, k - 1 - k/2 + 1}, {0, k - 1}} {
+				for _, hw := range [][2]int{{1, 1}, {5, 4}, {9, 9}, {10, 17}, {20, 20}} {
+					h, w := hw[0], hw[1]
+					oh := (h+pad[0]+pad[1]-k)/stride + 1
+					ow := (w+pad[0]+pad[1]-k)/stride + 1
+					if oh < 1 || ow < 1 {
+						continue
+					}
+					for _, mult := range []int{1, 2} {
+						channels := 3
+						g := Conv2D{C: 1, H: h, W: w, KH: k, KW: k, StrideH: stride, StrideW: stride,
+							DilH: 1, DilW: 1, PadT: pad[0], PadL: pad[0], OH: oh, OW: ow}
+						p := NewDepthwisePlan(&g, channels, mult)
+						if p == nil {
+							t.Fatalf("%+v: not planned", g)
+						}
+						m := channels * mult
+						src, wt, bias := randSlice(r, channels*h*w), randSlice(r, m*k*k), randSlice(r, m)
+						res := randSlice(r, m*oh*ow)
+						f := []act.Func{act.None, act.SiLU, act.Relu}[cases%3]
+						want := make([]float32, m*oh*ow)
+						Depthwise(want, src, wt, bias, &g, channels, mult)
+						AddAct(want, res, f)
+						got := make([]float32, len(want))
+						for i := range got {
+							got[i] = nan32
+						}
+						scratch := randSlice(r, p.Scratch()) // Run must not trust scratch's contents
+						p.Run(got, src, wt, bias, res, f, scratch)
+						for i := range want {
+							if d := math.Abs(float64(got[i] - want[i])); !(d <= 1e-5*math.Max(1, math.Abs(float64(want[i])))) {
+								t.Fatalf("%+v mult %d act %v: out[%d] = %v, want %v", g, mult, f, i, got[i], want[i])
+							}
+						}
+						cases++
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d geometries", cases)
+}
+
+func TestDepthwisePlanDeclines(t *testing.T) {
+	g := Conv2D{C: 1, H: 8, W: 8, KH: 3, KW: 3, StrideH: 1, StrideW: 1, DilH: 2, DilW: 2, OH: 4, OW: 4}
+	if NewDepthwisePlan(&g, 2, 1) != nil {
+		t.Fatal("planned a dilated convolution")
+	}
+	g.DilH, g.DilW, g.StrideW = 1, 1, 2
+	if NewDepthwisePlan(&g, 2, 1) != nil {
+		t.Fatal("planned unequal strides")
+	}
+}
+
+func randSlice(r *rand.Rand, n int) []float32 {
+	x := make([]float32, n)
+	for i := range x {
+		x[i] = float32(r.NormFloat64())
+	}
+	return x
+}
+
+// BenchmarkDepthwise: the direct kernel against the window-by-window one
+// on an MBConv model's depthwise layers (channels x size, kernel, stride),
+// in GB/s of the input and output planes (each read or written once at
+// the least) and GFLOP/s.
+func BenchmarkDepthwise(b *testing.B) {
+	for _, s := range []struct{ c, hw, k, stride int }{{96, 40, 3, 2}, {144, 20, 3, 1}, {240, 10, 5, 1}, {144, 20, 5, 2}} {
+		g := Conv2D{C: 1, H: s.hw, W: s.hw, KH: s.k, KW: s.k, StrideH: s.stride, StrideW: s.stride, DilH: 1, DilW: 1,
+			PadT: s.k / 2, PadL: s.k / 2, OH: (s.hw+2*(s.k/2)-s.k)/s.stride + 1, OW: (s.hw+2*(s.k/2)-s.k)/s.stride + 1}
+		r := rand.New(rand.NewPCG(1, 1))
+		src, wt, bias := randSlice(r, s.c*s.hw*s.hw), randSlice(r, s.c*s.k*s.k), randSlice(r, s.c)
+		dst := make([]float32, s.c*g.OH*g.OW)
+		p := NewDepthwisePlan(&g, s.c, 1)
+		scratch := make([]float32, p.Scratch())
+		bytes := 4 * float64(len(src)+len(dst))
+		flops := 2 * float64(len(dst)*s.k*s.k)
+		// CPU time of this process: on a shared machine wall time counts
+		// other processes' turns.
+		var cpu0 float64
+		report := func(b *testing.B) {
+			cpu := cpuSeconds() - cpu0
+			b.ReportMetric(bytes*float64(b.N)/cpu/1e9, "cpu-GB/s")
+			b.ReportMetric(flops*float64(b.N)/cpu/1e9, "cpu-GFLOP/s")
+		}
+		name := fmt.Sprintf("%dx%dx%d/k%d/s%d", s.c, s.hw, s.hw, s.k, s.stride)
+		b.Run("direct/"+name, func(b *testing.B) {
+			cpu0 = cpuSeconds()
+			for b.Loop() {
+				p.Run(dst, src, wt, bias, nil, act.SiLU, scratch)
+			}
+			report(b)
+		})
+		b.Run("window/"+name, func(b *testing.B) {
+			cpu0 = cpuSeconds()
+			for b.Loop() {
+				Depthwise(dst, src, wt, bias, &g, s.c, 1)
+				AddAct(dst, nil, act.SiLU)
+			}
+			report(b)
+		})
+	}
+}
