@@ -27,7 +27,12 @@ const (
 // GEMM is what the engine's matrix multiply does on the probe's product.
 type GEMM struct {
 	Shape          string  `json:"shape"`
-	SIMD           bool    `json:"simd"` // the SIMD micro-kernel ran natively
+	SIMD           bool    `json:"simd"`          // a SIMD micro-kernel ran natively
+	Kernel         string  `json:"native_kernel"` // the kernel chosen at start-up (gemm.Chosen)
+	WasmKernel     string  `json:"wasm_kernel"`
+	// ByKernel is the probe's product with each kernel this machine runs,
+	// best first (gemm.Kernels).
+	ByKernel []KernelGFLOPS `json:"native_by_kernel"`
 	NativeGFLOPS   float64 `json:"native_gflops"`
 	NativeScalar   float64 `json:"native_scalar_gflops"` // the pure-Go kernel
 	WasmGFLOPS     float64 `json:"wasm_node_gflops"`
@@ -39,9 +44,36 @@ type GEMM struct {
 	EngineFraction float64 `json:"engine_fraction_of_gemm"`
 }
 
+// KernelGFLOPS is one GEMM kernel's best rate on the probe's product.
+type KernelGFLOPS struct {
+	Kernel string  `json:"kernel"`
+	MR     int     `json:"mr"`
+	NR     int     `json:"nr"`
+	GFLOPS float64 `json:"gflops"`
+}
+
+// GEMMKernels measures every kernel this machine runs on the probe's
+// product, budget each.
+func GEMMKernels(budget time.Duration) []KernelGFLOPS {
+	var out []KernelGFLOPS
+	for _, k := range gemm.Kernels() {
+		out = append(out, KernelGFLOPS{Kernel: k.Name, MR: k.MR, NR: k.NR, GFLOPS: gemmPeak(budget, k, gemm.Mul)})
+	}
+	return out
+}
+
 // GEMMPeak is the best GFLOP/s of gemm.Mul (or gemm.MulGeneric) on the
-// probe's product on the calling goroutine, over budget.
+// probe's product on the calling goroutine, over budget, with the kernel
+// chosen at start-up.
 func GEMMPeak(budget time.Duration, generic bool) float64 {
+	mul := gemm.Mul
+	if generic {
+		mul = gemm.MulGeneric
+	}
+	return gemmPeak(budget, gemm.Chosen(), mul)
+}
+
+func gemmPeak(budget time.Duration, kern *gemm.Kernel, mul func(*gemm.Packed, []float32, int, int, []float32, int, gemm.Epilogue)) float64 {
 	r := rand.New(rand.NewPCG(1, 1))
 	a, b, c := make([]float32, gemmM*gemmK), make([]float32, gemmK*gemmN), make([]float32, gemmM*gemmN)
 	for i := range a {
@@ -50,11 +82,7 @@ func GEMMPeak(budget time.Duration, generic bool) float64 {
 	for i := range b {
 		b[i] = r.Float32()
 	}
-	p := gemm.Pack(gemmM, gemmK, a, gemmK)
-	mul := gemm.Mul
-	if generic {
-		mul = gemm.MulGeneric
-	}
+	p := gemm.PackFor(kern, gemmM, gemmK, a, gemmK)
 	best := 0.0
 	work := 2 * float64(gemmM*gemmK*gemmN)
 	for end := time.Now().Add(budget); time.Now().Before(end); {
@@ -66,11 +94,12 @@ func GEMMPeak(budget time.Duration, generic bool) float64 {
 }
 
 // WasmGEMM runs cmd/gemmprobe compiled to js/wasm under Node (Go's
-// go_js_wasm_exec) and returns the SIMD and scalar kernels' GFLOP/s.
-func WasmGEMM(ctx context.Context) (simd, scalar float64, command string, err error) {
+// go_js_wasm_exec) and returns the SIMD and scalar kernels' GFLOP/s and
+// the name of the kernel that ran.
+func WasmGEMM(ctx context.Context) (simd, scalar float64, kernel, command string, err error) {
 	out, err := exec.CommandContext(ctx, "go", "env", "GOROOT").Output()
 	if err != nil {
-		return 0, 0, "", err
+		return 0, 0, "", "", err
 	}
 	goroot := strings.TrimSpace(string(out))
 	args := []string{"run", "-exec=" + goroot + "/lib/wasm/go_js_wasm_exec", "./bench/crossruntime/cmd/gemmprobe"}
@@ -79,13 +108,16 @@ func WasmGEMM(ctx context.Context) (simd, scalar float64, command string, err er
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	cmd.Stderr = os.Stderr
 	if out, err = cmd.Output(); err != nil {
-		return 0, 0, command, err
+		return 0, 0, "", command, err
 	}
-	var r struct{ SIMD, Scalar float64 }
+	var r struct {
+		SIMD, Scalar float64
+		Kernel       string
+	}
 	if err := json.Unmarshal(out, &r); err != nil || r.SIMD == 0 {
-		return 0, 0, command, fmt.Errorf("gemmprobe said %q (%v)", out, err)
+		return 0, 0, "", command, fmt.Errorf("gemmprobe said %q (%v)", out, err)
 	}
-	return r.SIMD, r.Scalar, "GOOS=js GOARCH=wasm go run -exec=$(go env GOROOT)/lib/wasm/go_js_wasm_exec ./bench/crossruntime/cmd/gemmprobe", nil
+	return r.SIMD, r.Scalar, r.Kernel, "GOOS=js GOARCH=wasm go run -exec=$(go env GOROOT)/lib/wasm/go_js_wasm_exec ./bench/crossruntime/cmd/gemmprobe", nil
 }
 
 // Throughput is the native classifier on every core.

@@ -166,6 +166,12 @@ func (res *Results) Markdown() string {
 	if m.ORT != "" {
 		p(", onnxruntime %s", m.ORT)
 	}
+	if g := res.GEMM; g != nil && g.Kernel != "" {
+		p("; GEMM kernel `%s` natively", g.Kernel)
+		if g.WasmKernel != "" {
+			p(", `%s` in wasm", g.WasmKernel)
+		}
+	}
 	p(".\n\n")
 	p("**Model:** `model/default.onnx`, %s, input %dx%d, %s, %.1f MFLOP per image (networks A and B).\n\n",
 		res.Model.Version, res.Model.InputSize, res.Model.InputSize, bytesText(int64(res.Model.Bytes)), float64(res.Model.FLOPs)/1e6)
@@ -276,8 +282,18 @@ func (res *Results) Markdown() string {
 			p("\nThe engine's GEMM (`model/engine/gemm`, packed weights, %s) on the probe's conv-shaped "+
 				"%s product, one core: **%.1f GFLOP/s native** (pure-Go kernel of the same shape: %.1f; the probe of issue 10: %.1f) "+
 				"and **%.1f GFLOP/s as wasm in Node** (pure-Go kernel: %.2f; probe: %.1f) — `%s`. ",
-				map[bool]string{true: "a 4×16 AVX2/FMA assembly micro-kernel natively and a 4×8 SIMD128 one in wasm", false: "no SIMD micro-kernel (scalar fallback)"}[g.SIMD], g.Shape,
+				kernelPhrase(g), g.Shape,
 				g.NativeGFLOPS, g.NativeScalar, g.ProbeNative, g.WasmGFLOPS, g.WasmScalar, g.ProbeWasm, g.WasmCommand)
+			if len(g.ByKernel) > 1 {
+				p("Every kernel this processor runs, on the same product: ")
+				for i, k := range g.ByKernel {
+					if i > 0 {
+						p(", ")
+					}
+					p("`%s` (%d×%d) %.1f GFLOP/s", k.Kernel, k.MR, k.NR, k.GFLOPS)
+				}
+				p(" (`HIWL_GEMM_KERNEL=name` runs another than the one chosen). ")
+			}
 			if g.EngineGFLOPS > 0 {
 				p("A whole native inference runs at %.1f GFLOP/s (its median CPU time per inference), %.0f%% of the GEMM's rate: "+
 					"the rest is im2col, pooling, the heads and small layers whose shapes fill the tiles badly.", g.EngineGFLOPS, 100*g.EngineFraction)
@@ -377,4 +393,19 @@ func oneLine(s string) string {
 		s = s[:300] + "…"
 	}
 	return s
+}
+
+// kernelPhrase names the GEMM kernels that ran, natively and in wasm.
+func kernelPhrase(g *GEMM) string {
+	if !g.SIMD {
+		return "no SIMD micro-kernel natively (scalar fallback)"
+	}
+	native := "the `" + g.Kernel + "` micro-kernel natively, chosen at start-up for this processor"
+	if g.Kernel == "" {
+		native = "a SIMD micro-kernel natively"
+	}
+	if g.WasmKernel != "" {
+		return native + ", and `" + g.WasmKernel + "` in wasm"
+	}
+	return native
 }

@@ -41,6 +41,21 @@ func TestResultsRatiosAndMarkdown(t *testing.T) {
 	}
 }
 
+// TestMarkdownNamesKernels: the floor section says which GEMM kernel ran
+// natively and in wasm, and gives every kernel's rate.
+func TestMarkdownNamesKernels(t *testing.T) {
+	res := &Results{Floor: &Floor{FLOPsPerImage: 1e8, MatMulGFLOPS: 3, MatMulSize: 96, FloorMS: 33},
+		GEMM: &GEMM{Shape: "48×216 · 216×1024", SIMD: true, Kernel: "avx512-8x32", WasmKernel: "simd128-4x8", NativeGFLOPS: 100,
+			ByKernel: []KernelGFLOPS{{"avx512-8x32", 8, 32, 100}, {"avx2-4x16", 4, 16, 50.5}}}}
+	md := res.Markdown()
+	for _, want := range []string{"; GEMM kernel `avx512-8x32` natively, `simd128-4x8` in wasm.", "the `avx512-8x32` micro-kernel natively, chosen at start-up for this processor, and `simd128-4x8` in wasm",
+		"`avx512-8x32` (8×32) 100.0 GFLOP/s, `avx2-4x16` (4×16) 50.5 GFLOP/s"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown lacks %q:\n%s", want, md)
+		}
+	}
+}
+
 const pprofSample = `File: crossruntime.test
 Type: cpu
 Duration: 2.5s, Total samples = 2s (80.00%)

@@ -256,16 +256,16 @@ func run(o options) error {
 	res.Floor = &cr.Floor{FLOPsPerImage: res.Model.FLOPs, MatMulGFLOPS: flops / 1e9, MatMulSize: size,
 		FloorMS: float64(res.Model.FLOPs) / flops * 1e3}
 	log.Print("measuring the engine's GEMM, native and as wasm in Node")
-	g := &cr.GEMM{Shape: "48×216 · 216×1024", SIMD: gemm.SIMD(), ProbeNative: cr.ProbeNativeGFLOPS, ProbeWasm: cr.ProbeWasmGFLOPS,
-		NativeGFLOPS: cr.GEMMPeak(2*time.Second, false), NativeScalar: cr.GEMMPeak(time.Second, true)}
+	g := &cr.GEMM{Shape: "48×216 · 216×1024", SIMD: gemm.SIMD(), Kernel: gemm.Chosen().Name, ProbeNative: cr.ProbeNativeGFLOPS, ProbeWasm: cr.ProbeWasmGFLOPS,
+		NativeGFLOPS: cr.GEMMPeak(2*time.Second, false), NativeScalar: cr.GEMMPeak(time.Second, true), ByKernel: cr.GEMMKernels(time.Second)}
 	// Short and bounded on their own, so they run even when the slow rows
 	// used up the overall limit on a loaded machine.
 	gctx, gcancel := context.WithTimeout(sig, 3*time.Minute)
 	defer gcancel()
-	if ws, wg, cmd, err := cr.WasmGEMM(gctx); err != nil {
+	if ws, wg, wk, cmd, err := cr.WasmGEMM(gctx); err != nil {
 		fail("wasm GEMM", err)
 	} else {
-		g.WasmGFLOPS, g.WasmScalar, g.WasmCommand = ws, wg, cmd
+		g.WasmGFLOPS, g.WasmScalar, g.WasmKernel, g.WasmCommand = ws, wg, wk, cmd
 	}
 	for _, r := range res.Runtimes {
 		if r.Name == cr.RowNativeInference && r.Error == "" && r.MedianMS > 0 {

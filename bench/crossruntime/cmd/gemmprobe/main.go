@@ -1,6 +1,7 @@
 // Command gemmprobe measures the engine's GEMM (model/engine/gemm) on the
 // conv-shaped 48x216 · 216x1024 product of issue 10's probe, on one core,
-// and prints {"simd": GFLOP/s, "scalar": GFLOP/s} as JSON. It imports
+// and prints {"simd": GFLOP/s, "scalar": GFLOP/s, "kernel": the name of the
+// kernel chosen at start-up} as JSON. It imports
 // nothing but the gemm package so that it builds for js/wasm too:
 //
 //	GOOS=js GOARCH=wasm go run -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" ./bench/crossruntime/cmd/gemmprobe
@@ -37,6 +38,6 @@ func main() {
 		return best
 	}
 	json.NewEncoder(os.Stdout).Encode(map[string]any{
-		"simd": peak(gemm.Mul), "scalar": peak(gemm.MulGeneric), "simd_kernel": gemm.SIMD(),
+		"simd": peak(gemm.Mul), "scalar": peak(gemm.MulGeneric), "simd_kernel": gemm.SIMD(), "kernel": gemm.Chosen().Name,
 	})
 }
