@@ -6,6 +6,7 @@
 //	trainer train -data ../shared/data/gz-challenge-5class -out runs/default
 //	trainer eval -data ../shared/data/gz-challenge-5class -model runs/default/model.onnx
 //	trainer realcheck -model runs/default/model.onnx
+//	trainer standin -out /tmp/mbconv.onnx
 package main
 
 import (
@@ -27,6 +28,7 @@ commands:
   train      train HIWL networks A and B, evaluate the test split, export ONNX
   eval       evaluate an ONNX model on a dataset's test split
   realcheck  score a model on the real five-class test split, at full and half scale
+  standin    write an untrained model of given backbones (random weights), for engine work
 
 run "trainer <command> -h" for a command's flags
 `
@@ -48,6 +50,8 @@ func main() {
 		err = runEval(args)
 	case "realcheck":
 		err = runRealCheck(args)
+	case "standin":
+		err = runStandIn(args)
 	case "-h", "-help", "--help", "help":
 		fmt.Print(usage)
 		return

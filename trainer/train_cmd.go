@@ -20,6 +20,8 @@ func runTrain(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.Input, "input", cfg.Input, "network input side in pixels (multiple of 8)")
 	fs.Var(widthsFlag{&cfg.Widths}, "widths", "backbone widths, e.g. 12,24,48 (network A's, and B's without -widths-b)")
 	fs.Var(widthsFlag{&cfg.WidthsB}, "widths-b", "network B's backbone widths, e.g. 8,16,32 (default: -widths); not with -flat")
+	fs.StringVar(&cfg.Backbone, "arch", "", "network A's backbone as a spec (and B's without -arch-b), replacing -input and -widths: e.g. the MBConv default "+training.MBConvArchA+" (see hiwlnet.ParseArch)")
+	fs.StringVar(&cfg.BackboneB, "arch-b", "", "network B's backbone as a spec (default: -arch), e.g. "+training.MBConvArchB)
 	fs.IntVar(&cfg.Epochs, "epochs", cfg.Epochs, "maximum epochs (length of the cosine schedule)")
 	fs.IntVar(&cfg.Patience, "patience", cfg.Patience, "early stopping: epochs without validation improvement")
 	fs.IntVar(&cfg.Batch, "batch", cfg.Batch, "batch size")

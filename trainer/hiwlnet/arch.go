@@ -1,6 +1,8 @@
-// Package hiwlnet is the HIWL network in gorgonia: the compact residual CNN
-// backbone shared by networks A and B, its parameters, a training graph and
-// an evaluation graph. The layer list in Arch is the single description of
+// Package hiwlnet is the HIWL network in gorgonia: the backbones of
+// networks A and B (a compact residual CNN, or MBConv blocks as in the
+// paper's EfficientNet), their parameters, a training graph and an
+// evaluation graph, and the ops gorgonia lacks for MBConv (depthwise
+// convolution, SiLU, the excitation's channel scale) with their gradients. The layer list in Arch is the single description of
 // the network; the ONNX exporter walks the same list.
 package hiwlnet
 
@@ -8,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"strings"
 
 	"gorgonia.org/tensor"
 )
@@ -24,6 +27,20 @@ const (
 	// Residual is conv-bn-relu-conv-bn plus the input, then ReLU
 	// (a ResNet basic block without downsampling).
 	Residual
+	// Stem is a Kernel×Kernel convolution at Stride (pad Kernel/2), batch
+	// normalisation and SiLU: the first layer of an MBConv backbone.
+	Stem
+	// MBConv is EfficientNet's inverted residual block: a 1x1 convolution
+	// expanding In to In·Expand channels (left out when Expand is 1), a
+	// Kernel×Kernel depthwise convolution at Stride, squeeze-excitation
+	// with Squeeze channels (none when 0), and a 1x1 projection to Out,
+	// each convolution followed by batch normalisation and, but for the
+	// projection, SiLU. The input is added back when the shape allows
+	// (Stride 1, In = Out).
+	MBConv
+	// Top is a 1x1 convolution, batch normalisation and SiLU: the last
+	// feature map of an MBConv backbone, the one class activation maps show.
+	Top
 )
 
 // Layer is one block of the backbone; Name prefixes its parameters.
@@ -31,110 +48,180 @@ type Layer struct {
 	Kind    LayerKind
 	Name    string
 	In, Out int
+	// Stem and MBConv only.
+	Kernel, Stride int
+	// MBConv only.
+	Expand, Squeeze int
 }
 
-// Arch is the backbone: only operators that onnx-go (gorgonnx) runs
-// correctly, and no depthwise conv or squeeze-excitation (see README).
+// Arch is the backbone. The residual CNN (ConvBNReLU, MaxPool, Residual)
+// is the first default model's; the MBConv layers (Stem, MBConv, Top) are
+// the paper's kind of backbone, trained through this package's own
+// depthwise, SiLU and channel-scale ops.
 type Arch struct {
 	Input  int // square input side in pixels
 	Layers []Layer
 }
 
-// DefaultArch is the backbone of the default model: 80x80 input, widths
-// 16-32-64, two residual blocks, a 10x10x64 last feature map. It is sized
-// so that gorgonia trains HIWL on the real five-class set (45 epochs) in
-// about two hours on two CPU cores.
+// DefaultArch is the backbone of the first default models: 80x80 input,
+// widths 16-32-64, two residual blocks, a 10x10x64 last feature map.
 func DefaultArch() Arch { return NewArch(80, 16, 32, 64) }
 
-// NewArch builds the backbone for an input side (a multiple of 8) and three
-// widths.
+// NewArch builds the residual CNN for an input side (a multiple of 8) and
+// three widths.
 func NewArch(input, w1, w2, w3 int) Arch {
 	return Arch{Input: input, Layers: []Layer{
-		{ConvBNReLU, "conv1", 3, w1},
-		{MaxPool, "pool1", w1, w1},
-		{ConvBNReLU, "conv2", w1, w2},
-		{MaxPool, "pool2", w2, w2},
-		{Residual, "res1", w2, w2},
-		{ConvBNReLU, "conv3", w2, w3},
-		{MaxPool, "pool3", w3, w3},
-		{Residual, "res2", w3, w3},
+		{Kind: ConvBNReLU, Name: "conv1", In: 3, Out: w1},
+		{Kind: MaxPool, Name: "pool1", In: w1, Out: w1},
+		{Kind: ConvBNReLU, Name: "conv2", In: w1, Out: w2},
+		{Kind: MaxPool, Name: "pool2", In: w2, Out: w2},
+		{Kind: Residual, Name: "res1", In: w2, Out: w2},
+		{Kind: ConvBNReLU, Name: "conv3", In: w2, Out: w3},
+		{Kind: MaxPool, Name: "pool3", In: w3, Out: w3},
+		{Kind: Residual, Name: "res2", In: w3, Out: w3},
 	}}
 }
 
 // Features is the number of channels of the last feature map.
 func (a Arch) Features() int { return a.Layers[len(a.Layers)-1].Out }
 
-// FeatureSide is the side of the last feature map.
-func (a Arch) FeatureSide() int {
-	s := a.Input
-	for _, l := range a.Layers {
-		if l.Kind == MaxPool {
-			s /= 2
-		}
+// outSide is the side a layer's output has for an input of side s.
+func (l Layer) outSide(s int) int {
+	switch l.Kind {
+	case MaxPool:
+		return s / 2
+	case Stem, MBConv:
+		return (s+2*(l.Kernel/2)-l.Kernel)/l.Stride + 1
 	}
 	return s
 }
 
+// FeatureSide is the side of the last feature map.
+func (a Arch) FeatureSide() int {
+	s := a.Input
+	for _, l := range a.Layers {
+		s = l.outSide(s)
+	}
+	return s
+}
+
+// Expanded is an MBConv block's inner width.
+func (l Layer) Expanded() int { return l.In * l.Expand }
+
+// residual reports whether an MBConv block adds its input back.
+func (l Layer) residual() bool { return l.Stride == 1 && l.In == l.Out }
+
 // Validate checks that the layer chain is consistent.
 func (a Arch) Validate() error {
+	if len(a.Layers) == 0 {
+		return fmt.Errorf("hiwlnet: a backbone needs layers")
+	}
 	if a.Input < 8 || a.Input%8 != 0 {
 		return fmt.Errorf("hiwlnet: input side %d must be a positive multiple of 8", a.Input)
 	}
-	ch := 3
+	ch, s := 3, a.Input
 	for _, l := range a.Layers {
 		if l.In != ch {
 			return fmt.Errorf("hiwlnet: layer %s takes %d channels, previous gives %d", l.Name, l.In, ch)
 		}
-		if l.Kind != ConvBNReLU && l.In != l.Out {
-			return fmt.Errorf("hiwlnet: layer %s cannot change width", l.Name)
+		if l.Out < 1 {
+			return fmt.Errorf("hiwlnet: layer %s has %d output channels", l.Name, l.Out)
 		}
-		ch = l.Out
+		switch l.Kind {
+		case MaxPool, Residual:
+			if l.In != l.Out {
+				return fmt.Errorf("hiwlnet: layer %s cannot change width", l.Name)
+			}
+		case Stem, MBConv:
+			if l.Kernel < 1 || l.Kernel%2 == 0 || l.Stride < 1 || l.Stride > 2 {
+				return fmt.Errorf("hiwlnet: layer %s: kernel %d stride %d (want an odd kernel, stride 1 or 2)", l.Name, l.Kernel, l.Stride)
+			}
+			if l.Kind == MBConv && (l.Expand < 1 || l.Squeeze < 0) {
+				return fmt.Errorf("hiwlnet: layer %s: expansion %d, squeeze %d", l.Name, l.Expand, l.Squeeze)
+			}
+		}
+		ch, s = l.Out, l.outSide(s)
+		if s < 1 {
+			return fmt.Errorf("hiwlnet: layer %s leaves no pixels", l.Name)
+		}
 	}
 	return nil
 }
 
-// Conv is one convolution of the backbone.
+// Conv is one convolution of the backbone: Kernel×Kernel at Stride with
+// padding Kernel/2, in Group groups (Group = In = Out: depthwise). Bias
+// convolutions are squeeze-excitation's, which have no batch norm.
 type Conv struct {
-	Name    string
-	In, Out int
+	Name           string
+	In, Out        int
+	Kernel, Stride int
+	Group          int
+	Bias           bool
 }
 
 // Convs lists every convolution in order; a Residual block holds two,
-// named <block>.c1 and <block>.c2.
+// named <block>.c1 and <block>.c2; an MBConv block <block>.expand (unless
+// Expand is 1), <block>.dw, <block>.se.c1 and <block>.se.c2 (with
+// squeeze-excitation) and <block>.project.
 func (a Arch) Convs() []Conv {
 	var out []Conv
 	for _, l := range a.Layers {
 		switch l.Kind {
 		case ConvBNReLU:
-			out = append(out, Conv{l.Name, l.In, l.Out})
+			out = append(out, Conv{l.Name, l.In, l.Out, 3, 1, 1, false})
 		case Residual:
-			out = append(out, Conv{l.Name + ".c1", l.In, l.Out}, Conv{l.Name + ".c2", l.Out, l.Out})
+			out = append(out, Conv{l.Name + ".c1", l.In, l.Out, 3, 1, 1, false}, Conv{l.Name + ".c2", l.Out, l.Out, 3, 1, 1, false})
+		case Stem:
+			out = append(out, Conv{l.Name, l.In, l.Out, l.Kernel, l.Stride, 1, false})
+		case Top:
+			out = append(out, Conv{l.Name, l.In, l.Out, 1, 1, 1, false})
+		case MBConv:
+			e := l.Expanded()
+			if l.Expand != 1 {
+				out = append(out, Conv{l.Name + ".expand", l.In, e, 1, 1, 1, false})
+			}
+			out = append(out, Conv{l.Name + ".dw", e, e, l.Kernel, l.Stride, e, false})
+			if l.Squeeze > 0 {
+				out = append(out, Conv{l.Name + ".se.c1", e, l.Squeeze, 1, 1, 1, true}, Conv{l.Name + ".se.c2", l.Squeeze, e, 1, 1, 1, true})
+			}
+			out = append(out, Conv{l.Name + ".project", e, l.Out, 1, 1, 1, false})
 		}
 	}
 	return out
 }
 
-// FLOPs counts multiply-adds x2 of one network's forward pass on one image
-// (convolutions and the head; BN, ReLU and pooling are negligible).
+// FLOPs counts multiply-adds x2 of one network's forward pass on one image:
+// convolutions (squeeze-excitation's included) and the head; batch norm,
+// activations, pooling and the excitation's scaling are left out as
+// before (they are under 3 % of an MBConv block's).
 func (a Arch) FLOPs(classes int) int64 {
 	var f int64
 	s := a.Input
+	sides := map[string]int{}
 	for _, l := range a.Layers {
-		switch l.Kind {
-		case MaxPool:
-			s /= 2
-		case ConvBNReLU:
-			f += int64(2 * s * s * l.In * l.Out * 9)
-		case Residual:
-			f += int64(2 * 2 * s * s * l.In * l.Out * 9)
+		o := l.outSide(s)
+		sides[l.Name] = o
+		sides[l.Name+"@in"] = s
+		s = o
+	}
+	for _, c := range a.Convs() {
+		block, part, _ := strings.Cut(c.Name, ".")
+		side := sides[block]
+		switch {
+		case strings.HasPrefix(part, "se."):
+			side = 1
+		case part == "expand":
+			side = sides[block+"@in"]
 		}
+		f += int64(2 * side * side * c.Out * (c.In / c.Group) * c.Kernel * c.Kernel)
 	}
 	return f + int64(2*a.Features()*classes)
 }
 
 // Params holds one network's parameters by name (without the network
-// prefix): <conv>.w [out,in,3,3]; <conv>.bn.{scale,bias,mean,var} [C];
-// head.w [C,K]; head.b [1,K].
+// prefix): <conv>.w [out,in/group,k,k]; <conv>.bn.{scale,bias,mean,var}
+// [C], or <conv>.b [C] for squeeze-excitation's; head.w [C,K];
+// head.b [1,K]. The names and shapes are the ONNX initializers'.
 type Params map[string]*tensor.Dense
 
 // Count is the number of scalars in p.
@@ -152,8 +239,15 @@ func NewParams(a Arch, classes int, seed int64) Params {
 	rng := rand.New(rand.NewSource(seed))
 	p := Params{}
 	for _, c := range a.Convs() {
-		std := math.Sqrt(2 / float64(c.In*9))
-		p[c.Name+".w"] = randn(rng, std, c.Out, c.In, 3, 3)
+		in := c.In / c.Group
+		std := math.Sqrt(2 / float64(in*c.Kernel*c.Kernel))
+		p[c.Name+".w"] = randn(rng, std, c.Out, in, c.Kernel, c.Kernel)
+		if c.Bias {
+			// Squeeze-excitation: the gate starts near sigmoid(0) = 1/2
+			// for every channel.
+			p[c.Name+".b"] = filled(0, c.Out)
+			continue
+		}
 		p[c.Name+".bn.scale"] = filled(1, c.Out)
 		p[c.Name+".bn.bias"] = filled(0, c.Out)
 		p[c.Name+".bn.mean"] = filled(0, c.Out)

@@ -53,28 +53,38 @@ func Build(a Arch, classes, batch int, p Params, train bool) (net *Net, err erro
 	s := a.Input
 	n.x = G.NewTensor(n.g, tensor.Float32, 4, G.WithShape(batch, 3, s, s), G.WithName("x"))
 	h := n.x
+	convs := map[string]Conv{}
+	for _, c := range a.Convs() {
+		convs[c.Name] = c
+	}
 	for _, l := range a.Layers {
 		switch l.Kind {
 		case ConvBNReLU:
-			if h, err = n.convBN(h, p, l.Name, l.In, l.Out); err == nil {
+			if h, err = n.convBN(h, p, convs[l.Name]); err == nil {
 				h, err = G.Rectify(h)
 			}
 		case MaxPool:
 			h, err = G.MaxPool2D(h, tensor.Shape{2, 2}, []int{0, 0}, []int{2, 2})
 		case Residual:
 			var r *G.Node
-			if r, err = n.convBN(h, p, l.Name+".c1", l.In, l.Out); err != nil {
+			if r, err = n.convBN(h, p, convs[l.Name+".c1"]); err != nil {
 				break
 			}
 			if r, err = G.Rectify(r); err != nil {
 				break
 			}
-			if r, err = n.convBN(r, p, l.Name+".c2", l.Out, l.Out); err != nil {
+			if r, err = n.convBN(r, p, convs[l.Name+".c2"]); err != nil {
 				break
 			}
 			if h, err = G.Add(r, h); err == nil {
 				h, err = G.Rectify(h)
 			}
+		case Stem, Top:
+			if h, err = n.convBN(h, p, convs[l.Name]); err == nil {
+				h, err = SiLU(h)
+			}
+		case MBConv:
+			h, err = n.mbconv(h, p, l, convs)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("hiwlnet: layer %s: %w", l.Name, err)
@@ -121,22 +131,111 @@ func (n *Net) param(p Params, name string, t *tensor.Dense) *G.Node {
 	return node
 }
 
-func (n *Net) convBN(x *G.Node, p Params, name string, in, out int) (*G.Node, error) {
-	w := n.param(p, name+".w", p[name+".w"])
-	h, err := G.Conv2d(x, w, tensor.Shape{3, 3}, []int{1, 1}, []int{1, 1}, []int{1, 1})
+// conv applies one convolution without its batch norm: depthwise and 1x1
+// through this package's ops, the others through gorgonia's im2col
+// convolution.
+func (n *Net) conv(x *G.Node, p Params, c Conv) (*G.Node, error) {
+	w := n.param(p, c.Name+".w", p[c.Name+".w"])
+	if c.Group > 1 {
+		if c.Group != c.In || c.Group != c.Out {
+			return nil, fmt.Errorf("hiwlnet: %s: only depthwise grouped convolutions (group %d, %d to %d channels)", c.Name, c.Group, c.In, c.Out)
+		}
+		return Depthwise(x, w, c.Kernel, c.Stride)
+	}
+	if c.Kernel == 1 && c.Stride == 1 {
+		return Pointwise(x, w)
+	}
+	k, pad := c.Kernel, c.Kernel/2
+	return G.Conv2d(x, w, tensor.Shape{k, k}, []int{pad, pad}, []int{c.Stride, c.Stride}, []int{1, 1})
+}
+
+func (n *Net) convBN(x *G.Node, p Params, c Conv) (*G.Node, error) {
+	h, err := n.conv(x, p, c)
 	if err != nil {
 		return nil, err
 	}
 	// Scale and bias are [C] in Params and (1,C,1,1) in the graph; the view
 	// shares the backing array.
-	scale := n.param(p, name+".bn.scale", view4(p[name+".bn.scale"]))
-	bias := n.param(p, name+".bn.bias", view4(p[name+".bn.bias"]))
+	scale := n.param(p, c.Name+".bn.scale", view(p[c.Name+".bn.scale"], 1, c.Out, 1, 1))
+	bias := n.param(p, c.Name+".bn.bias", view(p[c.Name+".bn.bias"], 1, c.Out, 1, 1))
 	y, _, _, _, err := G.BatchNorm(h, scale, bias, BNMomentum, BNEpsilon)
 	if err != nil {
 		return nil, err
 	}
-	n.bnNames = append(n.bnNames, name)
+	n.bnNames = append(n.bnNames, c.Name)
 	return y, nil
+}
+
+// mbconv builds one MBConv block (see the MBConv layer kind).
+func (n *Net) mbconv(x *G.Node, p Params, l Layer, convs map[string]Conv) (*G.Node, error) {
+	h := x
+	var err error
+	if l.Expand != 1 {
+		if h, err = n.convBN(h, p, convs[l.Name+".expand"]); err != nil {
+			return nil, err
+		}
+		if h, err = SiLU(h); err != nil {
+			return nil, err
+		}
+	}
+	if h, err = n.convBN(h, p, convs[l.Name+".dw"]); err != nil {
+		return nil, err
+	}
+	if h, err = SiLU(h); err != nil {
+		return nil, err
+	}
+	if l.Squeeze > 0 {
+		if h, err = n.excite(h, p, convs[l.Name+".se.c1"], convs[l.Name+".se.c2"]); err != nil {
+			return nil, err
+		}
+	}
+	if h, err = n.convBN(h, p, convs[l.Name+".project"]); err != nil {
+		return nil, err
+	}
+	if l.residual() {
+		return G.Add(h, x)
+	}
+	return h, nil
+}
+
+// excite is squeeze-excitation: the channel means of h go through two
+// fully connected layers (SiLU, then sigmoid), and h's channels are scaled
+// by the result. The weights are stored as the 1x1 convolutions the export
+// writes; here they are [out,in] matrices, transposed for the product.
+func (n *Net) excite(h *G.Node, p Params, c1, c2 Conv) (*G.Node, error) {
+	s := h.Shape()
+	b, c, hw := s[0], s[1], s[2]*s[3]
+	pooled, err := G.Mean(G.Must(G.Reshape(h, tensor.Shape{b, c, hw})), 2)
+	if err != nil {
+		return nil, err
+	}
+	fc := func(x *G.Node, cv Conv) (*G.Node, error) {
+		w := n.param(p, cv.Name+".w", view(p[cv.Name+".w"], cv.Out, cv.In))
+		bias := n.param(p, cv.Name+".b", view(p[cv.Name+".b"], 1, cv.Out))
+		wt, err := G.Transpose(w)
+		if err != nil {
+			return nil, err
+		}
+		z, err := G.Mul(x, wt)
+		if err != nil {
+			return nil, err
+		}
+		return G.BroadcastAdd(z, bias, nil, []byte{0})
+	}
+	z, err := fc(pooled, c1)
+	if err != nil {
+		return nil, err
+	}
+	if z, err = SiLU(z); err != nil {
+		return nil, err
+	}
+	if z, err = fc(z, c2); err != nil {
+		return nil, err
+	}
+	if z, err = G.Sigmoid(z); err != nil {
+		return nil, err
+	}
+	return ChannelScale(h, z)
 }
 
 // bindBatchNorms finds the batch-norm ops in the graph and loads their
@@ -157,9 +256,9 @@ func (n *Net) bindBatchNorms(p Params) error {
 	return n.LoadStats(p)
 }
 
-func view4(t *tensor.Dense) *tensor.Dense {
-	c := t.Shape().TotalSize()
-	return tensor.New(tensor.WithShape(1, c, 1, 1), tensor.WithBacking(t.Data()))
+// view is t's data under another shape, sharing the backing array.
+func view(t *tensor.Dense, shape ...int) *tensor.Dense {
+	return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(t.Data()))
 }
 
 // LoadStats copies running batch-norm statistics from p into the net (an

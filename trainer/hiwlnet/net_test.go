@@ -3,10 +3,28 @@ package hiwlnet
 import (
 	"math"
 	"math/rand"
+	"slices"
 	"testing"
 )
 
 func tinyArch() Arch { return NewArch(16, 4, 8, 8) }
+
+// tinyMBConv has every MBConv part: a strided stem, a block without
+// expansion, strided and residual blocks with squeeze-excitation, 3x3 and
+// 5x5 depthwise filters, and a top convolution.
+const tinyMBConvSpec = "16:s8k3/2,m8e1k3q2,m12e4k5/2q3,m12e2k3q3,t16"
+
+func tinyMBConv(t testing.TB) Arch {
+	a, err := ParseArch(tinyMBConvSpec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func tinyArchs(t testing.TB) map[string]Arch {
+	return map[string]Arch{"residual": tinyArch(), "mbconv": tinyMBConv(t)}
+}
 
 func randInput(rng *rand.Rand, n int) []float32 {
 	x := make([]float32, n)
@@ -19,7 +37,12 @@ func randInput(rng *rand.Rand, n int) []float32 {
 // A few SGD steps on one fixed batch must drive the loss down: this proves
 // the gradients flow through every layer type.
 func TestTrainingReducesLoss(t *testing.T) {
-	a := tinyArch()
+	for name, a := range tinyArchs(t) {
+		t.Run(name, func(t *testing.T) { trainingReducesLoss(t, a) })
+	}
+}
+
+func trainingReducesLoss(t *testing.T, a Arch) {
 	p := NewParams(a, 3, 1)
 	net, err := Build(a, 3, 4, p, true)
 	if err != nil {
@@ -58,7 +81,12 @@ func TestTrainingReducesLoss(t *testing.T) {
 // The evaluation net shares parameter memory: changing Params changes its
 // output without rebuilding.
 func TestEvalNetSharesParams(t *testing.T) {
-	a := tinyArch()
+	for name, a := range tinyArchs(t) {
+		t.Run(name, func(t *testing.T) { evalNetSharesParams(t, a) })
+	}
+}
+
+func evalNetSharesParams(t *testing.T, a Arch) {
 	p := NewParams(a, 2, 3)
 	net, err := Build(a, 2, 1, p, false)
 	if err != nil {
@@ -69,7 +97,7 @@ func TestEvalNetSharesParams(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p1) != 2 || len(f1) != 8*2*2 {
+	if len(p1) != 2 || len(f1) != a.Features()*a.FeatureSide()*a.FeatureSide() {
 		t.Fatalf("shapes: %d probs, %d features", len(p1), len(f1))
 	}
 	if s := p1[0] + p1[1]; math.Abs(float64(s)-1) > 1e-5 {
@@ -96,7 +124,16 @@ func norm(v []float32) float64 {
 // Analytic gradients (gorgonia's, through batch norm, residual adds, max
 // pooling and the mean-pool head) agree with central finite differences.
 func TestGradientsMatchFiniteDifferences(t *testing.T) {
-	a := tinyArch()
+	gradientsMatch(t, tinyArch(), []string{"conv1.w", "conv2.bn.scale", "res1.c2.w", "res2.c1.bn.bias", "head.w", "head.b"})
+}
+
+// The same through MBConv blocks: depthwise filters, expansion,
+// squeeze-excitation's two layers, projection, the top convolution.
+func TestMBConvGradientsMatchFiniteDifferences(t *testing.T) {
+	gradientsMatch(t, tinyMBConv(t), []string{"stem.w", "mb1.dw.w", "mb2.expand.w", "mb2.dw.bn.bias", "mb2.se.c1.w", "mb3.se.c2.b", "mb3.project.w", "top.bn.scale", "head.w"})
+}
+
+func gradientsMatch(t *testing.T, a Arch, names []string) {
 	p := NewParams(a, 3, 5)
 	net, err := Build(a, 3, 4, p, true)
 	if err != nil {
@@ -135,7 +172,7 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 	}
 	const h = 1e-2
 	checked := 0
-	for _, name := range []string{"conv1.w", "conv2.bn.scale", "res1.c2.w", "res2.c1.bn.bias", "head.w", "head.b"} {
+	for _, name := range names {
 		w := p[name].Float32s()
 		for trial := 0; trial < 3; trial++ {
 			i := rng.Intn(len(w))
@@ -153,7 +190,48 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 			checked++
 		}
 	}
-	if checked != 18 {
+	if checked != 3*len(names) {
 		t.Fatalf("checked %d", checked)
+	}
+}
+
+func TestSpecRoundTrip(t *testing.T) {
+	for _, spec := range []string{"80:c16,p,c32,p,r32,c64,p,r64", tinyMBConvSpec, "96:s24k3/2,m16e1k3q6,m24e6k5/2,m40e4k3/2q10,t128"} {
+		a, err := ParseArch(spec)
+		if err != nil {
+			t.Fatalf("%s: %v", spec, err)
+		}
+		if got := a.String(); got != spec {
+			t.Errorf("ParseArch(%q).String() = %q", spec, got)
+		}
+	}
+	a, _ := ParseArch("80:c16,p,c32,p,r32,c64,p,r64")
+	if !slices.Equal(a.Layers, DefaultArch().Layers) || a.Input != 80 {
+		t.Errorf("the residual CNN's spec reads as %+v, want DefaultArch", a)
+	}
+	for _, bad := range []string{"", "80", "80:", "80:x3", "80:m8e0k3", "81:c8", "16:s8k4/2", "16:s8k3/3", "16:c8,r9", "16:s8k3/2,s8k3/1"} {
+		if _, err := ParseArch(bad); err == nil {
+			t.Errorf("ParseArch(%q) accepted", bad)
+		}
+	}
+}
+
+// FLOPs by hand for one MBConv block on a 16x16 input.
+func TestMBConvFLOPs(t *testing.T) {
+	a, err := ParseArch("16:s8k3/2,m12e4k5/2q3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stem := 2 * 8 * 8 * 8 * 3 * 9  // 16 -> 8
+	expand := 2 * 8 * 8 * 32 * 8   // at 8x8, 8 -> 32
+	dw := 2 * 4 * 4 * 32 * 25      // 5x5 at stride 2: 4x4
+	se := 2*3*32 + 2*32*3          // two 1x1 on the pooled vector
+	project := 2 * 4 * 4 * 12 * 32 // 32 -> 12
+	head := 2 * 12 * 5             // 5 classes
+	if got, want := a.FLOPs(5), int64(stem+expand+dw+se+project+head); got != want {
+		t.Fatalf("FLOPs = %d, want %d", got, want)
+	}
+	if a.FeatureSide() != 4 || a.Features() != 12 {
+		t.Fatalf("feature map %dx%dx%d", a.Features(), a.FeatureSide(), a.FeatureSide())
 	}
 }

@@ -17,7 +17,8 @@ package onnxexport
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/hiwl/hiwl/model"
 	"github.com/hiwl/hiwl/trainer/hiwlnet"
@@ -25,6 +26,13 @@ import (
 
 // Opset is the ONNX operator set version written.
 const Opset = 9
+
+// Metadata keys of each network's architecture (hiwlnet's spec), which
+// Marshal writes and Read uses to rebuild the networks.
+const (
+	PropArchA = "hiwl.arch.a"
+	PropArchB = "hiwl.arch.b"
+)
 
 // Info is descriptive metadata stored in the file.
 type Info struct {
@@ -69,94 +77,204 @@ func Marshal(archA, archB hiwlnet.Arch, a, b hiwlnet.Params, info Info) ([]byte,
 			valueInfo{net.feat, []int64{1, c, fs, fs}})
 	}
 	m := modelProto{producer: "hiwl trainer", version: info.Version, modelVersion: info.ModelVersion, doc: info.Doc, opset: Opset, graph: g}
-	keys := make([]string, 0, len(info.Metadata))
-	for k := range info.Metadata {
-		keys = append(keys, k)
+	props := maps.Clone(info.Metadata)
+	if props == nil {
+		props = map[string]string{}
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		m.metadata = append(m.metadata, [2]string{k, info.Metadata[k]})
+	// What the file is, in numbers: Read rebuilds the networks from the
+	// specs, and the model card quotes the costs.
+	props[PropArchA], props[PropArchB] = archA.String(), archB.String()
+	props["hiwl.params.a"], props["hiwl.params.b"] = fmt.Sprint(a.Count()), fmt.Sprint(b.Count())
+	props["hiwl.mflops"] = fmt.Sprintf("%.2f", float64(archA.FLOPs(model.NumA)+archB.FLOPs(model.NumB))/1e6)
+	for _, k := range slices.Sorted(maps.Keys(props)) {
+		m.metadata = append(m.metadata, [2]string{k, props[k]})
 	}
 	return m.marshal(), nil
 }
 
-func addNetwork(g *graph, arch hiwlnet.Arch, prefix string, classes int, p hiwlnet.Params, probName, featName string) error {
-	param := func(name string, dims ...int64) (string, error) {
-		t, ok := p[name]
-		if !ok {
-			return "", fmt.Errorf("onnxexport: network %s has no parameter %s", prefix, name)
-		}
-		n := int64(1)
-		for _, d := range dims {
-			n *= d
-		}
-		data := t.Float32s()
-		if int64(len(data)) != n {
-			return "", fmt.Errorf("onnxexport: %s.%s has %d values, want %v", prefix, name, len(data), dims)
-		}
-		full := prefix + "." + name
-		g.initializers = append(g.initializers, initializer{full, dims, append([]float32(nil), data...)})
-		return full, nil
-	}
-	add := func(op, name string, inputs []string, attrs ...attr) string {
-		out := prefix + "." + name
-		g.nodes = append(g.nodes, node{op: op, name: out, inputs: inputs, outputs: []string{out}, attrs: attrs})
-		return out
-	}
-	convBN := func(x, name string, in, out int) (string, error) {
-		w, err := param(name+".w", int64(out), int64(in), 3, 3)
-		if err != nil {
-			return "", err
-		}
-		h := add("Conv", name+".conv", []string{x, w},
-			ints("kernel_shape", 3, 3), ints("pads", 1, 1, 1, 1), ints("strides", 1, 1), ints("dilations", 1, 1))
-		bn := []string{h}
-		for _, part := range []string{"scale", "bias", "mean", "var"} {
-			t, err := param(name+".bn."+part, int64(out))
-			if err != nil {
-				return "", err
-			}
-			bn = append(bn, t)
-		}
-		return add("BatchNormalization", name+".bn", bn, float("epsilon", hiwlnet.BNEpsilon)), nil
-	}
+// netWriter writes one network's nodes and initializers into g, each
+// name prefixed with the network's ("a" or "b").
+type netWriter struct {
+	g      *graph
+	prefix string
+	p      hiwlnet.Params
+	convs  map[string]hiwlnet.Conv
+}
 
+func addNetwork(g *graph, arch hiwlnet.Arch, prefix string, classes int, p hiwlnet.Params, probName, featName string) error {
+	w := &netWriter{g: g, prefix: prefix, p: p, convs: map[string]hiwlnet.Conv{}}
+	for _, c := range arch.Convs() {
+		w.convs[c.Name] = c
+	}
 	h := model.InputName
 	var err error
 	for _, l := range arch.Layers {
 		switch l.Kind {
 		case hiwlnet.ConvBNReLU:
-			if h, err = convBN(h, l.Name, l.In, l.Out); err != nil {
+			if h, err = w.convBN(h, l.Name); err != nil {
 				return err
 			}
-			h = add("Relu", l.Name+".relu", []string{h})
+			h = w.add("Relu", l.Name+".relu", h)
 		case hiwlnet.MaxPool:
-			h = add("MaxPool", l.Name, []string{h}, ints("kernel_shape", 2, 2), ints("pads", 0, 0, 0, 0), ints("strides", 2, 2))
+			h = w.add("MaxPool", l.Name, h, ints("kernel_shape", 2, 2), ints("pads", 0, 0, 0, 0), ints("strides", 2, 2))
 		case hiwlnet.Residual:
-			r, err := convBN(h, l.Name+".c1", l.In, l.Out)
+			r, err := w.convBN(h, l.Name+".c1")
 			if err != nil {
 				return err
 			}
-			r = add("Relu", l.Name+".c1.relu", []string{r})
-			if r, err = convBN(r, l.Name+".c2", l.Out, l.Out); err != nil {
+			r = w.add("Relu", l.Name+".c1.relu", r)
+			if r, err = w.convBN(r, l.Name+".c2"); err != nil {
 				return err
 			}
-			h = add("Relu", l.Name+".relu", []string{add("Add", l.Name+".add", []string{r, h})})
+			h = w.add("Relu", l.Name+".relu", w.add("Add", l.Name+".add", r, h))
+		case hiwlnet.Stem, hiwlnet.Top:
+			if h, err = w.convBN(h, l.Name); err != nil {
+				return err
+			}
+			h = w.silu(h, l.Name)
+		case hiwlnet.MBConv:
+			if h, err = w.mbconv(h, l); err != nil {
+				return err
+			}
 		}
 	}
 	g.nodes = append(g.nodes, node{op: "Identity", name: featName, inputs: []string{h}, outputs: []string{featName}})
-	pooled := add("Flatten", "flatten", []string{add("GlobalAveragePool", "gap", []string{h})}, integer("axis", 1))
-	w, err := param("head.w", int64(arch.Features()), int64(classes))
+	pooled := w.add("Flatten", "flatten", w.add("GlobalAveragePool", "gap", h), integer("axis", 1))
+	hw, err := w.param("head.w", int64(arch.Features()), int64(classes))
 	if err != nil {
 		return err
 	}
-	b, err := param("head.b", 1, int64(classes))
+	hb, err := w.param("head.b", 1, int64(classes))
 	if err != nil {
 		return err
 	}
-	logits := add("Add", "logits", []string{add("MatMul", "matmul", []string{pooled, w}), b})
+	logits := w.add("Add", "logits", w.add("MatMul", "matmul", pooled, hw), hb)
 	g.nodes = append(g.nodes, node{op: "Softmax", name: probName, inputs: []string{logits}, outputs: []string{probName}, attrs: []attr{integer("axis", 1)}})
 	return nil
+}
+
+// param adds parameter name as an initializer of the given dimensions.
+func (w *netWriter) param(name string, dims ...int64) (string, error) {
+	t, ok := w.p[name]
+	if !ok {
+		return "", fmt.Errorf("onnxexport: network %s has no parameter %s", w.prefix, name)
+	}
+	n := int64(1)
+	for _, d := range dims {
+		n *= d
+	}
+	data := t.Float32s()
+	if int64(len(data)) != n {
+		return "", fmt.Errorf("onnxexport: %s.%s has %d values, want %v", w.prefix, name, len(data), dims)
+	}
+	full := w.prefix + "." + name
+	w.g.initializers = append(w.g.initializers, initializer{full, dims, append([]float32(nil), data...)})
+	return full, nil
+}
+
+// add appends a node with one output, named like the node, and returns it.
+// Inputs come first, then attributes; an argument of another type is a
+// programming error.
+func (w *netWriter) add(op, name string, args ...any) string {
+	out := w.prefix + "." + name
+	n := node{op: op, name: out, outputs: []string{out}}
+	for _, a := range args {
+		switch a := a.(type) {
+		case string:
+			n.inputs = append(n.inputs, a)
+		case attr:
+			n.attrs = append(n.attrs, a)
+		default:
+			panic(fmt.Sprintf("onnxexport: node argument %T", a))
+		}
+	}
+	w.g.nodes = append(w.g.nodes, n)
+	return out
+}
+
+// conv writes one convolution (group = channels for a depthwise one, a
+// bias input for squeeze-excitation's), without its batch norm.
+func (w *netWriter) conv(x, name string) (string, error) {
+	c, ok := w.convs[name]
+	if !ok {
+		return "", fmt.Errorf("onnxexport: network %s has no convolution %s", w.prefix, name)
+	}
+	wt, err := w.param(c.Name+".w", int64(c.Out), int64(c.In/c.Group), int64(c.Kernel), int64(c.Kernel))
+	if err != nil {
+		return "", err
+	}
+	k, pad, st := int64(c.Kernel), int64(c.Kernel/2), int64(c.Stride)
+	args := []any{x, wt}
+	if c.Bias {
+		b, err := w.param(c.Name+".b", int64(c.Out))
+		if err != nil {
+			return "", err
+		}
+		args = append(args, b)
+	}
+	args = append(args, ints("kernel_shape", k, k), ints("pads", pad, pad, pad, pad), ints("strides", st, st), ints("dilations", 1, 1))
+	if c.Group > 1 {
+		args = append(args, integer("group", int64(c.Group)))
+	}
+	return w.add("Conv", c.Name+".conv", args...), nil
+}
+
+func (w *netWriter) convBN(x, name string) (string, error) {
+	h, err := w.conv(x, name)
+	if err != nil {
+		return "", err
+	}
+	args := []any{h}
+	for _, part := range []string{"scale", "bias", "mean", "var"} {
+		t, err := w.param(name+".bn."+part, int64(w.convs[name].Out))
+		if err != nil {
+			return "", err
+		}
+		args = append(args, t)
+	}
+	return w.add("BatchNormalization", name+".bn", append(args, float("epsilon", hiwlnet.BNEpsilon))...), nil
+}
+
+// silu is x·sigmoid(x): opset 9 has no operator of its own for it.
+func (w *netWriter) silu(x, name string) string {
+	return w.add("Mul", name+".silu", x, w.add("Sigmoid", name+".sigmoid", x))
+}
+
+// mbconv writes one MBConv block: [expand 1x1, BN, SiLU], depthwise Conv
+// (group = channels), BN, SiLU, [squeeze-excitation: GlobalAveragePool,
+// 1x1 Conv with bias, SiLU, 1x1 Conv with bias, Sigmoid, Mul broadcasting
+// [1,C,1,1] over the map], project 1x1, BN, [Add the input].
+func (w *netWriter) mbconv(x string, l hiwlnet.Layer) (string, error) {
+	h := x
+	var err error
+	if l.Expand != 1 {
+		if h, err = w.convBN(h, l.Name+".expand"); err != nil {
+			return "", err
+		}
+		h = w.silu(h, l.Name+".expand")
+	}
+	if h, err = w.convBN(h, l.Name+".dw"); err != nil {
+		return "", err
+	}
+	h = w.silu(h, l.Name+".dw")
+	if l.Squeeze > 0 {
+		s := w.add("GlobalAveragePool", l.Name+".se.pool", h)
+		if s, err = w.conv(s, l.Name+".se.c1"); err != nil {
+			return "", err
+		}
+		s = w.silu(s, l.Name+".se.c1")
+		if s, err = w.conv(s, l.Name+".se.c2"); err != nil {
+			return "", err
+		}
+		h = w.add("Mul", l.Name+".se.scale", h, w.add("Sigmoid", l.Name+".se.gate", s))
+	}
+	if h, err = w.convBN(h, l.Name+".project"); err != nil {
+		return "", err
+	}
+	if l.Stride == 1 && l.In == l.Out {
+		h = w.add("Add", l.Name+".add", h, x)
+	}
+	return h, nil
 }
 
 func ints(name string, v ...int64) attr { return attr{name: name, ints: v} }

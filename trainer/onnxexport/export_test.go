@@ -2,6 +2,7 @@ package onnxexport
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand"
 	"testing"
@@ -20,7 +21,7 @@ func perturb(p hiwlnet.Params, seed int64) {
 			switch {
 			case hasSuffix(name, ".bn.var"):
 				d[i] = 0.5 + rng.Float32()
-			case hasSuffix(name, ".bn.mean"), hasSuffix(name, ".bn.bias"), name == "head.b":
+			case hasSuffix(name, ".bn.mean"), hasSuffix(name, ".bn.bias"), hasSuffix(name, ".b"):
 				d[i] = rng.Float32() - 0.5
 			case hasSuffix(name, ".bn.scale"):
 				d[i] = 0.5 + rng.Float32()
@@ -45,6 +46,21 @@ func TestExportMatchesGorgonia(t *testing.T) {
 // comes from B's own head and map.
 func TestExportNarrowerBMatchesGorgonia(t *testing.T) {
 	exportMatchesGorgonia(t, hiwlnet.NewArch(16, 4, 8, 8), hiwlnet.NewArch(16, 2, 4, 4))
+}
+
+// An MBConv backbone (strided stem, depthwise 3x3 and 5x5 at strides 1
+// and 2, squeeze-excitation, SiLU, top convolution) exports as ONNX Conv
+// with group, GlobalAveragePool, Sigmoid and Mul, and runs the same.
+func TestExportMBConvMatchesGorgonia(t *testing.T) {
+	a, err := hiwlnet.ParseArch("16:s8k3/2,m8e1k3q2,m12e4k5/2q3,m12e2k3q3,t16")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := hiwlnet.ParseArch("16:s4k3/2,m8e2k3/2q2,t8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exportMatchesGorgonia(t, a, b)
 }
 
 func exportMatchesGorgonia(t *testing.T, archA, archB hiwlnet.Arch) {
@@ -95,19 +111,20 @@ func exportMatchesGorgonia(t *testing.T, archA, archB hiwlnet.Arch) {
 		// CAM of a network-A class is the head column applied to feat_a.
 		cam := p.CAM(model.Spiral)
 		w := pa["head.w"].Float32s()
-		want := make([]float32, 4)
+		cells := archA.FeatureSide() * archA.FeatureSide()
+		want := make([]float32, cells)
 		for k := 0; k < archA.Features(); k++ {
-			for i := 0; i < 4; i++ {
-				want[i] += w[k*model.NumA+model.ASpiral] * featA[k*4+i]
+			for i := 0; i < cells; i++ {
+				want[i] += w[k*model.NumA+model.ASpiral] * featA[k*cells+i]
 			}
 		}
 		assertClose(t, "cam", cam.Values, want)
 		cam = p.CAM(model.Cigar)
 		w = pb["head.w"].Float32s()
-		want = make([]float32, 4)
+		want = make([]float32, cells)
 		for k := 0; k < archB.Features(); k++ {
-			for i := 0; i < 4; i++ {
-				want[i] += w[k*model.NumB+model.BCigar] * featB[k*4+i]
+			for i := 0; i < cells; i++ {
+				want[i] += w[k*model.NumB+model.BCigar] * featB[k*cells+i]
 			}
 		}
 		assertClose(t, "cam b", cam.Values, want)
@@ -187,7 +204,15 @@ func TestMarshalMetadataRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	if md.ProducerName != "hiwl trainer" || md.ProducerVersion != "v1.2" || md.ModelVersion != 7 ||
-		md.Doc != info.Doc || len(md.Props) != 2 || md.Props["hiwl.input_size"] != "16" {
+		md.Doc != info.Doc || len(md.Props) != 7 || md.Props["hiwl.input_size"] != "16" {
 		t.Fatalf("metadata %+v", md)
+	}
+	// Marshal adds what the networks are and cost.
+	flops := float64(arch.FLOPs(model.NumA)+arch.FLOPs(model.NumB)) / 1e6
+	for k, want := range map[string]string{PropArchA: "16:c4,p,c4,p,r4,c4,p,r4", PropArchB: "16:c4,p,c4,p,r4,c4,p,r4",
+		"hiwl.params.a": "1104", "hiwl.params.b": "1094", "hiwl.mflops": fmt.Sprintf("%.2f", flops)} {
+		if md.Props[k] != want {
+			t.Errorf("%s = %q, want %q", k, md.Props[k], want)
+		}
 	}
 }

@@ -30,6 +30,7 @@ type Tensor struct {
 type File struct {
 	Initializers map[string]Tensor
 	Inputs       map[string][]int
+	Metadata     map[string]string // metadata_props
 }
 
 // Field numbers of onnx.proto used below. onnx-go's generated types are in
@@ -105,7 +106,11 @@ func Read(data []byte) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: model: %v", ErrBadONNX, err)
 	}
-	g := &File{Initializers: map[string]Tensor{}, Inputs: map[string][]int{}}
+	md, err := model.ReadMetadata(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadONNX, err)
+	}
+	g := &File{Initializers: map[string]Tensor{}, Inputs: map[string][]int{}, Metadata: md.Props}
 	found := false
 	for _, f := range top {
 		if f.num != modelGraph || f.typ != protowire.BytesType {
@@ -290,7 +295,9 @@ func sub(b []byte, num protowire.Number) ([]byte, error) {
 // trainer's parameters and architectures of networks A and B. Each
 // architecture is inferred from the file: the input side from the graph
 // input, the network's three widths from its convolution weights (the names
-// and shapes trainer/onnxexport writes; B's may differ from A's). Every
+// and shapes trainer/onnxexport writes; B's may differ from A's), or from
+// the architecture's spec in the metadata, which files carry since the
+// MBConv backbone (hiwl.arch.a, hiwl.arch.b). Every
 // parameter hiwlnet expects must be there with its shape, and no other one:
 // a file that does not describe exactly a HIWL network is refused rather
 // than half-read.
@@ -311,6 +318,17 @@ func (g *File) Networks() (archA, archB hiwlnet.Arch, a, b hiwlnet.Params, err e
 // network infers one network's architecture from its convolution weights
 // and reads its parameters.
 func (g *File) network(input int, prefix string, classes int) (hiwlnet.Arch, hiwlnet.Params, error) {
+	if spec, ok := g.Metadata["hiwl.arch."+prefix]; ok {
+		arch, err := hiwlnet.ParseArch(spec)
+		if err != nil {
+			return arch, nil, fmt.Errorf("%w: network %s: %v", ErrBadONNX, prefix, err)
+		}
+		if arch.Input != input {
+			return arch, nil, fmt.Errorf("%w: network %s: spec %q takes %d pixels, the graph input %d", ErrBadONNX, prefix, spec, arch.Input, input)
+		}
+		p, err := g.params(arch, prefix, classes)
+		return arch, p, err
+	}
 	width := func(conv string) int {
 		if t, ok := g.Initializers[prefix+"."+conv+".w"]; ok && len(t.Dims) == 4 {
 			return t.Dims[0]

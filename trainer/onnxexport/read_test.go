@@ -28,17 +28,35 @@ func randomExport(t *testing.T, seed int64, archA, archB hiwlnet.Arch) ([]byte, 
 // architectures it was written from, also when B is narrower than A.
 func TestNetworksRoundTrip(t *testing.T) {
 	def := hiwlnet.DefaultArch()
+	mbA, err := hiwlnet.ParseArch("80:s16k3/2,m16e1k3q4,m24e4k3/2q6,m24e4k5q6,m40e4k5/2q10,t64")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mbB, err := hiwlnet.ParseArch("80:s8k3/2,m16e4k3/2q4,m24e4k5/2q6,t32")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name         string
 		archA, archB hiwlnet.Arch
+		legacy       bool // a file from before the specs in the metadata
 	}{
-		{"same widths", def, def},
-		{"narrower B", def, hiwlnet.NewArch(def.Input, 8, 16, 32)},
+		{"same widths", def, def, false},
+		{"narrower B", def, hiwlnet.NewArch(def.Input, 8, 16, 32), false},
+		{"residual CNN without specs", def, hiwlnet.NewArch(def.Input, 8, 16, 32), true},
+		{"MBConv", mbA, mbB, false},
 	} {
 		data, pa, pb := randomExport(t, 5, tc.archA, tc.archB)
 		g, err := Read(data)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if g.Metadata[PropArchA] != tc.archA.String() || g.Metadata[PropArchB] != tc.archB.String() {
+			t.Fatalf("%s: metadata specs %q, %q", tc.name, g.Metadata[PropArchA], g.Metadata[PropArchB])
+		}
+		if tc.legacy {
+			delete(g.Metadata, PropArchA)
+			delete(g.Metadata, PropArchB)
 		}
 		gotA, gotB, a, b, err := g.Networks()
 		if err != nil {
@@ -104,5 +122,22 @@ func TestReadONNXRefusesBadFiles(t *testing.T) {
 	delete(g.Initializers, "b.res2.c2.bn.var")
 	if _, _, _, _, err := g.Networks(); !errors.Is(err, ErrBadONNX) {
 		t.Fatalf("missing parameter: got %v", err)
+	}
+}
+
+// A spec that disagrees with the file's graph input, or that cannot be
+// read, is refused.
+func TestReadRefusesBadSpec(t *testing.T) {
+	def := hiwlnet.DefaultArch()
+	good, _, _ := randomExport(t, 7, def, def)
+	for _, spec := range []string{"96:c16,p,c32,p,r32,c64,p,r64", "80:c16,p,c33,p,r32,c64,p,r64", "80:zz"} {
+		g, err := Read(good)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g.Metadata[PropArchB] = spec
+		if _, _, _, _, err := g.Networks(); !errors.Is(err, ErrBadONNX) {
+			t.Errorf("spec %q: got %v, want ErrBadONNX", spec, err)
+		}
 	}
 }

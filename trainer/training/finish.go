@@ -140,8 +140,8 @@ func (t *trainer) modelInfo(st *state, ds *gzdata.Dataset, nTest int) onnxexport
 		Version:      ProducerVersion,
 		ModelVersion: t.modelVersion,
 		Doc: fmt.Sprintf("HIWL (Ma et al. 2023, MNRAS 519, 4765) galaxy morphology: network A (4-way: in-between, cigar+edge-on, round, spiral) "+
-			"and network B (cigar vs edge-on), residual CNN %dx%d input, widths %s. Trained on %s (%s layout, %d images), %s, seed %s.%s",
-			c.Input, c.Input, c.widthsText(), filepath.Base(c.DataDir), ds.Layout, len(ds.Samples), epochsText(st), seedText(c), fromText(st)),
+			"and network B (cigar vs edge-on), %dx%d input, %s. Trained on %s (%s layout, %d images), %s, seed %s.%s",
+			c.Input, c.Input, c.backboneText(), filepath.Base(c.DataDir), ds.Layout, len(ds.Samples), epochsText(st), seedText(c), fromText(st)),
 		Metadata: map[string]string{
 			"hiwl.classes":            "round,in-between,cigar,edge-on,spiral",
 			"hiwl.network_a":          "in-between,merged(cigar+edge-on),round,spiral",

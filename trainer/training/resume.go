@@ -15,6 +15,8 @@ var settings = []struct {
 	{"-input", func(c Config) any { return c.Input }},
 	{"-widths", func(c Config) any { return c.Widths }},
 	{"-widths-b", func(c Config) any { return c.widthsB() }},
+	{"-arch", func(c Config) any { return c.Backbone }},
+	{"-arch-b", func(c Config) any { return c.backboneB() }},
 	{"-epochs", func(c Config) any { return c.Epochs }},
 	{"-patience", func(c Config) any { return c.Patience }},
 	{"-batch", func(c Config) any { return c.Batch }},

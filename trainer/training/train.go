@@ -29,13 +29,19 @@ import (
 
 // Config holds a run's settings; defaults are the paper's where it has one.
 type Config struct {
-	DataDir     string
-	OutDir      string
-	Input       int    // network input side (multiple of 8)
-	Widths      [3]int // backbone widths: network A's, and B's without WidthsB
-	WidthsB     [3]int // network B's, which only tells two classes apart; zero (and old checkpoints) means Widths
-	Epochs      int    // maximum epochs (the cosine schedule's length)
-	Patience    int    // early stopping: epochs without validation gain
+	DataDir string
+	OutDir  string
+	Input   int    // network input side (multiple of 8)
+	Widths  [3]int // backbone widths: network A's, and B's without WidthsB
+	WidthsB [3]int // network B's, which only tells two classes apart; zero (and old checkpoints) means Widths
+	// Backbone is network A's backbone as a hiwlnet spec (an MBConv
+	// backbone, say), and B's without BackboneB; it replaces Input and
+	// Widths, and "" (and old checkpoints) means the residual CNN they
+	// describe.
+	Backbone    string
+	BackboneB   string
+	Epochs      int // maximum epochs (the cosine schedule's length)
+	Patience    int // early stopping: epochs without validation gain
 	Batch       int
 	LR          float64
 	Momentum    float64
@@ -96,6 +102,14 @@ func DefaultConfig() Config {
 	}
 }
 
+// The MBConv backbones of the next default model (see the model card for
+// how they were chosen): network B tells only cigar from edge-on and is
+// smaller. Both end on a 10x10 map at 80x80 input, as the CAM grid needs.
+const (
+	MBConvArchA = "80:s16k3/2,m16e1k3q4,m24e4k3/2q6,m24e4k3q6,m40e4k5/2q10,m40e4k5q10,m64e4k3q16,t128"
+	MBConvArchB = "80:s16k3/2,m16e1k3q4,m24e4k3/2q6,m40e4k5/2q10,m48e4k3q12,t96"
+)
+
 // initSeed is InitSeed, or Seed when that is unset (checkpoints from
 // before InitSeed existed decode it as 0 and keep their draws).
 func (c Config) initSeed() int64 {
@@ -113,15 +127,59 @@ func (c Config) widthsB() [3]int {
 	return c.WidthsB
 }
 
-// ArchA is network A's backbone (the flat network's too).
+// ArchA is network A's backbone (the flat network's too). A spec that
+// does not parse gives an empty Arch, which Validate refuses; Run reports
+// the parse error first.
 func (c Config) ArchA() hiwlnet.Arch {
+	if c.Backbone != "" {
+		a, _ := hiwlnet.ParseArch(c.Backbone)
+		return a
+	}
 	return hiwlnet.NewArch(c.Input, c.Widths[0], c.Widths[1], c.Widths[2])
 }
 
 // ArchB is network B's backbone.
 func (c Config) ArchB() hiwlnet.Arch {
+	if spec := c.backboneB(); spec != "" {
+		a, _ := hiwlnet.ParseArch(spec)
+		return a
+	}
 	w := c.widthsB()
 	return hiwlnet.NewArch(c.Input, w[0], w[1], w[2])
+}
+
+// backboneB is network B's spec: BackboneB, or A's.
+func (c Config) backboneB() string {
+	if c.BackboneB != "" {
+		return c.BackboneB
+	}
+	return c.Backbone
+}
+
+// checkArchs reads the specs, and makes Input theirs.
+func (c *Config) checkArchs() error {
+	if c.BackboneB != "" && c.Backbone == "" {
+		return errors.New("training: -arch-b needs -arch (network A's backbone)")
+	}
+	if c.Backbone == "" {
+		return nil
+	}
+	if c.Flat && c.BackboneB != "" {
+		return errors.New("training: -arch-b: a -flat run has no network B")
+	}
+	a, err := hiwlnet.ParseArch(c.Backbone)
+	if err != nil {
+		return fmt.Errorf("training: -arch: %w", err)
+	}
+	b, err := hiwlnet.ParseArch(c.backboneB())
+	if err != nil {
+		return fmt.Errorf("training: -arch-b: %w", err)
+	}
+	if a.Input != b.Input {
+		return fmt.Errorf("training: -arch and -arch-b take %d and %d pixels; one model has one input", a.Input, b.Input)
+	}
+	c.Input = a.Input
+	return nil
 }
 
 // FLOPs is the run's per-image cost: A and B together, or the flat network.
@@ -135,11 +193,25 @@ func (c Config) FLOPs() int64 {
 // widthsText names the widths as they always were, or both networks' when
 // B's differ.
 func (c Config) widthsText() string {
+	if c.Backbone != "" {
+		if c.backboneB() == c.Backbone {
+			return c.Backbone
+		}
+		return fmt.Sprintf("A %s, B %s", c.Backbone, c.backboneB())
+	}
 	if c.widthsB() == c.Widths {
 		return fmt.Sprint(c.Widths)
 	}
 	dash := func(w [3]int) string { return fmt.Sprintf("%d-%d-%d", w[0], w[1], w[2]) }
 	return fmt.Sprintf("A %s, B %s", dash(c.Widths), dash(c.widthsB()))
+}
+
+// backboneText names the backbones: widths, or specs.
+func (c Config) backboneText() string {
+	if c.Backbone != "" {
+		return "backbone " + c.widthsText()
+	}
+	return "residual CNN, widths " + c.widthsText()
 }
 
 // Files written in OutDir.
@@ -194,8 +266,14 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 	if cfg.Flat && cfg.FitValidation {
 		return nil, errors.New("training: -fit-validation: the -flat network is the ablation's, compared on the split as it is")
 	}
+	if err := cfg.checkArchs(); err != nil {
+		return nil, err
+	}
 	if !cfg.Flat {
 		cfg.WidthsB = cfg.widthsB() // summary.json and the checkpoint say B's widths outright
+		if cfg.Backbone != "" {
+			cfg.BackboneB = cfg.backboneB()
+		}
 	}
 	archA, archB := cfg.ArchA(), cfg.ArchB()
 	for _, a := range []hiwlnet.Arch{archA, archB} {
@@ -282,8 +360,8 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 	if cfg.Flat {
 		nets = "flat"
 	}
-	fmt.Fprintf(log, "device: %s; backbone %dx%d input, widths %s, %.1f MFLOPs per image (%s)\n",
-		hiwlnet.Device, cfg.Input, cfg.Input, cfg.widthsText(), float64(cfg.FLOPs())/1e6, nets)
+	fmt.Fprintf(log, "device: %s; %dx%d input, %s, %.1f MFLOPs per image (%s)\n",
+		hiwlnet.Device, cfg.Input, cfg.Input, cfg.backboneText(), float64(cfg.FLOPs())/1e6, nets)
 	t := &trainer{cfg: cfg, log: log, train: train, val: val, nTrain: nTrain, nVal: nVal, modelVersion: opt.ModelVersion}
 	if err := t.build(st); err != nil {
 		return nil, err
@@ -374,7 +452,7 @@ func reuse(st *state, path, net string) error {
 	// Nor -fit-validation: the network says itself whether it saw the
 	// validation split (netState.FitValidation), and the export says so.
 	ignore := map[string]bool{"-init-seed": true, "-blas": true, "-select-b": true, "-fit-validation": true,
-		"-no-weighted": net == "A", "-widths-b": net == "A", "-widths": net == "B"}
+		"-no-weighted": net == "A", "-widths-b": net == "A", "-widths": net == "B", "-arch-b": net == "A", "-arch": net == "B"}
 	var diff []string
 	for _, set := range settings {
 		if !ignore[set.flag] && fmt.Sprint(set.get(st.Config)) != fmt.Sprint(set.get(other.Config)) {
@@ -444,10 +522,15 @@ func initialWeights(cfg Config) (a, b hiwlnet.Params, err error) {
 		name, flag string
 		got, want  hiwlnet.Arch
 	}{{"A", "-widths", archA, cfg.ArchA()}, {"B", "-widths-b", archB, cfg.ArchB()}} {
-		if !slices.Equal(n.got.Layers, n.want.Layers) {
-			return nil, nil, fmt.Errorf("training: -init-from %s: its network %s has widths %s, this run's %s %s",
-				cfg.InitFrom, n.name, widthsArg(widthsOf(n.got)), n.flag, widthsArg(widthsOf(n.want)))
+		if slices.Equal(n.got.Layers, n.want.Layers) {
+			continue
 		}
+		if !n.got.IsResidualCNN() || !n.want.IsResidualCNN() {
+			return nil, nil, fmt.Errorf("training: -init-from %s: its network %s is %s, this run's %s (the layers must match; the input side may differ)",
+				cfg.InitFrom, n.name, n.got, n.want)
+		}
+		return nil, nil, fmt.Errorf("training: -init-from %s: its network %s has widths %s, this run's %s %s",
+			cfg.InitFrom, n.name, widthsArg(widthsOf(n.got)), n.flag, widthsArg(widthsOf(n.want)))
 	}
 	return a, b, nil
 }

@@ -82,6 +82,55 @@ func TestTrainExportClassify(t *testing.T) {
 	}
 }
 
+// The same path with MBConv backbones given as specs (B's own, smaller):
+// the exported file carries the specs, parameter counts and FLOPs, runs
+// through onnx-go as gorgonia does, and a resume with another -arch-b is
+// refused by name.
+func TestTrainMBConv(t *testing.T) {
+	out := t.TempDir()
+	cfg := tinyConfig(out)
+	cfg.Backbone = "16:s8k3/2,m8e1k3q2,m12e4k5/2q3,t16"
+	cfg.BackboneB = "16:s4k3/2,m8e2k3/2q2,t8"
+	var log strings.Builder
+	res, err := Run(context.Background(), cfg, Options{Progress: &log})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if res.ParityMaxAbs > 1e-4 || math.IsNaN(res.ParityMaxAbs) {
+		t.Fatalf("parity %g", res.ParityMaxAbs)
+	}
+	if !strings.Contains(log.String(), "backbone A 16:s8k3/2,m8e1k3q2,m12e4k5/2q3,t16, B 16:s4k3/2,m8e2k3/2q2,t8") {
+		t.Errorf("progress does not name the backbones:\n%s", log.String())
+	}
+	data, err := os.ReadFile(res.ModelPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, err := model.ReadMetadata(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if md.Props["hiwl.arch.a"] != cfg.Backbone || md.Props["hiwl.arch.b"] != cfg.BackboneB || md.Props["hiwl.params.a"] == "" {
+		t.Errorf("metadata %v", md.Props)
+	}
+	if want := fmt.Sprintf("%.2f", float64(res.Summary.FLOPsPerImage)/1e6); md.Props["hiwl.mflops"] != want {
+		t.Errorf("hiwl.mflops %q, summary %s", md.Props["hiwl.mflops"], want)
+	}
+	if clf := openModel(t, res.ModelPath); clf.InputSize() != 16 {
+		t.Fatalf("exported input %d", clf.InputSize())
+	}
+	changed := cfg
+	changed.BackboneB = "16:s4k3/2,m8e2k3/2q2,t12"
+	if _, err := Run(context.Background(), changed, Options{Resume: true}); err == nil || !strings.Contains(err.Error(), "-arch-b 16:s4k3/2,m8e2k3/2q2,t12") {
+		t.Fatalf("resume with a different -arch-b: %v", err)
+	}
+	bad := tinyConfig(t.TempDir())
+	bad.Backbone = "16:s8k4/2"
+	if _, err := Run(context.Background(), bad, Options{}); err == nil || !strings.Contains(err.Error(), "-arch") {
+		t.Fatalf("a bad -arch: %v", err)
+	}
+}
+
 // A run stopped during epoch 2 resumes from epoch 1's checkpoint and
 // finishes with the same history length as an uninterrupted run.
 func TestResumeAfterInterruption(t *testing.T) {

@@ -1,0 +1,98 @@
+package hiwlnet
+
+import (
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// SiLU is x·sigmoid(x) (swish), EfficientNet's activation, as one op:
+// gorgonia's Sigmoid and HadamardProd would take two passes forward, more
+// backward, and a buffer each. The export writes Sigmoid then Mul.
+func SiLU(x *G.Node) (*G.Node, error) {
+	shape := x.Shape().Clone()
+	dims := len(shape)
+	op := &kernel{name: "SiLU", in: []int{dims}, out: shape, run: func(out []float32, in [][]float32) {
+		x := in[0]
+		parallel(len(x)/4096+1, func(lo, hi int) {
+			for i := lo * 4096; i < min(hi*4096, len(x)); i++ {
+				v := x[i]
+				out[i] = v * sigmoidf(v)
+			}
+		})
+	}}
+	op.grads = func(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+		// d/dx x·σ(x) = σ(x)·(1 + x·(1-σ(x)))
+		dx, err := G.ApplyOp(&kernel{name: "SiLUGrad", in: []int{dims, dims}, out: shape, run: func(out []float32, in [][]float32) {
+			x, dy := in[0], in[1]
+			parallel(len(x)/4096+1, func(lo, hi int) {
+				for i := lo * 4096; i < min(hi*4096, len(x)); i++ {
+					v := x[i]
+					s := sigmoidf(v)
+					out[i] = dy[i] * s * (1 + v*(1-s))
+				}
+			})
+		}}, inputs[0], grad)
+		if err != nil {
+			return nil, err
+		}
+		return G.Nodes{dx}, nil
+	}
+	return G.ApplyOp(op, x)
+}
+
+// ChannelScale multiplies each channel of x [B,C,H,W] by s [B,C]: the
+// excitation of a squeeze-excitation block. ONNX writes it as Mul with s
+// reshaped to [B,C,1,1], which gorgonia's broadcasting would also do, at the
+// cost of materialising the broadcast.
+func ChannelScale(x, s *G.Node) (*G.Node, error) {
+	xs := x.Shape().Clone()
+	b, c, hw := xs[0], xs[1], xs[2]*xs[3]
+	op := &kernel{name: "ChannelScale", in: []int{4, 2}, out: xs, run: func(out []float32, in [][]float32) {
+		x, s := in[0], in[1]
+		parallel(b*c, func(lo, hi int) {
+			for bc := lo; bc < hi; bc++ {
+				sv := s[bc]
+				src, dst := x[bc*hw:(bc+1)*hw], out[bc*hw:(bc+1)*hw]
+				for i, v := range src {
+					dst[i] = v * sv
+				}
+			}
+		})
+	}}
+	op.grads = func(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+		// dx = dy·s per channel; ds[b,c] = sum over the map of dy·x.
+		dx, err := G.ApplyOp(&kernel{name: "ChannelScaleGradX", in: []int{2, 4}, out: xs, run: func(out []float32, in [][]float32) {
+			s, dy := in[0], in[1]
+			parallel(b*c, func(lo, hi int) {
+				for bc := lo; bc < hi; bc++ {
+					sv := s[bc]
+					src, dst := dy[bc*hw:(bc+1)*hw], out[bc*hw:(bc+1)*hw]
+					for i, v := range src {
+						dst[i] = v * sv
+					}
+				}
+			})
+		}}, inputs[1], grad)
+		if err != nil {
+			return nil, err
+		}
+		ds, err := G.ApplyOp(&kernel{name: "ChannelScaleGradS", in: []int{4, 4}, out: tensor.Shape{b, c}, run: func(out []float32, in [][]float32) {
+			x, dy := in[0], in[1]
+			parallel(b*c, func(lo, hi int) {
+				for bc := lo; bc < hi; bc++ {
+					var sum float32
+					src := x[bc*hw : (bc+1)*hw]
+					for i, v := range dy[bc*hw : (bc+1)*hw] {
+						sum += v * src[i]
+					}
+					out[bc] = sum
+				}
+			})
+		}}, inputs[0], grad)
+		if err != nil {
+			return nil, err
+		}
+		return G.Nodes{dx, ds}, nil
+	}
+	return G.ApplyOp(op, x, s)
+}
