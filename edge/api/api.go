@@ -279,23 +279,11 @@ func (s *server) classifyBatch(w http.ResponseWriter, items []item, withCAM bool
 	return nil
 }
 
-// ModelInfo is the answer of GET /model.
+// ModelInfo is the answer of GET /model: the model's Description, the one
+// the web page gives too, and the edge's batch limit.
 type ModelInfo struct {
-	ModelVersion string      `json:"model_version"`
-	InputSize    int         `json:"input_size"`
-	CropFraction float64     `json:"crop_fraction"`
-	Classes      []ClassInfo `json:"classes"`
-	// The two networks' outputs, in the order of Result.hierarchy.
-	NetworkA []string `json:"network_a"`
-	NetworkB []string `json:"network_b"`
-	MaxBatch int      `json:"max_batch"`
-}
-
-// ClassInfo names one of the five classes: Class is the slug used as the
-// key of Result.probabilities, Label the Galaxy Zoo name.
-type ClassInfo struct {
-	Class string `json:"class"`
-	Label string `json:"label"`
+	model.Description
+	MaxBatch int `json:"max_batch"`
 }
 
 func (s *server) modelInfo(w http.ResponseWriter, r *http.Request) error {
@@ -303,18 +291,7 @@ func (s *server) modelInfo(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("loading model: %w", err)
 	}
-	info := ModelInfo{
-		ModelVersion: c.Version(),
-		InputSize:    c.InputSize(),
-		CropFraction: model.EvalCropFraction,
-		NetworkA:     model.ANames[:],
-		NetworkB:     model.BNames[:],
-		MaxBatch:     MaxBatch,
-	}
-	for _, cl := range model.Classes {
-		info.Classes = append(info.Classes, ClassInfo{Class: cl.Slug(), Label: cl.String()})
-	}
-	writeJSON(w, http.StatusOK, info)
+	writeJSON(w, http.StatusOK, ModelInfo{Description: c.Describe(), MaxBatch: MaxBatch})
 	return nil
 }
 

@@ -418,7 +418,7 @@ function placeCells() {
   const sort = $("sort").value;
   const filter = $("filter").value;
   const rank = (x) => (x.status === "done" ? 0 : x.status === "error" ? 1 : 2);
-  const order = info ? info.classes.map((c) => c.slug) : [];
+  const order = info ? info.classes.map((c) => c.class) : [];
   const by = {
     added: () => 0,
     uncertain: (a, b) => confidence(a) - confidence(b),
@@ -446,7 +446,7 @@ function placeCells() {
 function fillFilter() {
   const select = $("filter");
   if (select.options.length > 1) return;
-  for (const c of info.classes) select.append(el("option", { value: c.slug }, c.name));
+  for (const c of info.classes) select.append(el("option", { value: c.class }, c.label));
   select.append(el("option", { value: "error" }, "could not be classified"));
 }
 
@@ -527,13 +527,13 @@ function render(result, picture, name, item) {
 
   const classes = info.classes;
   $("probs").replaceChildren(...classes.map((c) =>
-    bar(c.name, result.probabilities[c.slug], c.slug === result.class, { class: c.slug })));
+    bar(c.label, result.probabilities[c.class], c.class === result.class, { class: c.class })));
 
   renderHierarchy(result);
 
   const select = $("cam-class");
   select.replaceChildren(...classes.map((c) =>
-    el("option", { value: c.slug }, c.slug === result.class ? `${c.name} (predicted)` : c.name)));
+    el("option", { value: c.class }, c.class === result.class ? `${c.label} (predicted)` : c.label)));
   select.value = result.class;
 
   const scale = drawImage(result, picture);
@@ -555,15 +555,15 @@ function render(result, picture, name, item) {
 
 function renderHierarchy(result) {
   const h = result.hierarchy;
-  const merged = info.hierarchy.a[1]; // network A's "cigar-shaped or edge-on" output
+  const merged = info.network_a[1]; // network A's "cigar-shaped or edge-on" output
   const usedB = h.a_decision === merged;
   const stepA = el("div", { class: "step", "data-decision": h.a_decision, id: "step-a" },
     el("h4", {}, "1. The first network looks at every galaxy"),
-    el("ol", { class: "bars small" }, ...info.hierarchy.a.map((n) => bar(n, h.a[n], n === h.a_decision, { output: n }))),
+    el("ol", { class: "bars small" }, ...info.network_a.map((n) => bar(n, h.a[n], n === h.a_decision, { output: n }))),
     el("p", {}, "It picks ", el("strong", {}, h.a_decision), "."));
   const stepB = el("div", { class: usedB ? "step" : "step unused", "data-decision": h.b_decision, id: "step-b" },
     el("h4", {}, "2. The second network knows only elongated galaxies"),
-    el("ol", { class: "bars small" }, ...info.hierarchy.b.map((n) => bar(n, h.b[n], n === h.b_decision, { output: n }))),
+    el("ol", { class: "bars small" }, ...info.network_b.map((n) => bar(n, h.b[n], n === h.b_decision, { output: n }))),
     usedB
       ? el("p", {}, "It decides between the two: ", el("strong", {}, h.b_decision), ".")
       : el("p", {}, "Not needed for this galaxy, because the first network did not pick an elongated shape."));

@@ -44,12 +44,21 @@ export interface Progress {
   error?: ClassifyError;
 }
 
+/** The model's description (model.Description in Go, the edge's GET /model too) and the page's limits. */
 export interface Info {
   model_version: string;
   input_size: number;
-  classes: { slug: ClassSlug; name: string }[];
-  hierarchy: { a: string[]; b: string[] };
-  limits: Record<string, number>;
+  /** Widest centred crop, as a fraction of the image's shorter side. */
+  crop_fraction: number;
+  /** In probability order; class is the slug, label the Galaxy Zoo name. */
+  classes: { class: ClassSlug; label: string }[];
+  /** Output names of networks A and B, in the order of Result.hierarchy. */
+  network_a: string[];
+  network_b: string[];
+  limits: { max_side: number; max_pixels: number; min_side: number };
+  max_file_bytes: number;
+  /** The CSV columns of the page's download and the batch CLI (model.CSVHeader). */
+  csv_header: string[];
 }
 
 export interface Timings {

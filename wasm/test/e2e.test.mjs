@@ -315,7 +315,7 @@ describe("in-browser classifier", () => {
     assert.deepEqual(got.refusals, ["not_image", "empty", "bad_input"]);
     const w = want[apiExample];
     assert.equal(got.info.model_version, w.model_version);
-    assert.deepEqual(got.info.classes.map((c) => c.slug), ["round", "in-between", "cigar", "edge-on", "spiral"]);
+    assert.deepEqual(got.info.classes.map((c) => c.class), ["round", "in-between", "cigar", "edge-on", "spiral"]);
     const crop = cropOf(424, 424);
     assert.deepEqual(got.result.crop, { x: crop.x, y: crop.y, width: crop.side, height: crop.side });
     assert.deepEqual(got.result.image, { width: 424, height: 424 });

@@ -173,43 +173,18 @@ func marshalFailure(f *Failure) []byte {
 	return out
 }
 
-// Info describes the loaded module to JavaScript.
+// Info describes the loaded module to JavaScript: the model's Description,
+// the one the edge's GET /model gives too, the page's file limit, and the
+// CSV columns, so that the page's "Download CSV" writes model.CSVHeader
+// without a copy of it.
 type Info struct {
-	ModelVersion string      `json:"model_version"`
-	InputSize    int         `json:"input_size"`
-	Classes      []ClassInfo `json:"classes"` // in model.Classes order
-	Hierarchy    struct {
-		A []string `json:"a"` // network A outputs, in order
-		B []string `json:"b"` // network B outputs, in order
-	} `json:"hierarchy"`
-	Limits struct {
-		MaxFileBytes int `json:"max_file_bytes"`
-		MaxSide      int `json:"max_side"`
-		MaxPixels    int `json:"max_pixels"`
-		MinSide      int `json:"min_side"`
-	} `json:"limits"`
-}
-
-// ClassInfo names one class.
-type ClassInfo struct {
-	Slug string `json:"slug"`
-	Name string `json:"name"`
+	model.Description
+	MaxFileBytes int      `json:"max_file_bytes"`
+	CSVHeader    []string `json:"csv_header"`
 }
 
 // Describe returns the Info of c as JSON.
 func Describe(c *model.Classifier) []byte {
-	var in Info
-	in.ModelVersion = c.Version()
-	in.InputSize = c.InputSize()
-	for _, cl := range model.Classes {
-		in.Classes = append(in.Classes, ClassInfo{Slug: cl.Slug(), Name: cl.String()})
-	}
-	in.Hierarchy.A = model.ANames[:]
-	in.Hierarchy.B = model.BNames[:]
-	in.Limits.MaxFileBytes = MaxFileBytes
-	in.Limits.MaxSide = model.MaxSide
-	in.Limits.MaxPixels = model.MaxPixels
-	in.Limits.MinSide = model.MinSide
-	out, _ := json.Marshal(in)
+	out, _ := json.Marshal(Info{Description: c.Describe(), MaxFileBytes: MaxFileBytes, CSVHeader: model.CSVHeader})
 	return out
 }

@@ -199,15 +199,22 @@ func TestDescribe(t *testing.T) {
 		t.Fatalf("%d classes", len(in.Classes))
 	}
 	for i, cl := range model.Classes {
-		if in.Classes[i] != (ClassInfo{cl.Slug(), cl.String()}) {
+		if in.Classes[i] != (model.ClassInfo{Class: cl.Slug(), Label: cl.String()}) {
 			t.Errorf("class %d = %+v, want %s", i, in.Classes[i], cl.Slug())
 		}
 	}
-	if !reflect.DeepEqual(in.Hierarchy.A, model.ANames[:]) || !reflect.DeepEqual(in.Hierarchy.B, model.BNames[:]) {
-		t.Errorf("hierarchy names %v %v", in.Hierarchy.A, in.Hierarchy.B)
+	if !reflect.DeepEqual(in.NetworkA, model.ANames[:]) || !reflect.DeepEqual(in.NetworkB, model.BNames[:]) {
+		t.Errorf("network names %v %v", in.NetworkA, in.NetworkB)
 	}
-	if in.Limits.MaxFileBytes != MaxFileBytes || in.Limits.MinSide != model.MinSide {
-		t.Errorf("limits %+v", in.Limits)
+	if in.MaxFileBytes != MaxFileBytes || in.Limits.MinSide != model.MinSide || in.Limits.MaxSide != model.MaxSide {
+		t.Errorf("limits %+v, max file %d", in.Limits, in.MaxFileBytes)
+	}
+	if !reflect.DeepEqual(in.CSVHeader, model.CSVHeader) {
+		t.Errorf("csv_header %v", in.CSVHeader)
+	}
+	// The same Description as the edge's GET /model: one shape.
+	if !reflect.DeepEqual(in.Description, c.Describe()) {
+		t.Errorf("page info %+v differs from model.Describe %+v", in.Description, c.Describe())
 	}
 }
 
