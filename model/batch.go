@@ -23,24 +23,6 @@ func (c *Classifier) ClassifyBatch(images [][]byte, workers int) []Outcome {
 	return out
 }
 
-// ClassifyFiles is ClassifyBatch over image files; each worker reads its
-// own file (ReadImageFile), so at most workers files are in memory at once.
-func (c *Classifier) ClassifyFiles(paths []string, workers int) []Outcome {
-	out := make([]Outcome, len(paths))
-	c.EachFile(paths, workers, func(i int, o Outcome) { out[i] = o })
-	return out
-}
-
-// EachFile classifies files on workers goroutines and calls done with each
-// outcome as soon as it is ready, from the worker goroutines (done must be
-// safe for concurrent use). It returns when every file is done.
-func (c *Classifier) EachFile(paths []string, workers int, done func(i int, o Outcome)) {
-	parallel(len(paths), workers, func(i int) {
-		p, err := c.ClassifyFile(paths[i])
-		done(i, Outcome{p, err})
-	})
-}
-
 // parallel calls f(0..n-1) on workers goroutines.
 func parallel(n, workers int, f func(i int)) {
 	if workers <= 0 {

@@ -17,5 +17,5 @@
 // Every runtime (trainer evaluation, native CLI, wasm, edge worker, desktop
 // viewer) calls this package, so the same file gives the same probabilities
 // everywhere. A Classifier is safe for concurrent use and runs in parallel;
-// ClassifyBatch, ClassifyFiles and EachFile spread work over every core.
+// ClassifyBatch spreads work over every core.
 package model

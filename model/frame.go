@@ -15,7 +15,7 @@ import (
 // Challenge galaxy, crops tighter to bring it back to the size the network
 // knows. Challenge-framed galaxies keep the fixed crop.
 //
-// Measured on the real five-class set (GalaxyRadius, 1,771 training
+// Measured on the real five-class set (galaxyRadius, 1,771 training
 // images): Challenge galaxies have radii 0.091 / 0.107 / 0.138 / 0.186 of
 // the side at the 2nd / 10th / 50th / 90th percentile; the same galaxies at
 // half scale measure 0.496 of that (median; 90% within 0.46-0.52), so the
@@ -38,11 +38,11 @@ const (
 	MaxFrameZoom = 2.0
 )
 
-// GalaxyRadius measures the central galaxy of img: the radius of a disc of
+// galaxyRadius measures the central galaxy of img: the radius of a disc of
 // the same area as the connected region around the centre brighter than
 // the sky by frameIsophote of the central peak, as a fraction of the
 // image's shorter side. The sky is the median of the outer ring.
-func GalaxyRadius(img image.Image) float64 {
+func galaxyRadius(img image.Image) float64 {
 	b := img.Bounds()
 	short := min(b.Dx(), b.Dy())
 	sq := image.Rect(b.Min.X+(b.Dx()-short)/2, b.Min.Y+(b.Dy()-short)/2, 0, 0)
@@ -114,7 +114,7 @@ func GalaxyRadius(img image.Image) float64 {
 // framed ones, and the two populations meet only in their tails.
 func Frame(img image.Image) image.Rectangle {
 	zoom := 1.0
-	if r := GalaxyRadius(img); r < FrameBelow {
+	if r := galaxyRadius(img); r < FrameBelow {
 		zoom = min(MaxFrameZoom, FrameTarget/max(r, 1e-6))
 	}
 	return CenterCrop(img, EvalCropFraction/zoom)

@@ -29,7 +29,7 @@ func disc(side int, frac float64) *image.RGBA {
 // tighter, in proportion, up to MaxFrameZoom.
 func TestFrame(t *testing.T) {
 	big, small, tiny := disc(424, 0.16), disc(424, 0.08), disc(424, 0.02)
-	rb, rs := GalaxyRadius(big), GalaxyRadius(small)
+	rb, rs := galaxyRadius(big), galaxyRadius(small)
 	if rb < FrameBelow || math.Abs(rs/rb-0.5) > 0.03 {
 		t.Fatalf("radii %.4f and %.4f: want the second half the first, the first above %.3f", rb, rs, FrameBelow)
 	}
@@ -43,7 +43,7 @@ func TestFrame(t *testing.T) {
 	if got := Frame(tiny).Dx(); got != CenterCrop(tiny, EvalCropFraction/MaxFrameZoom).Dx() {
 		t.Fatalf("tiny galaxy cropped to %d px: zoom not capped", got)
 	}
-	if r := GalaxyRadius(image.NewRGBA(image.Rect(0, 0, 64, 64))); r != 0 {
+	if r := galaxyRadius(image.NewRGBA(image.Rect(0, 0, 64, 64))); r != 0 {
 		t.Fatalf("blank image radius %v", r)
 	}
 }

@@ -2,7 +2,7 @@ package model
 
 import "image"
 
-// approxLumYCbCr is GalaxyRadius's measurement image for a YCbCr source:
+// approxLumYCbCr is galaxyRadius's measurement image for a YCbCr source:
 // lum[i] = R+G+B of pixel i of draw.ApproxBiLinear.Scale(an n x n RGBA,
 // src, sr, draw.Src), bit for bit (TestApproxLumMatchesXImage). x/image
 // recomputes each column's source coordinates and fractions at every pixel

@@ -22,13 +22,11 @@ const (
 	MinSide   = 8           // smaller images carry no morphology
 )
 
-// The paper's crops are taken from 424x424 Challenge images: 240 for
-// evaluation, 256 before the training augmentations. For other image sizes
-// the same fraction of the shorter side is used.
-const (
-	EvalCropFraction  = 240.0 / 424.0
-	TrainCropFraction = 256.0 / 424.0
-)
+// EvalCropFraction is the paper's evaluation crop, 240 of the 424x424
+// Challenge images; for other image sizes the same fraction of the shorter
+// side is used. (The paper crops 256 before its training augmentations; the
+// trainer draws its own crops around this one.)
+const EvalCropFraction = 240.0 / 424.0
 
 // Mean and Std are the per-channel normalisation of the HIWL training code
 // (galaxy images are mostly dark sky, hence the small values).

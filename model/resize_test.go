@@ -127,7 +127,7 @@ func BenchmarkResize(b *testing.B) {
 	})
 }
 
-// TestApproxLumMatchesXImage holds GalaxyRadius's fast measurement image
+// TestApproxLumMatchesXImage holds galaxyRadius's fast measurement image
 // to x/image/draw's ApproxBiLinear, the way TestResizeMatchesXImage does
 // the resize.
 func TestApproxLumMatchesXImage(t *testing.T) {
