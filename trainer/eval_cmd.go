@@ -21,7 +21,7 @@ func runEval(args []string) error {
 		"trainer eval -data ../shared/data/gz-challenge-5class -out runs/eval")
 	data := fs.String("data", "", "labelled data (required): Challenge layout or class folders")
 	modelPath := fs.String("model", "", "ONNX model (default: the embedded default model)")
-	out := fs.String("out", "", "directory for metrics.json, confusion.png and embedding.png (default: print only)")
+	out := fs.String("out", "", "directory for metrics.json, confusion.png, reliability.png and embedding.png (default: print only)")
 	seed := fs.Int64("seed", training.DefaultConfig().Seed, "split seed (the one the model was trained with)")
 	scale := fs.Float64("scale", 1, "show each image at this scale, padded with its own sky (0.5: galaxies at half size)")
 	tta := fs.Bool("tta", false, "average each network over the 8 flips and quarter turns of the input (8x the cost)")
@@ -48,8 +48,7 @@ func runEval(args []string) error {
 		return err
 	}
 	if *out == "" {
-		ev.Metrics.WriteText(os.Stdout)
-		ev.Metrics.CompareWithPaper(os.Stdout)
+		ev.WriteText(os.Stdout)
 		return nil
 	}
 	return ev.Write(*out, os.Stdout)
@@ -87,7 +86,7 @@ func runRealCheck(args []string) error {
 	dir := fs.String("dir", realData, "real labelled class folders")
 	modelPath := fs.String("model", "", "ONNX model (default: the embedded default model)")
 	seed := fs.Int64("seed", training.DefaultConfig().Seed, "split seed (the one the model was trained with)")
-	out := fs.String("out", "", "directory for metrics.json, confusion.png and embedding.png of both scales (default: print only)")
+	out := fs.String("out", "", "directory for metrics.json, confusion.png, reliability.png and embedding.png of both scales (default: print only)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -101,9 +100,10 @@ func runRealCheck(args []string) error {
 			return err
 		}
 		m := ev.Metrics
-		fmt.Printf("real test split at scale %g: accuracy %.2f%% (95%% CI %.2f-%.2f%%), macro F1 %.2f%%, cigar %d/%d\n",
+		fmt.Printf("real test split at scale %g: accuracy %.2f%% (95%% CI %.2f-%.2f%%), macro F1 %.2f%%, cigar %d/%d, ECE %.3f, attention under half %d/%d\n",
 			scale, 100*m.Accuracy, 100*m.AccuracyCI95[0], 100*m.AccuracyCI95[1], 100*m.MacroF1,
-			m.Confusion[model.Cigar][model.Cigar], m.PerClass[model.Cigar].Support)
+			m.Confusion[model.Cigar][model.Cigar], m.PerClass[model.Cigar].Support,
+			m.Calibration.ECE, m.Attention.UnderHalf, m.Attention.Total)
 		if *out == "" {
 			m.WriteText(os.Stdout)
 			continue

@@ -57,6 +57,10 @@ type Metrics struct {
 	// Warnings lists every undefined figure in words; empty when all are
 	// defined.
 	Warnings []string `json:"warnings,omitempty"`
+	// Calibration and Attention are filled by evaluations that have the
+	// probabilities and attention maps, not by Compute.
+	Calibration *Calibration `json:"calibration,omitempty"`
+	Attention   *Attention   `json:"attention,omitempty"`
 }
 
 // Compute builds the metrics for predictions pred of samples whose true

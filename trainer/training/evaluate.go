@@ -96,16 +96,35 @@ func EvaluateWith(clf *model.Classifier, samples []gzdata.Sample, o EvalOptions,
 	if err != nil {
 		return nil, err
 	}
+	conf, correct, share := make([]float64, len(pred)), make([]bool, len(pred)), make([]float64, len(pred))
+	for i, p := range ev.Predictions {
+		conf[i], correct[i] = float64(p.Probabilities[p.Label]), pred[i] == truth[i]
+		share[i] = AttentionShare(p.CAM(p.Label))
+	}
+	if m.Calibration, err = report.Calibrate(conf, correct, CalibrationBins); err != nil {
+		return nil, err
+	}
+	if m.Attention, err = report.SummariseAttention(classNames(), attentionHow, share, pred); err != nil {
+		return nil, err
+	}
 	ev.Metrics = m
 	return ev, nil
 }
 
+// CalibrationBins is the number of equal-width confidence bins of the
+// expected calibration error (15, as Guo et al. 2017).
+const CalibrationBins = 15
+
+// ReliabilityFile is the reliability diagram of an evaluation.
+const ReliabilityFile = "reliability.png"
+
 // EmbeddingFile is the 2-D embedding of the evaluated images' features.
 const EmbeddingFile = "embedding.png"
 
-// Write stores metrics.json, confusion.png and, when there are predictions
-// to take features from, embedding.png in dir, and prints the table and the
-// comparison with the paper.
+// Write stores metrics.json, confusion.png, reliability.png and, when there
+// are predictions to take features from, embedding.png in dir, and prints
+// the table, the comparison with the paper, the calibration and the
+// attention measure.
 func (ev *Evaluation) Write(dir string, log io.Writer) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -121,11 +140,30 @@ func (ev *Evaluation) Write(dir string, log io.Writer) error {
 			return err
 		}
 	}
+	if c := ev.Metrics.Calibration; c != nil {
+		if err := report.ReliabilityPNG(filepath.Join(dir, ReliabilityFile), "reliability of the top probability", c); err != nil {
+			return err
+		}
+	}
 	if log != nil {
-		ev.Metrics.WriteText(log)
-		ev.Metrics.CompareWithPaper(log)
+		ev.WriteText(log)
 	}
 	return nil
+}
+
+// WriteText prints the table, the comparison with the paper, the
+// calibration and the attention measure.
+func (ev *Evaluation) WriteText(w io.Writer) {
+	ev.Metrics.WriteText(w)
+	ev.Metrics.CompareWithPaper(w)
+	if c := ev.Metrics.Calibration; c != nil {
+		fmt.Fprintln(w)
+		c.WriteText(w)
+	}
+	if a := ev.Metrics.Attention; a != nil {
+		fmt.Fprintln(w)
+		a.WriteText(w)
+	}
 }
 
 // embeddingPNG lays network A's pooled features out with t-SNE, coloured by

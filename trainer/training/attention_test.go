@@ -1,0 +1,47 @@
+package training
+
+import (
+	"math"
+	"testing"
+
+	"github.com/hiwl/hiwl/model"
+)
+
+func TestAttentionShare(t *testing.T) {
+	const side = 10
+	cam := func(f func(x, y int) float32) model.CAM {
+		c := model.CAM{Side: side, Values: make([]float32, side*side)}
+		for y := 0; y < side; y++ {
+			for x := 0; x < side; x++ {
+				c.Values[y*side+x] = f(x, y)
+			}
+		}
+		return c
+	}
+	// All mass in the four central cells: on the galaxy.
+	if s := AttentionShare(cam(func(x, y int) float32 {
+		if (x == 4 || x == 5) && (y == 4 || y == 5) {
+			return 1
+		}
+		return 0
+	})); s < 0.99 {
+		t.Errorf("central map: share %v", s)
+	}
+	// All mass in a corner: beside it.
+	if s := AttentionShare(cam(func(x, y int) float32 {
+		if x < 2 && y < 2 {
+			return 1
+		}
+		return -1
+	})); s > 0.01 {
+		t.Errorf("corner map: share %v", s)
+	}
+	// A uniform map: the disc's share of the square, pi·0.3².
+	if s := AttentionShare(cam(func(x, y int) float32 { return 2 })); math.Abs(s-math.Pi*0.09) > 0.01 {
+		t.Errorf("uniform map: share %v, want about %v", s, math.Pi*0.09)
+	}
+	// Negative evidence only: nothing to share.
+	if s := AttentionShare(cam(func(x, y int) float32 { return -1 })); s != 0 {
+		t.Errorf("negative map: share %v", s)
+	}
+}
