@@ -76,6 +76,9 @@ type Result struct {
 	Hierarchy     Hierarchy          `json:"hierarchy"`
 	ModelVersion  string             `json:"model_version"`
 	CAM           *CAMResult         `json:"cam,omitempty"`
+	// LabelNote says why label is not the most probable class, where it
+	// is not (Prediction.LabelNote); absent otherwise.
+	LabelNote string `json:"label_note,omitempty"`
 }
 
 // Hierarchy reports the two networks' decisions.
@@ -107,6 +110,7 @@ func (p *Prediction) Result(withCAM bool) Result {
 			BDecision: BNames[Argmax(p.B[:])],
 		},
 		ModelVersion: p.classifier.Version(),
+		LabelNote:    p.LabelNote(),
 	}
 	for _, c := range Classes {
 		r.Probabilities[c.Slug()] = p.Probabilities[c]

@@ -134,6 +134,8 @@ func classifyAll(clf *model.Classifier, o *options, src source, stdout io.Writer
 			label := ""
 			if r.err == nil {
 				label = r.p.Label.Slug()
+			} else {
+				sum.freshFailed++
 			}
 			sum.add(label, r.err != nil)
 			if bar != nil {

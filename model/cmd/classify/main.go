@@ -19,7 +19,9 @@
 // The CSV columns are model.CSVHeader (the web page's "Download CSV" uses
 // the same). The exit status is 0 when every file was classified, 1 when
 // the input was empty, a file failed (its error row stays in the output) or
-// the output could not be written, and 2 for a usage error.
+// the output could not be written, 2 for a usage error or a named path that
+// does not exist (refused before any work), and 130 or 143 when SIGINT or
+// SIGTERM ends the run (it says how to continue it with -resume).
 package main
 
 import (
@@ -132,13 +134,29 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "classify:", err)
 		return exitUsage
 	}
+	// A mistyped path is refused before any work, not found as an error
+	// row once the run is under way. (Paths inside a -list are read as
+	// the run goes; a missing one there is an error row.)
+	var missing []string
+	for _, a := range o.args {
+		if _, err := os.Stat(a); err != nil {
+			missing = append(missing, err.Error())
+		}
+	}
 	if o.list != "" && o.list != "-" {
 		f, err := os.Open(o.list)
 		if err != nil {
-			fmt.Fprintf(stderr, "classify: -list: %v\n", err)
-			return exitFailed
+			missing = append(missing, "-list: "+err.Error())
+		} else {
+			f.Close()
 		}
-		f.Close()
+	}
+	if len(missing) > 0 {
+		for _, m := range missing {
+			fmt.Fprintln(stderr, "classify:", m)
+		}
+		fmt.Fprintln(stderr, "classify: nothing classified; check the paths")
+		return exitUsage
 	}
 	clf, err := model.Open(o.model)
 	if err != nil {
@@ -147,6 +165,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	o.version = clf.Version()
 	src := source{args: o.args, list: o.list, stdin: stdin}
+	stopHint := hintOnInterrupt(args, o, stderr)
+	defer stopHint()
 
 	var bar *progress
 	// A bar on a terminal, unless the rows themselves go to that terminal.
@@ -172,7 +192,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if o.out != "" {
 			where = o.out
 		}
-		fmt.Fprintf(stderr, "classify: %d of %d files failed; their error rows are in %s\n", sum.failed, sum.files(), where)
+		fmt.Fprintf(stderr, "classify: %d of %s failed; their error rows are in %s\n", sum.failed, plural(sum.files(), "file"), where)
 		return exitFailed
 	}
 	return exitOK
@@ -185,9 +205,10 @@ func isTerminalWriter(w io.Writer) bool {
 
 // summary counts the rows of the whole output, kept ones included.
 type summary struct {
-	kept     int // rows kept from an earlier run (-resume)
-	fresh    int // files classified (or failed) in this run
-	failed   int
+	kept        int // rows kept from an earlier run (-resume)
+	fresh       int // files classified (or failed) in this run
+	freshFailed int // of those, the failed ones
+	failed      int
 	perClass [model.NumClasses]int
 	elapsed  time.Duration
 }
@@ -204,25 +225,45 @@ func (s *summary) add(label string, failed bool) {
 	}
 }
 
+// print says what the output holds: the files, how many were classified
+// and how many failed; for this run its time, and its speed only over the
+// images it classified; the classes only when some image was classified.
 func (s *summary) print(w io.Writer, o *options) {
 	if s.files() == 0 {
 		return
 	}
-	rate := 0.0
-	if sec := s.elapsed.Seconds(); sec > 0 {
-		rate = float64(s.fresh) / sec
-	}
-	fmt.Fprintf(w, "classify: %d files, %d classified, %d failed", s.files(), s.files()-s.failed, s.failed)
+	ok := s.files() - s.failed
+	fmt.Fprintf(w, "classify: %s: %d classified, %d failed", plural(s.files(), "file"), ok, s.failed)
 	if s.kept > 0 {
 		fmt.Fprintf(w, " (%d kept from %s)", s.kept, o.out)
 	}
-	fmt.Fprintf(w, "; %d in %.1f s, %.1f images/s with -j %d\n", s.fresh, s.elapsed.Seconds(), rate, o.jobs)
-	ok := s.files() - s.failed
-	for _, c := range model.Classes {
-		pct := 0.0
-		if ok > 0 {
-			pct = 100 * float64(s.perClass[c]) / float64(ok)
+	if s.fresh > 0 {
+		fmt.Fprintf(w, "; this run %s in %s", plural(s.fresh, "file"), seconds(s.elapsed))
+		if n := s.fresh - s.freshFailed; n > 0 && s.elapsed > 0 {
+			fmt.Fprintf(w, ", %.1f images/s with -j %d", float64(n)/s.elapsed.Seconds(), o.jobs)
 		}
-		fmt.Fprintf(w, "  %-11s %-24s %8d  %5.1f %%\n", c.Slug(), c.String(), s.perClass[c], pct)
 	}
+	fmt.Fprintln(w)
+	if ok == 0 {
+		return
+	}
+	for _, c := range model.Classes {
+		fmt.Fprintf(w, "  %-11s %-24s %8d  %5.1f %%\n", c.Slug(), c.String(), s.perClass[c], 100*float64(s.perClass[c])/float64(ok))
+	}
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// seconds is d for a person: milliseconds below a second, where "0.0 s"
+// would say nothing.
+func seconds(d time.Duration) string {
+	if d < time.Second {
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	}
+	return fmt.Sprintf("%.1f s", d.Seconds())
 }

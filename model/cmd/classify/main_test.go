@@ -179,7 +179,7 @@ func TestListAndStdin(t *testing.T) {
 		t.Fatalf("-list - (exit %d):\n%s\n%s", code, stdout, stderr)
 	}
 	code, _, stderr = cli(t, "", "-list", filepath.Join(dir, "missing.txt"))
-	if code != exitFailed || !strings.Contains(stderr, "missing.txt") {
+	if code != exitUsage || !strings.Contains(stderr, "missing.txt") {
 		t.Errorf("missing list: exit %d\n%s", code, stderr)
 	}
 }

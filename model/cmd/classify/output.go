@@ -80,8 +80,9 @@ func (f *jsonlFormat) flush(*bytes.Buffer) {}
 // tableFormat is for people reading a few results: aligned columns within
 // each chunk (a tabwriter holds only its chunk).
 type tableFormat struct {
-	tw  *tabwriter.Writer
-	out *bytes.Buffer
+	tw    *tabwriter.Writer
+	out   *bytes.Buffer
+	notes []string // footnotes of the chunk: labels the hierarchy decided
 }
 
 func (f *tableFormat) header(buf *bytes.Buffer) {
@@ -101,7 +102,15 @@ func (f *tableFormat) row(buf *bytes.Buffer, r row) {
 		fmt.Fprintf(f.tw, "%s\terror: %s\t\t\t\t\t\t\n", r.file, oneLine(r.err.Error()))
 		return
 	}
-	fmt.Fprintf(f.tw, "%s\t%s", r.file, r.p.Label.Slug())
+	label := r.p.Label.Slug()
+	if note := r.p.LabelNote(); note != "" {
+		// A label that is not the largest probability is marked, and
+		// explained under the chunk (a line between rows would break
+		// the columns).
+		label += "*"
+		f.notes = append(f.notes, fmt.Sprintf("* %s: %s\n", r.file, note))
+	}
+	fmt.Fprintf(f.tw, "%s\t%s", r.file, label)
 	for _, v := range r.p.Probabilities {
 		fmt.Fprintf(f.tw, "\t%.3f", v)
 	}
@@ -112,6 +121,10 @@ func (f *tableFormat) flush(buf *bytes.Buffer) {
 	if f.tw != nil {
 		f.tw.Flush()
 	}
+	for _, n := range f.notes {
+		buf.WriteString(n)
+	}
+	f.notes = f.notes[:0]
 }
 
 func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " ") }
