@@ -209,8 +209,8 @@ type summary struct {
 	fresh       int // files classified (or failed) in this run
 	freshFailed int // of those, the failed ones
 	failed      int
-	perClass [model.NumClasses]int
-	elapsed  time.Duration
+	perClass    [model.NumClasses]int
+	elapsed     time.Duration
 }
 
 func (s *summary) files() int { return s.kept + s.fresh }
