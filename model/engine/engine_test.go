@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -12,10 +13,14 @@ import (
 )
 
 // compileDefault compiles the embedded HIWL model with its four outputs.
-func compileDefault(t testing.TB) *engine.Plan {
+func compileDefault(t testing.TB) *engine.Plan { return compileFile(t, model.DefaultONNX()) }
+
+// compileFile compiles a HIWL model file (networks A and B) with its four
+// outputs.
+func compileFile(t testing.TB, data []byte) *engine.Plan {
 	g := engine.NewGraph()
 	m := onnx.NewModel(g)
-	if err := m.UnmarshalBinary(model.DefaultONNX()); err != nil {
+	if err := m.UnmarshalBinary(data); err != nil {
 		t.Fatal(err)
 	}
 	var outs []*engine.Node
@@ -96,8 +101,28 @@ func TestProfile(t *testing.T) {
 // convolution its Relu or residual Add), so that a profile of the layers
 // under V8 needs no profiler (GOOS=js GOARCH=wasm go test -c, then the
 // test binary under node --wasm-enforce-bounds-checks, as workerd runs it).
-func BenchmarkDefaultModelSteps(b *testing.B) {
-	p := compileDefault(b)
+func BenchmarkDefaultModelSteps(b *testing.B) { benchSteps(b, compileDefault(b)) }
+
+// BenchmarkModelFileSteps and BenchmarkModelFile are the two benchmarks
+// above on the model file $HIWL_BENCH_MODEL: the stand-in MBConv model
+// that `go run ./trainer standin -out FILE` writes, before a trained one
+// is the default (make bench-engine-mbconv).
+func BenchmarkModelFileSteps(b *testing.B) { benchSteps(b, compileFile(b, benchModel(b))) }
+func BenchmarkModelFile(b *testing.B)      { benchRun(b, compileFile(b, benchModel(b))) }
+
+func benchModel(b *testing.B) []byte {
+	path := os.Getenv("HIWL_BENCH_MODEL")
+	if path == "" {
+		b.Skip("HIWL_BENCH_MODEL names no model file")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return data
+}
+
+func benchSteps(b *testing.B, p *engine.Plan) {
 	s := p.NewState()
 	times := make([]time.Duration, p.Steps())
 	for b.Loop() {
@@ -115,8 +140,9 @@ func BenchmarkDefaultModelSteps(b *testing.B) {
 	}
 }
 
-func BenchmarkDefaultModel(b *testing.B) {
-	p := compileDefault(b)
+func BenchmarkDefaultModel(b *testing.B) { benchRun(b, compileDefault(b)) }
+
+func benchRun(b *testing.B, p *engine.Plan) {
 	s := p.NewState()
 	cpu0 := cpuSeconds()
 	for b.Loop() {

@@ -293,6 +293,9 @@ func lowerBinary(op ops.BinaryOp) func(*compiler, *Node, []*value) error {
 			return err
 		}
 		a, b := in[0], in[1]
+		if op == ops.MulOp && c.channelScale(n, a, b) {
+			return nil
+		}
 		bshape := b.shape
 		// Opset 1-6 broadcasting: B's dimensions line up with A's from axis.
 		if bc, _ := attrInt(n.op, "broadcast", 0); bc == 1 {

@@ -21,6 +21,9 @@ type convStep struct {
 	packs      []*gemm.Packed
 	weights    []float32          // depthwise: [M, KH·KW]
 	direct     *ops.DepthwisePlan // depthwise, strides 1-2 and more, no dilation
+	pool       int                // slot of the fused GlobalAveragePool of the output, or -1
+	scale      int                // slot of a channel scale [N,C,1,1] of the input (MulScaledK), or -1
+	scaleStep  int                // its offset from one image to the next: C, or 0 if shared
 	bias       []float32
 	x, y, res  int // slots; res < 0 without a residual
 	act        act.Func
@@ -42,7 +45,11 @@ func (s *convStep) run(st *State) {
 			ri = res[b*outImg : (b+1)*outImg]
 		}
 		if s.direct != nil {
-			s.direct.Run(yi, xi, s.weights, s.bias, ri, s.act, st.scratch)
+			var pool []float32
+			if s.pool >= 0 {
+				pool = st.bufs[s.pool][b*s.groups*s.cout : (b+1)*s.groups*s.cout]
+			}
+			s.direct.Run(yi, xi, s.weights, s.bias, ri, s.act, pool, st.scratch)
 			continue
 		}
 		if s.depthwise {
@@ -62,6 +69,11 @@ func (s *convStep) run(st *State) {
 			ep := gemm.Epilogue{Bias: s.bias[g*s.cout : (g+1)*s.cout], Act: s.act}
 			if ri != nil {
 				ep.Residual = ri[g*s.cout*n : (g+1)*s.cout*n]
+			}
+			if s.scale >= 0 {
+				sc := st.bufs[s.scale][b*s.scaleStep : b*s.scaleStep+s.g.C]
+				gemm.MulScaledK(s.packs[g], sc, st.scratch, cols, n, n, out, n, ep)
+				continue
 			}
 			gemm.Mul(s.packs[g], cols, n, n, out, n, ep)
 		}
@@ -187,13 +199,22 @@ func lowerConv(c *compiler, n *Node, in []*value) error {
 		last = end
 	}
 	y := c.define(last, outShape)
-	st := &convStep{g: g, batch: x.shape[0], groups: groups, cout: M / groups, bias: bias,
+	outs := []*value{y}
+	st := &convStep{pool: -1, scale: -1, g: g, batch: x.shape[0], groups: groups, cout: M / groups, bias: bias,
 		x: x.slot, y: y.slot, res: res, act: f, inC: x.shape[1], outHW: g.OH * g.OW}
 	if g.C == 1 && groups > 1 {
 		st.depthwise = true
 		st.weights = weights
 		if st.direct = ops.NewDepthwisePlan(&g, x.shape[1], st.cout); st.direct != nil {
 			c.needScratch(st.direct.Scratch())
+			// A squeeze-excitation's pooling of this output is summed
+			// while each plane is still in cache.
+			if gap := c.pooling(last); gap != nil {
+				pv := c.define(gap, []int{outShape[0], M, 1, 1})
+				st.pool = pv.slot
+				c.done[gap] = true
+				outs = append(outs, pv)
+			}
 		}
 	} else {
 		for gi := 0; gi < groups; gi++ {
@@ -203,9 +224,68 @@ func lowerConv(c *compiler, n *Node, in []*value) error {
 		if !g.Pointwise() {
 			c.needScratch(K * g.OH * g.OW)
 		}
+		if x.scale != nil {
+			st.scale = x.scale.slot
+			if x.scale.shape[0] > 1 {
+				st.scaleStep = x.scale.shape[1]
+			}
+			ins = append(ins, x.scale)
+			c.needScratch(st.packs[0].Len())
+		}
 	}
-	c.emit(st, ins, y)
+	c.emit(st, ins, outs...)
 	return nil
+}
+
+// pooling returns the GlobalAveragePool reading n, when n is read by it
+// and other operations; nil otherwise.
+func (c *compiler) pooling(n *Node) *Node {
+	if c.consumers[n] < 2 || c.consumers[n] != len(c.readers[n]) {
+		return nil
+	}
+	for _, r := range c.readers[n] {
+		if r.op.Name == "GlobalAveragePool" && len(r.outputs) == 1 && len(c.g.inputs(r)) == 1 {
+			return r
+		}
+	}
+	return nil
+}
+
+// channelScale plans Mul n = x·s, s of shape [N or 1, C, 1, 1] and x of
+// shape [N, C, H, W], as a view of x carrying s when the only reader of n
+// is a 1×1 convolution, which then folds s into its weights; it reports
+// whether it did.
+func (c *compiler) channelScale(n *Node, a, b *value) bool {
+	x, s := a, b
+	if len(x.shape) != 4 || len(s.shape) != 4 {
+		return false
+	}
+	if s.size() > x.size() {
+		x, s = s, x
+	}
+	N, C := x.shape[0], x.shape[1]
+	if x.cnst || x.scale != nil || s.shape[1] != C || s.shape[2] != 1 || s.shape[3] != 1 || (s.shape[0] != N && s.shape[0] != 1) || len(n.outputs) != 1 {
+		return false
+	}
+	conv := c.sole(n)
+	if conv == nil || conv.op.Name != "Conv" {
+		return false
+	}
+	ins := c.g.inputs(conv)
+	if len(ins) < 2 || ins[0] != n {
+		return false
+	}
+	w := c.constant(ins[1])
+	if w == nil || w.ints != nil {
+		return false
+	}
+	g, groups, err := convGeometry(c, conv, x, w)
+	if err != nil || groups != 1 || !g.Pointwise() {
+		return false
+	}
+	v := c.alias(n, x, x.shape)
+	v.scale = s
+	return true
 }
 
 // activation matches the activation applied to the value of node n, when

@@ -92,6 +92,20 @@ func (b *builder) activate(f act.Func, form string, x *Node) *Node {
 	return nil
 }
 
+// randWeights is randTensor scaled by 1/√(fan-in), fan-in being the
+// product of every dimension but the first.
+func randWeights(r *rand.Rand, shape ...int) tensor.Tensor {
+	t := randTensor(r, shape...)
+	fan := 1
+	for _, d := range shape[1:] {
+		fan *= d
+	}
+	for i, v := range t.Data().([]float32) {
+		t.Data().([]float32)[i] = v / float32(math.Sqrt(float64(fan)))
+	}
+	return t
+}
+
 func near(t *testing.T, what string, got, want []float32, tol float64) {
 	t.Helper()
 	if len(got) != len(want) {
@@ -180,5 +194,92 @@ func TestHardSwishOp(t *testing.T) {
 		if math.Abs(float64(got[i]-want)) > 1e-6 {
 			t.Fatalf("HardSwish(%v) = %v, want %v", x, got[i], want)
 		}
+	}
+}
+
+// TestMBConvBlock: a whole MBConv block as the trainer exports it (1x1
+// expand + SiLU, depthwise k×k at stride s + SiLU, squeeze-excitation:
+// GlobalAveragePool, 1x1 reduce + SiLU, 1x1 expand + Sigmoid, Mul; 1x1
+// project, and the residual Add at stride 1), on a batch of two, against
+// the definition computed op by op; and the plan it makes: five steps,
+// the pooling inside the depthwise convolution and the channel scale
+// inside the projection.
+func TestMBConvBlock(t *testing.T) {
+	r := rand.New(rand.NewPCG(6, 6))
+	for _, tc := range []struct{ c, h, e, k, stride, q, out int }{
+		{16, 10, 4, 3, 1, 4, 16},
+		{16, 11, 4, 3, 2, 4, 24},
+		{24, 9, 6, 5, 2, 6, 40},
+		{24, 8, 4, 5, 1, 6, 24},
+	} {
+		name := fmt.Sprintf("c%d/%dx%d/e%d/k%d/s%d", tc.c, tc.h, tc.h, tc.e, tc.k, tc.stride)
+		t.Run(name, func(t *testing.T) {
+			const n = 2
+			mid := tc.c * tc.e
+			x := randTensor(r, n, tc.c, tc.h, tc.h)
+			// Weights at the scale of a trained network's (1/√fan-in), so
+			// that values stay near 1 through the block.
+			we, be := randWeights(r, mid, tc.c, 1, 1), randTensor(r, mid)
+			wd, bd := randWeights(r, mid, 1, tc.k, tc.k), randTensor(r, mid)
+			w1, b1 := randWeights(r, tc.q, mid, 1, 1), randTensor(r, tc.q)
+			w2, b2 := randWeights(r, mid, tc.q, 1, 1), randTensor(r, mid)
+			wp, bp := randWeights(r, tc.out, mid, 1, 1), randTensor(r, tc.out)
+			b := newBuilder(t)
+			xn := b.value(x, true)
+			conv := func(in *Node, w, bias tensor.Tensor, k, group, stride int) *Node {
+				return b.op("Conv", convAttrs(k, group, stride), in, b.value(w, false), b.value(bias, false))
+			}
+			e := b.activate(act.SiLU, "", conv(xn, we, be, 1, 1, 1))
+			d := b.activate(act.SiLU, "", conv(e, wd, bd, tc.k, mid, tc.stride))
+			pool := b.op("GlobalAveragePool", nil, d)
+			s1 := b.activate(act.SiLU, "", conv(pool, w1, b1, 1, 1, 1))
+			gate := b.op("Sigmoid", nil, conv(s1, w2, b2, 1, 1, 1))
+			y := conv(b.op("Mul", nil, d, gate), wp, bp, 1, 1, 1)
+			if tc.stride == 1 && tc.out == tc.c {
+				y = b.op("Add", nil, y, xn)
+			}
+			p, out := b.run(y)
+			if p.Steps() != 5 {
+				t.Errorf("%d steps, want 5 (expand, depthwise+pool, reduce, expand+gate, project+scale)", p.Steps())
+			}
+
+			// The definition, op by op.
+			silu := func(v []float32) []float32 {
+				for i := range v {
+					v[i] = act.SiLU.Apply(v[i])
+				}
+				return v
+			}
+			data := func(t tensor.Tensor) []float32 { return t.Data().([]float32) }
+			ev, _, _ := naiveConv(data(x), data(we), data(be), n, tc.c, tc.h, tc.h, mid, 1, 1, 1, 1, 0, 1)
+			silu(ev)
+			dv, oh, ow := naiveConv(ev, data(wd), data(bd), n, mid, tc.h, tc.h, mid, tc.k, tc.k, mid, tc.stride, tc.k/2, 1)
+			silu(dv)
+			plane := oh * ow
+			pv := make([]float32, n*mid)
+			for i := range pv {
+				var s float64
+				for _, v := range dv[i*plane : (i+1)*plane] {
+					s += float64(v)
+				}
+				pv[i] = float32(s / float64(plane))
+			}
+			sv, _, _ := naiveConv(pv, data(w1), data(b1), n, mid, 1, 1, tc.q, 1, 1, 1, 1, 0, 1)
+			silu(sv)
+			gv, _, _ := naiveConv(sv, data(w2), data(b2), n, tc.q, 1, 1, mid, 1, 1, 1, 1, 0, 1)
+			for i := range gv {
+				gv[i] = act.Sigmoid.Apply(gv[i])
+			}
+			for i := range dv {
+				dv[i] *= gv[i/plane]
+			}
+			want, _, _ := naiveConv(dv, data(wp), data(bp), n, mid, oh, ow, tc.out, 1, 1, 1, 1, 0, 1)
+			if tc.stride == 1 && tc.out == tc.c {
+				for i := range want {
+					want[i] += data(x)[i]
+				}
+			}
+			near(t, name, out[0], want, 1e-4)
+		})
 	}
 }

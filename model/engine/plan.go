@@ -32,6 +32,11 @@ type value struct {
 	ints  []int64 // data of an int64 constant (shapes); slot is -1
 	cnst  bool    // the buffer is fixed at compile time and shared
 	index bool    // holds integer indices (MaxPool's Indices) as float32
+	// scale is set on the value of a squeeze-excitation Mul x·s (s of
+	// shape [N,C,1,1]) that is left to the 1×1 convolution reading it:
+	// the value is then a view of x, and only that convolution reads it,
+	// scaling its weights by s (gemm.MulScaledK).
+	scale *value
 }
 
 func (v *value) name() string { return v.node.name }

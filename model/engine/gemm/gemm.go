@@ -67,6 +67,32 @@ type Epilogue struct {
 // C row-major with row stride ldc), overwriting C and applying ep.
 // Residual may alias C.
 func Mul(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) {
+	mul(a, b, ldb, n, c, ldc, ep)
+}
+
+// MulScaledK is Mul with A's column k scaled by scale[k] (len K): A·diag(s)·B,
+// a squeeze-excitation's channel scale folded into the 1×1 convolution
+// after it, which costs M·K multiplies instead of K·N. work holds the
+// scaled copy of A and needs a.Len() floats.
+func MulScaledK(a *Packed, scale, work []float32, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) {
+	t := *a
+	t.data = work[:len(a.data)]
+	mr := a.mr
+	for p := 0; p < len(a.data); p += mr * a.K {
+		src, dst := a.data[p:p+mr*a.K], t.data[p:p+mr*a.K]
+		for k, s := range scale[:a.K] {
+			for r := 0; r < mr; r++ {
+				dst[k*mr+r] = src[k*mr+r] * s
+			}
+		}
+	}
+	mul(&t, b, ldb, n, c, ldc, ep)
+}
+
+// Len is the number of floats of a's packed data (MulScaledK's work).
+func (a *Packed) Len() int { return len(a.data) }
+
+func mul(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) {
 	if a.M == 0 || n == 0 {
 		return
 	}
@@ -76,13 +102,13 @@ func Mul(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) 
 	}
 	kern := a.kern
 	if kern.ragged {
-		kern.tiles(a, b, ldb, n, c, ldc, ep)
+		kern.tiles(*a, b, ldb, n, c, ldc, ep)
 		return
 	}
 	nr := kern.NR
 	full := n - n%nr
 	if full > 0 {
-		kern.tiles(a, b, ldb, full, c, ldc, ep)
+		kern.tiles(*a, b, ldb, full, c, ldc, ep)
 	}
 	if full < n {
 		remainder(a, b, ldb, full, n, nr, c, ldc, &ep)
@@ -111,7 +137,7 @@ func remainder(a *Packed, b []float32, ldb, j0, j1, nr int, c []float32, ldc int
 		copy(row, b[kk*ldb+j0:kk*ldb+j1])
 		clear(row[w:])
 	}
-	a.kern.tiles(a, bp, nr, nr, cp, nr, Epilogue{})
+	a.kern.tiles(*a, bp, nr, nr, cp, nr, Epilogue{})
 	for i := 0; i < a.M; i++ {
 		at := i*ldc + j0
 		finish(c[at:at+w], cp[i*nr:i*nr+w], i, at, ep)
@@ -157,7 +183,7 @@ func MulGeneric(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epi
 	}
 	full := n - n%genericNR
 	if full > 0 {
-		genericTiles(a, b, ldb, full, c, ldc, ep)
+		genericTiles(*a, b, ldb, full, c, ldc, ep)
 	}
 	if full < n {
 		edge(a, b, ldb, full, n, c, ldc, ep)

@@ -116,6 +116,38 @@ func TestKernelsEqualGeneric(t *testing.T) {
 	}
 }
 
+// TestMulScaledK: A·diag(s)·B with every kernel equals Mul on the
+// explicitly scaled A, and allocates nothing.
+func TestMulScaledK(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for _, kern := range Kernels() {
+		for _, s := range [][3]int{{24, 96, 100}, {13, 40, 33}, {4, 16, 1}} {
+			m, k, n := s[0], s[1], s[2]
+			a, b, sc := random(r, m*k), random(r, k*n), random(r, k)
+			as := slices.Clone(a)
+			for i := 0; i < m; i++ {
+				for j := 0; j < k; j++ {
+					as[i*k+j] *= sc[j]
+				}
+			}
+			ep := Epilogue{Bias: random(r, m), Act: act.SiLU}
+			want := naive(m, k, n, as, b, ep)
+			p := PackFor(kern, m, k, a, k)
+			work := make([]float32, p.Len())
+			got := make([]float32, m*n)
+			MulScaledK(p, sc, work, b, n, n, got, n, ep)
+			for i := range got {
+				if !close(got[i], want[i], k) {
+					t.Fatalf("%s %v: c[%d] = %v, want %v", kern, s, i, got[i], want[i])
+				}
+			}
+			if allocs := testing.AllocsPerRun(3, func() { MulScaledK(p, sc, work, b, n, n, got, n, ep) }); allocs != 0 {
+				t.Fatalf("%s: %v allocations", kern, allocs)
+			}
+		}
+	}
+}
+
 func TestMulAllocatesNothing(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	for _, kern := range Kernels() {

@@ -10,7 +10,7 @@ const maxMR = 16
 // genericTiles runs the pure-Go micro-kernel over columns [0, n), n a
 // multiple of genericNR, on panels of any height. Rows past M in the last
 // panel are computed into a scratch tile and dropped.
-func genericTiles(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) {
+func genericTiles(a Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) {
 	k, mr := a.K, a.mr
 	var acc [maxMR][genericNR]float32
 	for j := 0; j < n; j += genericNR {

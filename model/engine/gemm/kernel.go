@@ -18,7 +18,7 @@ type Kernel struct {
 	MR, NR int // tile: MR rows of A and C, NR columns of B and C
 	// tiles computes columns [0, n) of C. Unless ragged, n is a multiple
 	// of NR and Mul does the last columns through a zero-padded copy.
-	tiles  func(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue)
+	tiles  func(a Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue)
 	ragged bool
 }
 

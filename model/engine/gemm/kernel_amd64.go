@@ -32,7 +32,7 @@ func kernel8x32(k int, a, b *float32, ldb int, acc *[8 * 32]float32, mask uint32
 
 // avx2Tiles runs kernel4x16 over columns [0, n), n a multiple of 16; the
 // epilogue stays in Go (finish), so every kernel writes C the same way.
-func avx2Tiles(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) {
+func avx2Tiles(a Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) {
 	k := a.K
 	// The kernel reads B rows j … j+15 for k rows; check the last one once
 	// here instead of per load.
@@ -53,7 +53,7 @@ func avx2Tiles(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epil
 
 // avx512Tiles runs kernel8x32 over columns [0, n), any n: the last tile,
 // narrower than 32, is loaded under a mask, so it needs no padded copy.
-func avx512Tiles(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) {
+func avx512Tiles(a Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) {
 	k := a.K
 	if n > 0 && (k-1)*ldb+n > len(b) || len(a.data) < ((a.M+7)/8)*8*k {
 		panic("gemm: operands smaller than M×K, K×N")

@@ -18,7 +18,7 @@ func archKernels() []*Kernel {
 // loop in kernel4x8 and the operands' bounds checked once per call instead
 // of at every load. SIMD128 has no fused multiply-add, so each product is a
 // Mul and an Add.
-func archTiles(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) {
+func archTiles(a Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) {
 	k := a.K
 	if n%8 != 0 || (k-1)*ldb+n > len(b) || len(a.data) < ((a.M+4-1)/4)*4*k {
 		panic("gemm: operands smaller than M×K, K×N")

@@ -31,7 +31,7 @@ const simdMR = 4
 // simdTiles is the register-blocked micro-kernel: 4 rows × 2 vectors of
 // accumulators, one broadcast of A and two loads of B per k. Columns [0, n),
 // n a multiple of 2·lanes.
-func simdTiles(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) {
+func simdTiles(a Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) {
 	k := a.K
 	L := lanes
 	nr := 2 * L

@@ -64,8 +64,10 @@ func (p *DepthwisePlan) Scratch() int { return p.s*p.s*p.plane + p.span + vector
 
 // Run computes the convolution of one image: dst[m] = f(bias[m] +
 // Σ w[m,ky,kx]·src[m/mult] over the window + residual[m]), residual and
-// bias optional.
-func (p *DepthwisePlan) Run(dst, src, w, bias, residual []float32, f act.Func, scratch []float32) {
+// bias optional. When pool is not nil, pool[m] is set to the mean of
+// dst[m] (a squeeze-excitation's GlobalAveragePool), summed while the
+// plane is in cache.
+func (p *DepthwisePlan) Run(dst, src, w, bias, residual []float32, f act.Func, pool, scratch []float32) {
 	g := &p.g
 	s, wq := p.s, p.wq
 	phases := scratch[:s*s*p.plane]
@@ -90,7 +92,11 @@ func (p *DepthwisePlan) Run(dst, src, w, bias, residual []float32, f act.Func, s
 			if residual != nil {
 				res = residual[m*plane : (m+1)*plane]
 			}
-			depthwiseStore(dst[m*plane:(m+1)*plane], out, res, wq, g.OW, f)
+			o := dst[m*plane : (m+1)*plane]
+			depthwiseStore(o, out, res, wq, g.OW, f)
+			if pool != nil {
+				pool[m] = Sum(o) / float32(plane)
+			}
 		}
 	}
 }
@@ -137,4 +143,12 @@ func depthwiseStoreGo(dst, out, residual []float32, wq, ow int, f act.Func) {
 		}
 		AddAct(d, r, f)
 	}
+}
+
+func sumGo(x []float32) float32 {
+	var s float32
+	for _, v := range x {
+		s += v
+	}
+	return s
 }

@@ -14,3 +14,6 @@ func depthwiseTaps(out, phases []float32, offs []int, w []float32, b float32) {
 func depthwiseStore(dst, out, residual []float32, wq, ow int, f act.Func) {
 	depthwiseStoreGo(dst, out, residual, wq, ow, f)
 }
+
+// Sum returns the sum of x.
+func Sum(x []float32) float32 { return sumGo(x) }

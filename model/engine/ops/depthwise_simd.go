@@ -90,3 +90,20 @@ func depthwiseStore(dst, out, residual []float32, wq, ow int, f act.Func) {
 		}
 	}
 }
+
+// Sum returns the sum of x, in vector lanes and then across them.
+func Sum(x []float32) float32 {
+	if !hardware {
+		return sumGo(x)
+	}
+	L := vectorLen
+	var acc simd.Float32s
+	i := 0
+	for ; i+L <= len(x); i += L {
+		acc = acc.Add(simd.LoadFloat32s(x[i:]))
+	}
+	var lanes [16]float32
+	acc.Store(lanes[:L])
+	s := sumGo(lanes[:L])
+	return s + sumGo(x[i:])
+}

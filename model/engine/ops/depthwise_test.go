@@ -47,7 +47,17 @@ func TestDepthwisePlan(t *testing.T) {
 							got[i] = nan32
 						}
 						scratch := randSlice(r, p.Scratch()) // Run must not trust scratch's contents
-						p.Run(got, src, wt, bias, res, f, scratch)
+						pool := make([]float32, m)
+						p.Run(got, src, wt, bias, res, f, pool, scratch)
+						for c := range m {
+							var s float64
+							for _, v := range want[c*oh*ow : (c+1)*oh*ow] {
+								s += float64(v)
+							}
+							if d := math.Abs(s/float64(oh*ow) - float64(pool[c])); d > 1e-5 {
+								t.Fatalf("%+v: pool[%d] = %v, want %v", g, c, pool[c], s/float64(oh*ow))
+							}
+						}
 						for i := range want {
 							if d := math.Abs(float64(got[i] - want[i])); !(d <= 1e-5*math.Max(1, math.Abs(float64(want[i])))) {
 								t.Fatalf("%+v mult %d act %v: out[%d] = %v, want %v", g, mult, f, i, got[i], want[i])
@@ -108,7 +118,7 @@ func BenchmarkDepthwise(b *testing.B) {
 		b.Run("direct/"+name, func(b *testing.B) {
 			cpu0 = cpuSeconds()
 			for b.Loop() {
-				p.Run(dst, src, wt, bias, nil, act.SiLU, scratch)
+				p.Run(dst, src, wt, bias, nil, act.SiLU, nil, scratch)
 			}
 			report(b)
 		})

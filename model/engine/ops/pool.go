@@ -156,11 +156,7 @@ func maxPool2x2Row(o, r0, r1 []float32) {
 // GlobalAveragePool writes the mean of each of the planes of size plane.
 func GlobalAveragePool(dst, src []float32, planes, plane int) {
 	for p := 0; p < planes; p++ {
-		var s float32
-		for _, v := range src[p*plane : (p+1)*plane] {
-			s += v
-		}
-		dst[p] = s / float32(plane)
+		dst[p] = Sum(src[p*plane:(p+1)*plane]) / float32(plane)
 	}
 }
 
