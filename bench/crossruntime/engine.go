@@ -26,22 +26,22 @@ const (
 
 // GEMM is what the engine's matrix multiply does on the probe's product.
 type GEMM struct {
-	Shape          string  `json:"shape"`
-	SIMD           bool    `json:"simd"`          // a SIMD micro-kernel ran natively
-	Kernel         string  `json:"native_kernel"` // the kernel chosen at start-up (gemm.Chosen)
-	WasmKernel     string  `json:"wasm_kernel"`
+	Shape      string `json:"shape"`
+	SIMD       bool   `json:"simd"`          // a SIMD micro-kernel ran natively
+	Kernel     string `json:"native_kernel"` // the kernel chosen at start-up (gemm.Chosen)
+	WasmKernel string `json:"wasm_kernel"`
 	// ByKernel is the probe's product with each kernel this machine runs,
 	// best first (gemm.Kernels).
-	ByKernel []KernelGFLOPS `json:"native_by_kernel"`
-	NativeGFLOPS   float64 `json:"native_gflops"`
-	NativeScalar   float64 `json:"native_scalar_gflops"` // the pure-Go kernel
-	WasmGFLOPS     float64 `json:"wasm_node_gflops"`
-	WasmScalar     float64 `json:"wasm_node_scalar_gflops"`
-	WasmCommand    string  `json:"wasm_command"`
-	ProbeNative    float64 `json:"probe_native_gflops"`
-	ProbeWasm      float64 `json:"probe_wasm_gflops"`
-	EngineGFLOPS   float64 `json:"engine_inference_gflops"` // whole model, inference only
-	EngineFraction float64 `json:"engine_fraction_of_gemm"`
+	ByKernel       []KernelGFLOPS `json:"native_by_kernel"`
+	NativeGFLOPS   float64        `json:"native_gflops"`
+	NativeScalar   float64        `json:"native_scalar_gflops"` // the pure-Go kernel
+	WasmGFLOPS     float64        `json:"wasm_node_gflops"`
+	WasmScalar     float64        `json:"wasm_node_scalar_gflops"`
+	WasmCommand    string         `json:"wasm_command"`
+	ProbeNative    float64        `json:"probe_native_gflops"`
+	ProbeWasm      float64        `json:"probe_wasm_gflops"`
+	EngineGFLOPS   float64        `json:"engine_inference_gflops"` // whole model, inference only
+	EngineFraction float64        `json:"engine_fraction_of_gemm"`
 }
 
 // KernelGFLOPS is one GEMM kernel's best rate on the probe's product.
