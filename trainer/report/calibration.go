@@ -101,7 +101,7 @@ func ReliabilityPNG(path, title string, c *Calibration) error {
 	}
 	diag.Color = color.Gray{Y: 140}
 	diag.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
-	p.Add(plotter.NewGrid(), diag)
+	p.Add(plotter.NewGrid())
 	var pts plotter.XYs
 	labels := []string{}
 	for _, b := range c.Bins {
@@ -113,7 +113,7 @@ func ReliabilityPNG(path, title string, c *Calibration) error {
 		if err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
-		bar.Color = color.RGBA{R: 66, G: 133, B: 244, A: 120}
+		bar.Color = color.NRGBA{R: 66, G: 133, B: 244, A: 110}
 		bar.LineStyle.Color = color.RGBA{R: 30, G: 80, B: 180, A: 255}
 		p.Add(bar)
 		pts = append(pts, plotter.XY{X: b.Confidence, Y: b.Accuracy})
@@ -138,7 +138,7 @@ func ReliabilityPNG(path, title string, c *Calibration) error {
 		lab.TextStyle[i].YAlign = draw.YBottom
 		lab.Offset = vg.Point{X: vg.Points(4), Y: vg.Points(3)}
 	}
-	p.Add(sc, lab)
+	p.Add(diag, sc, lab)
 	p.Legend.Add("bin accuracy (count beside)", sc)
 	p.Legend.Add("perfect calibration", diag)
 	p.Legend.Top, p.Legend.Left = true, true
