@@ -16,6 +16,7 @@ func runTrain(ctx context.Context, args []string) error {
 	fs.Usage = usageFor(fs, "train", "train HIWL networks A and B, evaluate the test split through the exported ONNX file, export it",
 		"trainer train -data ../shared/data/gz-challenge-5class -out runs/default   (add -resume to continue a run)")
 	fs.StringVar(&cfg.DataDir, "data", "", "labelled data (required): Challenge layout (training_solutions_rev1.csv + images_training_rev1/) or class folders (round/, in-between/, cigar/, edge-on/, spiral/)")
+	fs.StringVar(&cfg.ExtraData, "extra-data", "", "more labelled data (same layouts) for the training split only, e.g. ../shared/data/gz-challenge-5class-extra; validation and test stay -data's")
 	fs.StringVar(&cfg.OutDir, "out", "runs/hiwl", "run directory: checkpoint, model.onnx, metrics, plots")
 	fs.IntVar(&cfg.Input, "input", cfg.Input, "network input side in pixels (multiple of 8)")
 	fs.Var(widthsFlag{&cfg.Widths}, "widths", "backbone widths, e.g. 12,24,48 (network A's, and B's without -widths-b)")

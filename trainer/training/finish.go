@@ -152,7 +152,7 @@ func (t *trainer) modelInfo(st *state, ds *gzdata.Dataset, nTest int) onnxexport
 			"hiwl.std":                f3(model.Std),
 			"hiwl.preprocessing":      "auto-framed centre crop (240/424 of the shorter side; tighter when the central galaxy's 10%-of-peak isophote radius is under 0.095 of the side, to bring it to 0.12, zoom <= 2), bilinear resize to input_size, RGB/255, (x-mean)/std, CHW",
 			"hiwl.training_data": fmt.Sprintf("%s (%s): %s; split 70/15/15 per class, seed %d: %d train, %d validation, %d test",
-				filepath.Base(c.DataDir), ds.Layout, strings.Join(counts, ", "), c.Seed, t.nTrain, t.nVal, nTest),
+				filepath.Base(c.DataDir), ds.Layout, strings.Join(counts, ", "), c.Seed, t.nTrain, t.nVal, nTest) + extraText(c),
 			"hiwl.recipe": fmt.Sprintf("epochs %d, batch %d, SGD lr %g momentum %g wd %g cosine, label smoothing %g, weighted sampling on B %v, "+
 				"rotation ±%g°, zoom-out up to %g (p %g), brightness ±%g",
 				c.Epochs, c.Batch, c.LR, c.Momentum, c.WeightDecay, c.Smoothing, c.Weighted,
@@ -330,4 +330,12 @@ func fromText(st *state) string {
 		}
 	}
 	return b.String()
+}
+
+// extraText names the extra training set, if any.
+func extraText(c Config) string {
+	if c.ExtraData == "" {
+		return ""
+	}
+	return fmt.Sprintf("; training split joined by %s (-extra-data)", filepath.Base(c.ExtraData))
 }

@@ -12,6 +12,7 @@ var settings = []struct {
 	get  func(Config) any
 }{
 	{"-data", func(c Config) any { return c.DataDir }},
+	{"-extra-data", func(c Config) any { return c.ExtraData }},
 	{"-input", func(c Config) any { return c.Input }},
 	{"-widths", func(c Config) any { return c.Widths }},
 	{"-widths-b", func(c Config) any { return c.widthsB() }},

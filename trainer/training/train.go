@@ -30,10 +30,16 @@ import (
 // Config holds a run's settings; defaults are the paper's where it has one.
 type Config struct {
 	DataDir string
-	OutDir  string
-	Input   int    // network input side (multiple of 8)
-	Widths  [3]int // backbone widths: network A's, and B's without WidthsB
-	WidthsB [3]int // network B's, which only tells two classes apart; zero (and old checkpoints) means Widths
+	// ExtraData is a second labelled set (class folders or Challenge
+	// layout) whose images join the training split only: the validation
+	// and test splits stay those of DataDir alone, so runs with and without
+	// it compare on the same images. Galaxies already in DataDir are left
+	// out of it.
+	ExtraData string
+	OutDir    string
+	Input     int    // network input side (multiple of 8)
+	Widths    [3]int // backbone widths: network A's, and B's without WidthsB
+	WidthsB   [3]int // network B's, which only tells two classes apart; zero (and old checkpoints) means Widths
 	// Backbone is network A's backbone as a hiwlnet spec (an MBConv
 	// backbone, say), and B's without BackboneB; it replaces Input and
 	// Widths, and "" (and old checkpoints) means the residual CNN they
@@ -330,6 +336,14 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 	ds.Report(log)
 	trainS, valS, testS := gzdata.Split(ds.Samples, cfg.Seed)
 	fmt.Fprintf(log, "split (seed %d): %d train, %d validation, %d test\n", cfg.Seed, len(trainS), len(valS), len(testS))
+	if cfg.ExtraData != "" {
+		extra, err := extraSamples(cfg.ExtraData, ds.Samples)
+		if err != nil {
+			return nil, err
+		}
+		trainS = append(trainS, extra...)
+		fmt.Fprintf(log, "-extra-data %s: %d more training images\n", cfg.ExtraData, len(extra))
+	}
 	bar := func(what string) func(int, int) {
 		return func(done, total int) { fmt.Fprintf(log, "\rdecoding %s images %d/%d", what, done, total) }
 	}
@@ -397,6 +411,30 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 		return t.finishFlat(st, testS)
 	}
 	return t.finish(st, ds, testS)
+}
+
+// extraSamples loads the extra labelled set, leaving out galaxies (by ID)
+// that the main set has, so that none of them can reach training from a
+// second copy while it sits in the validation or test split.
+func extraSamples(dir string, main []gzdata.Sample) ([]gzdata.Sample, error) {
+	ds, err := gzdata.Load(dir)
+	if err != nil {
+		return nil, fmt.Errorf("training: -extra-data: %w", err)
+	}
+	have := make(map[int64]bool, len(main))
+	for _, s := range main {
+		have[s.ID] = true
+	}
+	var out []gzdata.Sample
+	for _, s := range ds.Samples {
+		if s.ID == 0 || !have[s.ID] { // 0: a file name without a GalaxyID
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("training: -extra-data %s: no images that the main set does not have", dir)
+	}
+	return out, nil
 }
 
 func startState(ckpt string, cfg Config, resume bool) (*state, error) {

@@ -131,6 +131,59 @@ func TestTrainMBConv(t *testing.T) {
 	}
 }
 
+// -extra-data adds its images to the training split only, leaving out
+// galaxies the main set has; validation and test are unchanged.
+func TestExtraData(t *testing.T) {
+	ds, err := gzdata.Load(synthDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	extra := t.TempDir()
+	// Three galaxies copied under new IDs, and one the main set has.
+	for i, s := range ds.Samples[:4] {
+		dir := filepath.Join(extra, s.Class.Slug())
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		id := 900000 + i
+		if i == 3 {
+			id = int(s.ID)
+		}
+		data, err := os.ReadFile(s.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%d.jpg", id)), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := tinyConfig(t.TempDir())
+	cfg.Epochs, cfg.ExtraData = 1, extra
+	var log strings.Builder
+	res, err := Run(context.Background(), cfg, Options{Progress: &log})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	base := tinyConfig(t.TempDir())
+	base.Epochs = 1
+	res0, err := Run(context.Background(), base, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), "3 more training images") {
+		t.Errorf("progress does not count the extra images:\n%s", log.String())
+	}
+	if res.Metrics.Total != res0.Metrics.Total || res.Summary.Split["validation"] != res0.Summary.Split["validation"] ||
+		res.Summary.Split["train"] != res0.Summary.Split["train"]+3 {
+		t.Errorf("splits %v (test %d), without -extra-data %v (test %d)", res.Summary.Split, res.Metrics.Total, res0.Summary.Split, res0.Metrics.Total)
+	}
+	empty := tinyConfig(t.TempDir())
+	empty.ExtraData = t.TempDir()
+	if _, err := Run(context.Background(), empty, Options{}); err == nil || !strings.Contains(err.Error(), "-extra-data") {
+		t.Errorf("an empty -extra-data: %v", err)
+	}
+}
+
 // A run stopped during epoch 2 resumes from epoch 1's checkpoint and
 // finishes with the same history length as an uninterrupted run.
 func TestResumeAfterInterruption(t *testing.T) {
