@@ -14,10 +14,8 @@ func (p *Prediction) LabelNote() string {
 	if top == p.Label || p.Probabilities[top] == p.Probabilities[p.Label] {
 		return ""
 	}
-	return fmt.Sprintf("The hierarchy decides: network A's strongest output is %s (%s, ahead of %s at %s) and network B picks %s of the two, "+
-		"so the label is %s (%s) although %s has the largest of the five probabilities (%s).",
-		ANames[AMerged], percent(p.A[AMerged]), top, percent(p.Probabilities[top]), p.Label,
-		p.Label, percent(p.Probabilities[p.Label]), top, percent(p.Probabilities[top]))
+	return fmt.Sprintf("Network A chose %s (%s) over %s (%s); network B then chose %s, which keeps %s of the group.",
+		ANames[AMerged], percent(p.A[AMerged]), top, percent(p.Probabilities[top]), p.Label, percent(p.Probabilities[p.Label]))
 }
 
 func percent(v float32) string { return fmt.Sprintf("%.1f %%", 100*v) }

@@ -15,7 +15,7 @@ func TestLabelNote(t *testing.T) {
 	b := [NumB]float32{0.4, 0.6}
 	p := &Prediction{A: a, B: b, Probabilities: Combine(a, b), Label: Decide(a, b)}
 	note := p.LabelNote()
-	for _, want := range []string{"cigar-shaped or edge-on (50.0 %", "in-between smooth at 46.0 %", "label is edge-on (30.0 %)"} {
+	for _, want := range []string{"cigar-shaped or edge-on (50.0 %)", "over in-between smooth (46.0 %)", "chose edge-on, which keeps 30.0 %"} {
 		if !strings.Contains(note, want) {
 			t.Errorf("note %q does not say %q", note, want)
 		}

@@ -42,11 +42,12 @@ type Result struct {
 	CAMSide       int
 	CAMs          [model.NumClasses][]float32 // CAM.Normalized(), in model.Classes order
 	CAMPeak       [model.NumClasses]float32   // the largest raw CAM value, in logit units
+	LabelNote     string                      // why Label is not the largest probability, where it is not (Prediction.LabelNote)
 }
 
 // NewResult extracts a Result from a prediction.
 func NewResult(p *model.Prediction) *Result {
-	r := &Result{Label: p.Label, Probabilities: p.Probabilities, A: p.A, B: p.B}
+	r := &Result{Label: p.Label, Probabilities: p.Probabilities, A: p.A, B: p.B, LabelNote: p.LabelNote()}
 	for _, c := range model.Classes {
 		m := p.CAM(c)
 		r.CAMSide = m.Side

@@ -265,6 +265,9 @@ func (r *Renderer) drawPanel(dst *image.RGBA, s *State, f *faces) {
 	default:
 		res = it.Result
 		drawText(dst, f.big, x0, 166, textColour, res.Label.String())
+		if res.LabelNote != "" {
+			drawTextRight(dst, f.small, x1, 166, accentColour, "not the top class: see below")
+		}
 	}
 
 	class, known := s.MapClass()
@@ -322,17 +325,33 @@ func (r *Renderer) drawPanel(dst *image.RGBA, s *State, f *faces) {
 		y = r.miniRow(dst, f, y, name, res, func(r *gallery.Result) float32 { return r.B[i] }, name == bDec)
 	}
 
-	y += 32
-	drawText(dst, f.small, x0, y, greyColour, "OVERLAY")
-	if known {
-		// Cigar and edge-on maps come from network B, the others from A.
-		net := "network A's map"
-		if _, ok := model.BIndex(class); ok {
-			net = "network B's map"
+	if res != nil && res.LabelNote != "" {
+		// The label is not the largest probability: say why, in the
+		// words the CLI and the page use, marked on the label above. The
+		// three lines take the place of the OVERLAY heading, so the map
+		// key stays above the help lines.
+		y += 4
+		for i, line := range wrap(f.small, res.LabelNote, w) {
+			if i == 3 {
+				break // the sentence fits in three lines; never overrun the map key
+			}
+			y += 15
+			drawText(dst, f.small, x0, y, accentColour, line)
 		}
-		drawTextRight(dst, f.small, x1, y, greyColour, net)
+		y += 30
+	} else {
+		y += 32
+		drawText(dst, f.small, x0, y, greyColour, "OVERLAY")
+		if known {
+			// Cigar and edge-on maps come from network B, the others from A.
+			net := "network A's map"
+			if _, ok := model.BIndex(class); ok {
+				net = "network B's map"
+			}
+			drawTextRight(dst, f.small, x1, y, greyColour, net)
+		}
+		y += 22
 	}
-	y += 22
 	mapText := "map: predicted class"
 	if known {
 		mapText = "map: " + class.String()
