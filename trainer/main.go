@@ -28,6 +28,7 @@ commands:
   train      train HIWL networks A and B, evaluate the test split, export ONNX
   eval       evaluate an ONNX model on a dataset's test split
   realcheck  score a model on the real five-class test split, at full and half scale
+  compare    score candidate models on the validation split, plot accuracy against MFLOP
   calibrate  fit each network's temperature on the validation split, write the calibrated model
   standin    write an untrained model of given backbones (random weights), for engine work
 
@@ -51,6 +52,8 @@ func main() {
 		err = runEval(args)
 	case "realcheck":
 		err = runRealCheck(args)
+	case "compare":
+		err = runCompare(args)
 	case "calibrate":
 		err = runCalibrate(args)
 	case "standin":

@@ -77,3 +77,17 @@ func TestSummariseAttention(t *testing.T) {
 		t.Fatal("label out of range accepted")
 	}
 }
+
+func TestCostPNG(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cost.png")
+	cs := []Candidate{{Name: "residual CNN", MFLOP: 129, Accuracy: 0.9215}, {Name: "MBConv", MFLOP: 38.5, Accuracy: 0.93, Shipped: true}}
+	if err := CostPNG(path, "validation split", 45, cs); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(path); err != nil || st.Size() < 2000 {
+		t.Fatalf("png: %v", err)
+	}
+	if err := CostPNG(path, "x", 45, []Candidate{{Name: "bad", MFLOP: 1, Accuracy: 93}}); err == nil {
+		t.Fatal("accuracy in percent accepted")
+	}
+}

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/hiwl/hiwl/model"
+	"github.com/hiwl/hiwl/trainer/atomicfile"
+	"github.com/hiwl/hiwl/trainer/onnxexport"
+	"github.com/hiwl/hiwl/trainer/report"
+	"github.com/hiwl/hiwl/trainer/training"
+)
+
+// mflopBudget is the model issue's budget for networks A and B together.
+const mflopBudget = 45
+
+// runCompare scores candidate models on the validation split, the split
+// models are chosen on, and plots accuracy against cost.
+func runCompare(args []string) error {
+	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
+	fs.Usage = usageFor(fs, "compare", "score candidate models (NAME=FILE.onnx ...) on the seeded validation split and plot accuracy against MFLOP per image",
+		"trainer compare -data ../shared/data/gz-challenge-5class -out docs/accuracy-mflop.png residual=old.onnx mbconv=runs/mb/model.onnx")
+	data := fs.String("data", realData, "labelled data the candidates were trained on")
+	seed := fs.Int64("seed", training.DefaultConfig().Seed, "split seed")
+	out := fs.String("out", "", "PNG to write (a .json beside it lists the numbers); default: print only")
+	shipped := fs.String("shipped", "", "NAME of the candidate that is shipped, ringed on the plot")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return fmt.Errorf("compare: name at least one candidate as NAME=FILE.onnx")
+	}
+	var cs []report.Candidate
+	for _, arg := range fs.Args() {
+		name, path, ok := strings.Cut(arg, "=")
+		if !ok || name == "" || path == "" {
+			return fmt.Errorf("compare: %q: want NAME=FILE.onnx", arg)
+		}
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		clf, err := model.Load(raw)
+		if err != nil {
+			return fmt.Errorf("compare: %s: %w", path, err)
+		}
+		if nets := clf.Metadata().Props[training.PropValidationTrainedOn]; nets != "" {
+			return fmt.Errorf("compare: %s: network %s was trained on the validation split; compare the run that held it out", path, nets)
+		}
+		mflop, err := mflopOf(raw)
+		if err != nil {
+			return fmt.Errorf("compare: %s: %w", path, err)
+		}
+		ev, err := evalSplit(clf, *data, *seed, "validation", training.EvalOptions{}, os.Stderr)
+		if err != nil {
+			return err
+		}
+		c := report.Candidate{Name: name, MFLOP: mflop, Accuracy: ev.Metrics.Accuracy, MacroF1: ev.Metrics.MacroF1, Shipped: name == *shipped}
+		cs = append(cs, c)
+		fmt.Printf("%-20s %6.1f MFLOP  validation accuracy %.2f%%  macro-F1 %.2f%%  cigar %d/%d  ECE %.3f  attention under half %d/%d\n",
+			name, mflop, 100*c.Accuracy, 100*c.MacroF1, ev.Metrics.Confusion[model.Cigar][model.Cigar], ev.Metrics.PerClass[model.Cigar].Support,
+			ev.Metrics.Calibration.ECE, ev.Metrics.Attention.UnderHalf, ev.Metrics.Attention.Total)
+	}
+	if *out == "" {
+		return nil
+	}
+	if err := report.CostPNG(*out, "candidates on the validation split", mflopBudget, cs); err != nil {
+		return err
+	}
+	js, err := json.MarshalIndent(cs, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteBytes(strings.TrimSuffix(*out, ".png")+".json", append(js, '\n'))
+}
+
+// mflopOf is a model's cost: the metadata's, or for files from before it
+// was written there, counted from the networks read back.
+func mflopOf(raw []byte) (float64, error) {
+	f, err := onnxexport.Read(raw)
+	if err != nil {
+		return 0, err
+	}
+	if v, err := strconv.ParseFloat(f.Metadata["hiwl.mflops"], 64); err == nil {
+		return v, nil
+	}
+	archA, archB, _, _, err := f.Networks()
+	if err != nil {
+		return 0, err
+	}
+	return float64(archA.FLOPs(model.NumA)+archB.FLOPs(model.NumB)) / 1e6, nil
+}

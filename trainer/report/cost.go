@@ -1,0 +1,86 @@
+package report
+
+import (
+	"fmt"
+	"image/color"
+
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Candidate is one trained model on the accuracy-against-cost plot.
+type Candidate struct {
+	Name     string  `json:"name"`
+	MFLOP    float64 `json:"mflop"`    // networks A and B together, per image
+	Accuracy float64 `json:"accuracy"` // five-class, on the split named in the plot
+	MacroF1  float64 `json:"macro_f1"`
+	Shipped  bool    `json:"shipped,omitempty"`
+}
+
+// CostPNG plots each candidate's accuracy against its MFLOP per image,
+// with a vertical line at the budget, so that what a larger model would
+// give is seen beside what was shipped.
+func CostPNG(path, title string, budget float64, cs []Candidate) error {
+	if len(cs) == 0 {
+		return ErrEmpty
+	}
+	p := newPlot(title)
+	p.X.Label.Text = "MFLOP per image (networks A and B)"
+	p.Y.Label.Text = "five-class accuracy (%)"
+	p.Add(plotter.NewGrid())
+	var pts, shipped plotter.XYs
+	var labels []string
+	for _, c := range cs {
+		if !(c.Accuracy >= 0 && c.Accuracy <= 1) || !(c.MFLOP > 0) {
+			return fmt.Errorf("report: candidate %s: accuracy %v, %v MFLOP", c.Name, c.Accuracy, c.MFLOP)
+		}
+		xy := plotter.XY{X: c.MFLOP, Y: 100 * c.Accuracy}
+		pts = append(pts, xy)
+		labels = append(labels, c.Name)
+		if c.Shipped {
+			shipped = append(shipped, xy)
+		}
+	}
+	sc, err := plotter.NewScatter(pts)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	sc.Color, sc.Shape, sc.Radius = color.RGBA{R: 30, G: 80, B: 180, A: 255}, draw.CircleGlyph{}, vg.Points(4)
+	p.Add(sc)
+	p.Legend.Add("candidate", sc)
+	if len(shipped) > 0 {
+		ring, err := plotter.NewScatter(shipped)
+		if err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		ring.Color, ring.Shape, ring.Radius = color.RGBA{R: 200, G: 40, B: 40, A: 255}, draw.RingGlyph{}, vg.Points(8)
+		p.Add(ring)
+		p.Legend.Add("shipped", ring)
+	}
+	lab, err := plotter.NewLabels(plotter.XYLabels{XYs: pts, Labels: labels})
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	for i := range lab.TextStyle {
+		lab.TextStyle[i].Font = sans(10, false)
+	}
+	lab.Offset = vg.Point{X: vg.Points(6), Y: vg.Points(4)}
+	p.Add(lab)
+	widen(&p.Y, 1)
+	p.X.Min = 0
+	for _, c := range cs {
+		p.X.Max = max(p.X.Max, c.MFLOP*1.25, budget*1.1)
+	}
+	if budget > 0 {
+		line, err := plotter.NewLine(plotter.XYs{{X: budget, Y: p.Y.Min}, {X: budget, Y: p.Y.Max}})
+		if err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		line.Color, line.Dashes = color.Gray{Y: 120}, []vg.Length{vg.Points(5), vg.Points(3)}
+		p.Add(line)
+		p.Legend.Add(fmt.Sprintf("budget %g MFLOP", budget), line)
+	}
+	p.Legend.Top = false
+	return savePNG(path, 760, 520, func(c draw.Canvas) { p.Draw(c) })
+}
