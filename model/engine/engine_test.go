@@ -43,6 +43,8 @@ func TestPlanFusesAndAllocatesNothing(t *testing.T) {
 	if got, want := p.Steps(), 2*(7+3+1+3); got != want {
 		t.Errorf("%d steps, want %d", got, want)
 	}
+	reused, separate := p.ArenaBytes()
+	t.Logf("run buffers: %d KiB shared by liveness, %d KiB one per value", reused>>10, separate>>10)
 	s := p.NewState()
 	in := s.Input(0)
 	for i := range in {
@@ -150,4 +152,7 @@ func benchRun(b *testing.B, p *engine.Plan) {
 	}
 	// CPU time per run: steadier than wall time on a shared machine.
 	b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N)*1e3, "cpu-ms/op")
+	reused, separate := p.ArenaBytes()
+	b.ReportMetric(float64(reused)/1024, "arena-KiB")
+	b.ReportMetric(float64(separate)/1024, "arena-unshared-KiB")
 }

@@ -138,7 +138,9 @@ func (g *Graph) Run() error {
 	}
 	s := p.NewState()
 	s.Run()
-	for _, v := range p.values {
+	// Only the outputs: the buffers of other values are reused during the
+	// run and hold something else by its end.
+	for _, v := range p.outputs {
 		if v.node == nil || v.slot < 0 || v.node.first == nil {
 			continue
 		}

@@ -101,12 +101,9 @@ func unary(f func(dst, src []float32, a float32), attr string, def float32) func
 }
 
 func lowerHardSigmoid(c *compiler, n *Node, in []*value) error {
-	alpha, err := attrFloat(n.op, "alpha", 0.2)
-	if err != nil {
-		return err
-	}
-	beta, err := attrFloat(n.op, "beta", 0.5)
-	if err != nil {
+	at := attrsOf(n)
+	alpha, beta := at.Float("alpha", 0.2), at.Float("beta", 0.5)
+	if err := at.Err(); err != nil {
 		return err
 	}
 	return unary(func(d, s []float32, _ float32) { act.HardSigmoid(d, s, alpha, beta) }, "", 0)(c, n, in)
@@ -158,37 +155,19 @@ func lowerPool(avg bool) func(*compiler, *Node, []*value) error {
 		if d < 1 {
 			return fmt.Errorf("input %q has shape %v, want [N C spatial...]", x.name(), x.shape)
 		}
-		op := n.op
-		k, err := attrInts(op, "kernel_shape", d, 0)
-		if err != nil {
+		at := attrsOf(n)
+		k := at.Ints("kernel_shape", d, 0)
+		strides := at.Ints("strides", d, 1)
+		dil := at.Ints("dilations", d, 1)
+		pads := at.Ints("pads", 2*d, 0)
+		autoPad := at.String("auto_pad", "NOTSET")
+		ceil := at.Int("ceil_mode", 0)
+		countPad := at.Int("count_include_pad", 0)
+		so := at.Int("storage_order", 0)
+		if err := at.Err(); err != nil {
 			return err
 		}
-		strides, err := attrInts(op, "strides", d, 1)
-		if err != nil {
-			return err
-		}
-		dil, err := attrInts(op, "dilations", d, 1)
-		if err != nil {
-			return err
-		}
-		pads, err := attrInts(op, "pads", 2*d, 0)
-		if err != nil {
-			return err
-		}
-		autoPad, err := attrString(op, "auto_pad", "NOTSET")
-		if err != nil {
-			return err
-		}
-		ceil, err := attrInt(op, "ceil_mode", 0)
-		if err != nil {
-			return err
-		}
-		countPad, err := attrInt(op, "count_include_pad", 0)
-		if err != nil {
-			return err
-		}
-		so, err := attrInt(op, "storage_order", 0)
-		if err != nil || so < 0 || so > 1 {
+		if so < 0 || so > 1 {
 			return fmt.Errorf("storage_order %d", so)
 		}
 		out, begin, end, err := windows(x.shape[2:], k, strides, dil, pads, autoPad, ceil != 0)
@@ -298,8 +277,12 @@ func lowerBinary(op ops.BinaryOp) func(*compiler, *Node, []*value) error {
 		}
 		bshape := b.shape
 		// Opset 1-6 broadcasting: B's dimensions line up with A's from axis.
-		if bc, _ := attrInt(n.op, "broadcast", 0); bc == 1 {
-			axis, _ := attrInt(n.op, "axis", int64(len(a.shape)-len(b.shape)))
+		at := attrsOf(n)
+		if bc := at.Int("broadcast", 0); bc == 1 {
+			axis := at.Int("axis", int64(len(a.shape)-len(b.shape)))
+			if err := at.Err(); err != nil {
+				return err
+			}
 			if axis < 0 || int(axis)+len(b.shape) > len(a.shape) {
 				return fmt.Errorf("broadcast axis %d for shapes %v and %v", axis, a.shape, b.shape)
 			}
@@ -308,6 +291,9 @@ func lowerBinary(op ops.BinaryOp) func(*compiler, *Node, []*value) error {
 				bshape[i] = 1
 			}
 			copy(bshape[axis:], b.shape)
+		}
+		if err := at.Err(); err != nil {
+			return err
 		}
 		shape, sa, sb, err := broadcastShape(a.shape, bshape)
 		if err != nil {
@@ -402,16 +388,12 @@ func lowerGemm(c *compiler, n *Node, in []*value) error {
 	if len(a.shape) != 2 || len(b.shape) != 2 {
 		return fmt.Errorf("operands %v and %v, want matrices", a.shape, b.shape)
 	}
-	alpha, err := attrFloat(n.op, "alpha", 1)
-	if err != nil {
+	at := attrsOf(n)
+	alpha, beta := at.Float("alpha", 1), at.Float("beta", 1)
+	ta, tb := at.Int("transA", 0), at.Int("transB", 0)
+	if err := at.Err(); err != nil {
 		return err
 	}
-	beta, err := attrFloat(n.op, "beta", 1)
-	if err != nil {
-		return err
-	}
-	ta, _ := attrInt(n.op, "transA", 0)
-	tb, _ := attrInt(n.op, "transB", 0)
 	M, K := a.shape[0], a.shape[1]
 	if ta != 0 {
 		M, K = K, M
@@ -641,8 +623,8 @@ func lowerIdentity(c *compiler, n *Node, in []*value) error {
 		return err
 	}
 	if n.op.Name == "Dropout" {
-		if r, _ := attrFloat(n.op, "ratio", 0.5); r < 0 || r >= 1 {
-			return fmt.Errorf("ratio %v", r)
+		if r, err := attrFloat(n.op, "ratio", 0.5); err != nil || r < 0 || r >= 1 {
+			return fmt.Errorf("ratio %v (%v)", r, err)
 		}
 	}
 	c.alias(n, in[0], in[0].shape)

@@ -84,12 +84,17 @@ func (s *convStep) run(st *State) {
 // [M, C/group, KH, KW].
 func convGeometry(c *compiler, n *Node, x, w *value) (ops.Conv2D, int, error) {
 	var g ops.Conv2D
-	op := n.op
 	if len(x.shape) != 4 || len(w.shape) != 4 {
 		return g, 0, fmt.Errorf("%w: only 2-D convolution: input %v, weights %v", ErrUnsupported, x.shape, w.shape)
 	}
-	group64, err := attrInt(op, "group", 1)
-	if err != nil {
+	at := attrsOf(n)
+	group64 := at.Int("group", 1)
+	ks := at.Ints("kernel_shape", -1, 0)
+	strides := at.Ints("strides", 2, 1)
+	dil := at.Ints("dilations", 2, 1)
+	pads := at.Ints("pads", 4, 0)
+	autoPad := at.String("auto_pad", "NOTSET")
+	if err := at.Err(); err != nil {
 		return g, 0, err
 	}
 	C, M := x.shape[1], w.shape[0]
@@ -101,26 +106,8 @@ func convGeometry(c *compiler, n *Node, x, w *value) (ops.Conv2D, int, error) {
 		return g, 0, fmt.Errorf("weights %q have shape %v for %d input channels in %d groups", w.name(), w.shape, C, group)
 	}
 	g.C, g.H, g.W, g.KH, g.KW = C/group, x.shape[2], x.shape[3], w.shape[2], w.shape[3]
-	if ks, err := attrInts(op, "kernel_shape", -1, 0); err != nil {
-		return g, 0, err
-	} else if ks != nil && (len(ks) != 2 || ks[0] != g.KH || ks[1] != g.KW) {
+	if ks != nil && (len(ks) != 2 || ks[0] != g.KH || ks[1] != g.KW) {
 		return g, 0, fmt.Errorf("kernel_shape %v disagrees with weights %v", ks, w.shape)
-	}
-	strides, err := attrInts(op, "strides", 2, 1)
-	if err != nil {
-		return g, 0, err
-	}
-	dil, err := attrInts(op, "dilations", 2, 1)
-	if err != nil {
-		return g, 0, err
-	}
-	pads, err := attrInts(op, "pads", 4, 0)
-	if err != nil {
-		return g, 0, err
-	}
-	autoPad, err := attrString(op, "auto_pad", "NOTSET")
-	if err != nil {
-		return g, 0, err
 	}
 	for _, v := range append(append([]int{}, strides...), dil...) {
 		if v < 1 {
@@ -235,159 +222,6 @@ func lowerConv(c *compiler, n *Node, in []*value) error {
 	}
 	c.emit(st, ins, outs...)
 	return nil
-}
-
-// pooling returns the GlobalAveragePool reading n, when n is read by it
-// and other operations; nil otherwise.
-func (c *compiler) pooling(n *Node) *Node {
-	if c.consumers[n] < 2 || c.consumers[n] != len(c.readers[n]) {
-		return nil
-	}
-	for _, r := range c.readers[n] {
-		if r.op.Name == "GlobalAveragePool" && len(r.outputs) == 1 && len(c.g.inputs(r)) == 1 {
-			return r
-		}
-	}
-	return nil
-}
-
-// channelScale plans Mul n = x·s, s of shape [N or 1, C, 1, 1] and x of
-// shape [N, C, H, W], as a view of x carrying s when the only reader of n
-// is a 1×1 convolution, which then folds s into its weights; it reports
-// whether it did.
-func (c *compiler) channelScale(n *Node, a, b *value) bool {
-	x, s := a, b
-	if len(x.shape) != 4 || len(s.shape) != 4 {
-		return false
-	}
-	if s.size() > x.size() {
-		x, s = s, x
-	}
-	N, C := x.shape[0], x.shape[1]
-	if x.cnst || x.scale != nil || s.shape[1] != C || s.shape[2] != 1 || s.shape[3] != 1 || (s.shape[0] != N && s.shape[0] != 1) || len(n.outputs) != 1 {
-		return false
-	}
-	conv := c.sole(n)
-	if conv == nil || conv.op.Name != "Conv" {
-		return false
-	}
-	ins := c.g.inputs(conv)
-	if len(ins) < 2 || ins[0] != n {
-		return false
-	}
-	w := c.constant(ins[1])
-	if w == nil || w.ints != nil {
-		return false
-	}
-	g, groups, err := convGeometry(c, conv, x, w)
-	if err != nil || groups != 1 || !g.Pointwise() {
-		return false
-	}
-	v := c.alias(n, x, x.shape)
-	v.scale = s
-	return true
-}
-
-// activation matches the activation applied to the value of node n, when
-// n's only use is that activation, and marks its nodes fused: Relu,
-// Sigmoid, HardSwish, and SiLU and hard-swish written out as
-// x·Sigmoid(x) and x·HardSigmoid(x) (alpha 1/6, beta 1/2), as exporters
-// emit them. It returns the function and the node that carries its
-// result, or act.None.
-func (c *compiler) activation(n *Node) (act.Func, *Node) {
-	if r := c.sole(n); r != nil && len(r.outputs) == 1 {
-		switch r.op.Name {
-		case "Relu":
-			c.done[r] = true
-			return act.Relu, r
-		case "Sigmoid":
-			c.done[r] = true
-			return act.Sigmoid, r
-		case "HardSwish":
-			c.done[r] = true
-			return act.HardSwish, r
-		}
-	}
-	// x·gate(x): n read by the gate and by a Mul that reads the gate,
-	// which nothing else reads.
-	if c.consumers[n] != 2 || len(c.readers[n]) != 2 {
-		return act.None, nil
-	}
-	for i, gate := range c.readers[n] {
-		mul := c.readers[n][1-i]
-		if mul.op.Name != "Mul" || len(gate.outputs) != 1 || c.sole(gate) != mul || !c.reads(mul, n, gate) {
-			continue
-		}
-		var f act.Func
-		switch gate.op.Name {
-		case "Sigmoid":
-			f = act.SiLU
-		case "HardSigmoid":
-			alpha, err1 := attrFloat(gate.op, "alpha", 0.2)
-			beta, err2 := attrFloat(gate.op, "beta", 0.5)
-			if err1 != nil || err2 != nil || math.Abs(float64(alpha)-1.0/6) > 1e-7 || beta != 0.5 {
-				continue
-			}
-			f = act.HardSwish
-		default:
-			continue
-		}
-		c.done[gate], c.done[mul] = true, true
-		return f, mul
-	}
-	return act.None, nil
-}
-
-// reads reports whether operation op's two inputs are a and b, in either
-// order.
-func (c *compiler) reads(op, a, b *Node) bool {
-	ins := c.g.inputs(op)
-	return len(ins) == 2 && (ins[0] == a && ins[1] == b || ins[0] == b && ins[1] == a)
-}
-
-type bnParams struct {
-	scale, bias, mean, variance []float32
-	eps                         float32
-}
-
-// bnParams returns the constant statistics of a BatchNormalization node
-// over channels channels.
-func (c *compiler) bnParams(bn *Node, channels int) (bnParams, bool) {
-	ins := c.g.inputs(bn)
-	if len(ins) != 5 {
-		return bnParams{}, false
-	}
-	var p bnParams
-	dst := []*[]float32{nil, &p.scale, &p.bias, &p.mean, &p.variance}
-	for i := 1; i < 5; i++ {
-		v := c.constant(ins[i])
-		if v == nil || v.ints != nil || v.size() != channels {
-			return bnParams{}, false
-		}
-		*dst[i] = c.p.shared[v.slot]
-	}
-	eps, err := attrFloat(bn.op, "epsilon", 1e-5)
-	if err != nil {
-		return bnParams{}, false
-	}
-	p.eps = eps
-	return p, true
-}
-
-// otherInput returns the computed value of the input of a two-input
-// operation that is not from, or nil.
-func (c *compiler) otherInput(op, from *Node) *value {
-	ins := c.g.inputs(op)
-	if len(ins) != 2 {
-		return nil
-	}
-	o := ins[0]
-	if o == from {
-		o = ins[1]
-	} else if ins[1] != from {
-		return nil
-	}
-	return c.p.byNode[o]
 }
 
 // windows computes output sizes and pads of a sliding window over in.

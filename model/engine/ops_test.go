@@ -3,6 +3,7 @@ package engine
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/owulveryck/onnx-go"
@@ -149,5 +150,41 @@ func TestBroadcastMulAndGemmBias(t *testing.T) {
 				t.Fatalf("Gemm[%d,%d] = %v, want %v", i, j, got[i*4+j], want)
 			}
 		}
+	}
+}
+
+// TestAttrsKeepFirstError: reading several attributes, the first
+// malformed one is the error reported, later reads do not replace it, and
+// a lowering refuses a malformed attribute it used to take as its default.
+func TestAttrsKeepFirstError(t *testing.T) {
+	n := &Node{op: &onnx.Operation{Name: "Conv", Attributes: map[string]any{
+		"group": "two", "strides": []int64{1}, "auto_pad": "VALID"}}}
+	at := attrsOf(n)
+	if g := at.Int("group", 1); g != 0 {
+		t.Errorf("group read as %d", g)
+	}
+	at.Ints("strides", 2, 1)
+	if s := at.String("auto_pad", "NOTSET"); s != "VALID" {
+		t.Errorf("auto_pad %q", s)
+	}
+	if err := at.Err(); err == nil || !strings.Contains(err.Error(), "group") {
+		t.Fatalf("error %v, want the group's", err)
+	}
+	r := rand.New(rand.NewPCG(1, 1))
+	g := NewGraph()
+	a, b := g.NewNode().(*Node), g.NewNode().(*Node)
+	out := g.NewNode().(*Node)
+	for _, m := range []*Node{a, b, out} {
+		g.AddNode(m)
+	}
+	a.SetTensor(randTensor(r, 2, 3))
+	b.SetTensor(randTensor(r, 3, 2))
+	g.SetWeightedEdge(g.NewWeightedEdge(out, a, 0))
+	g.SetWeightedEdge(g.NewWeightedEdge(out, b, 1))
+	if err := g.ApplyOperation(onnx.Operation{Name: "Gemm", Attributes: map[string]any{"transB": float32(1)}}, out); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Compile(g, []*Node{a}, []*Node{out}); err == nil || !strings.Contains(err.Error(), "transB") {
+		t.Fatalf("Gemm with a float transB: %v, want an error naming it", err)
 	}
 }

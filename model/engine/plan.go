@@ -3,7 +3,6 @@ package engine
 import (
 	"errors"
 	"fmt"
-	"math"
 
 	"github.com/owulveryck/onnx-go"
 	"gorgonia.org/tensor"
@@ -47,15 +46,20 @@ type step interface{ run(s *State) }
 
 // Plan is a compiled graph: immutable after Compile and safe to share.
 type Plan struct {
-	values  []*value
-	byNode  map[*Node]*value
-	shared  [][]float32 // per slot: constant data, or nil for run buffers
-	sizes   []int       // per slot: length
-	steps   []step
-	names   []string // per step: the node whose value it writes (Profile)
-	scratch int
-	inputs  []*value
-	outputs []*value
+	values []*value
+	byNode map[*Node]*value
+	shared [][]float32 // per slot: constant data, or nil for run buffers
+	sizes  []int       // per slot: length
+	steps  []step
+	names  []string // per step: the node whose value it writes (Profile)
+	access []access // per step: the slots it reads and writes (allocate)
+	// offsets places each run buffer in the arena (allocate); arena is
+	// its length, unshared the sum of the buffers' lengths.
+	offsets         []int
+	arena, unshared int
+	scratch         int
+	inputs          []*value
+	outputs         []*value
 }
 
 // State is the per-goroutine memory of a plan: every buffer of one run.
@@ -68,19 +72,14 @@ type State struct {
 // NewState allocates the buffers of one run.
 func (p *Plan) NewState() *State {
 	s := &State{plan: p, bufs: make([][]float32, len(p.sizes)), scratch: make([]float32, p.scratch)}
-	total := 0
-	for i, c := range p.shared {
-		if c == nil {
-			total += p.sizes[i]
-		}
-	}
-	arena := make([]float32, total)
+	arena := make([]float32, p.arena)
 	for i, c := range p.shared {
 		if c != nil {
 			s.bufs[i] = c
 			continue
 		}
-		s.bufs[i], arena = arena[:p.sizes[i]:p.sizes[i]], arena[p.sizes[i]:]
+		off, n := p.offsets[i], p.sizes[i]
+		s.bufs[i] = arena[off : off+n : off+n]
 	}
 	return s
 }
@@ -197,13 +196,8 @@ func Compile(g *Graph, inputs, outputs []*Node) (p *Plan, err error) {
 		}
 		p.outputs = append(p.outputs, v)
 	}
-	total := p.scratch
-	for i, sz := range p.sizes {
-		if p.shared[i] == nil {
-			total += sz
-		}
-	}
-	if total > MaxStateBytes/4 {
+	p.allocate()
+	if total := p.scratch + p.arena; total > MaxStateBytes/4 {
 		return nil, fmt.Errorf("a run needs %d MiB of buffers, limit %d MiB", total>>18, MaxStateBytes>>20)
 	}
 	return p, nil
@@ -365,6 +359,16 @@ func (c *compiler) emit(st step, ins []*value, outs ...*value) {
 				name = outs[0].name()
 			}
 			c.p.names = append(c.p.names, name)
+			var a access
+			for _, v := range ins {
+				if v != nil && v.slot >= 0 && !v.cnst {
+					a.reads = append(a.reads, v.slot)
+				}
+			}
+			for _, o := range outs {
+				a.writes = append(a.writes, o.slot)
+			}
+			c.p.access = append(c.p.access, a)
 			return
 		}
 	}
@@ -427,70 +431,4 @@ func checkShape(name string, shape []int) error {
 		n *= d
 	}
 	return nil
-}
-
-// attribute readers, with ONNX defaults.
-func attrInt(op *onnx.Operation, name string, def int64) (int64, error) {
-	a, ok := op.Attributes[name]
-	if !ok {
-		return def, nil
-	}
-	v, ok := a.(int64)
-	if !ok {
-		return 0, fmt.Errorf("attribute %s is %T, want an int", name, a)
-	}
-	return v, nil
-}
-
-func attrFloat(op *onnx.Operation, name string, def float32) (float32, error) {
-	a, ok := op.Attributes[name]
-	if !ok {
-		return def, nil
-	}
-	v, ok := a.(float32)
-	if !ok || math.IsNaN(float64(v)) {
-		return 0, fmt.Errorf("attribute %s is %v, want a float", name, a)
-	}
-	return v, nil
-}
-
-func attrInts(op *onnx.Operation, name string, n int, def int) ([]int, error) {
-	a, ok := op.Attributes[name]
-	if !ok {
-		if n < 0 {
-			return nil, nil
-		}
-		out := make([]int, n)
-		for i := range out {
-			out[i] = def
-		}
-		return out, nil
-	}
-	v, ok := a.([]int64)
-	if !ok {
-		return nil, fmt.Errorf("attribute %s is %T, want ints", name, a)
-	}
-	if n >= 0 && len(v) != n {
-		return nil, fmt.Errorf("attribute %s has %d values, want %d", name, len(v), n)
-	}
-	out := make([]int, len(v))
-	for i, x := range v {
-		if x < -MaxElements || x > MaxElements {
-			return nil, fmt.Errorf("attribute %s value %d out of range", name, x)
-		}
-		out[i] = int(x)
-	}
-	return out, nil
-}
-
-func attrString(op *onnx.Operation, name, def string) (string, error) {
-	a, ok := op.Attributes[name]
-	if !ok {
-		return def, nil
-	}
-	v, ok := a.(string)
-	if !ok {
-		return "", fmt.Errorf("attribute %s is %T, want a string", name, a)
-	}
-	return v, nil
 }
