@@ -61,7 +61,15 @@ func (k *kernel) UsePreallocDo(prealloc G.Value, values ...G.Value) (G.Value, er
 	}
 	out, ok := prealloc.Data().([]float32)
 	if !ok || len(out) != k.out.TotalSize() {
+		// The tape machine then calls Do, which allocates.
 		return nil, fmt.Errorf("hiwlnet: %s: output buffer of %d values, want %v", k.name, len(out), k.out)
+	}
+	// The machine hands over a register that may have held another
+	// node's value of the same size but another shape.
+	if t, ok := prealloc.(tensor.Tensor); ok && !t.Shape().Eq(k.out) {
+		if err := t.Reshape(k.out...); err != nil {
+			return nil, fmt.Errorf("hiwlnet: %s: %w", k.name, err)
+		}
 	}
 	k.run(out, in)
 	return prealloc, nil
