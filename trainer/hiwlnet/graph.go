@@ -91,11 +91,18 @@ func Build(a Arch, classes, batch int, p Params, train bool) (net *Net, err erro
 		}
 	}
 	n.feat = h
-	// Global average pooling as reshape + mean: gorgonia's
-	// GlobalAveragePool2D has no gradient. The export uses
-	// GlobalAveragePool, which computes the same thing.
-	c, fs := a.Features(), a.FeatureSide()
-	pooled := G.Must(G.Mean(G.Must(G.Reshape(h, tensor.Shape{batch, c, fs * fs})), 2))
+	// Global average pooling: gorgonia's GlobalAveragePool2D has no
+	// gradient. The export uses GlobalAveragePool, which computes the same
+	// thing. The residual CNN keeps reshape + mean, which its shipped
+	// models were trained with (the same rounding, so `make
+	// default-model` still reproduces them byte for byte).
+	var pooled *G.Node
+	if a.IsResidualCNN() {
+		c, fs := a.Features(), a.FeatureSide()
+		pooled = G.Must(G.Mean(G.Must(G.Reshape(h, tensor.Shape{batch, c, fs * fs})), 2))
+	} else {
+		pooled = G.Must(ChannelMean(h))
+	}
 	w := n.param(p, "head.w", p["head.w"])
 	b := n.param(p, "head.b", p["head.b"])
 	n.logits = G.Must(G.BroadcastAdd(G.Must(G.Mul(pooled, w)), b, nil, []byte{0}))
@@ -203,9 +210,7 @@ func (n *Net) mbconv(x *G.Node, p Params, l Layer, convs map[string]Conv) (*G.No
 // by the result. The weights are stored as the 1x1 convolutions the export
 // writes; here they are [out,in] matrices, transposed for the product.
 func (n *Net) excite(h *G.Node, p Params, c1, c2 Conv) (*G.Node, error) {
-	s := h.Shape()
-	b, c, hw := s[0], s[1], s[2]*s[3]
-	pooled, err := G.Mean(G.Must(G.Reshape(h, tensor.Shape{b, c, hw})), 2)
+	pooled, err := ChannelMean(h)
 	if err != nil {
 		return nil, err
 	}

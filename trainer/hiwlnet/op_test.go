@@ -201,3 +201,22 @@ func TestPointwiseMatchesConv2d(t *testing.T) {
 		}
 	}
 }
+
+func TestChannelMeanGradient(t *testing.T) {
+	gradCheck(t, "channel mean", 0.5, 2e-3, []tensor.Shape{{2, 3, 4, 5}},
+		func(in []*G.Node) (*G.Node, error) { return ChannelMean(in[0]) })
+}
+
+func TestChannelMeanValues(t *testing.T) {
+	g := G.NewGraph()
+	x := G.NodeFromAny(g, tensor.New(tensor.WithShape(1, 2, 1, 3), tensor.WithBacking([]float32{1, 2, 6, -3, 0, 0})))
+	y := G.Must(ChannelMean(x))
+	m := G.NewTapeMachine(g)
+	defer m.Close()
+	if err := m.RunAll(); err != nil {
+		t.Fatal(err)
+	}
+	if got := y.Value().Data().([]float32); got[0] != 3 || got[1] != -1 {
+		t.Fatalf("channel means %v, want [3 -1]", got)
+	}
+}
