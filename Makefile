@@ -3,6 +3,7 @@
 #   make run     build the in-browser classifier and serve it on 127.0.0.1:8080
 #   make test    every test: Go packages, headless Chromium, workerd, Xvfb viewer
 #   make bench   every runtime against onnxruntime (docs/benchmarks.md, under 10 minutes)
+#   make catalogue  the Beam pipeline (catalogue/) on Prism over ../shared, beside classify
 #
 # Parts add their own targets through the fragments included below.
 # `make test` installs what it needs first (scripts/install-test-deps.sh:
@@ -26,13 +27,14 @@ SYNTH_N ?= 6000
 -include viewer/viewer.mk
 -include bench/crossruntime/crossruntime.mk
 -include bench/loadtest/loadtest.mk
+-include catalogue/catalogue.mk
 
 .PHONY: run test test-deps test-go vet bench bench-classify fuzz data default-model default-version realcheck
 
 run: run-wasm
 
 test: test-deps
-	$(MAKE) --no-print-directory vet test-go test-wasm test-edge test-viewer test-parity
+	$(MAKE) --no-print-directory vet test-go test-wasm test-edge test-viewer test-parity test-catalogue
 
 # Chromium, Xvfb, the X11/GL headers (ebiten's cgo), node_modules, Go
 # modules. Run first and on its own: vet already needs the headers.

@@ -7,7 +7,7 @@
 #                    GL/X11 headers ebiten's cgo build needs
 #   npm ci           playwright-core, wrangler/workerd, onnxruntime-node/web
 #                    (package.json; install scripts per its allowScripts)
-#   go mod download  every module in go.sum
+#   go mod download  every module in go.sum (the root's and catalogue/'s)
 #
 # Nothing here is needed by `make run`, which needs only Go.
 #
@@ -79,3 +79,5 @@ fi
 
 # --- Go modules ---------------------------------------------------------------
 go mod download || die "go mod download failed (network to the Go module proxy?)"
+# catalogue/ is a module of its own (Apache Beam's modules stay out of the root's).
+(cd catalogue && go mod download) || die "go mod download in catalogue/ failed (network to the Go module proxy?)"
