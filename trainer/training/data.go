@@ -19,6 +19,7 @@ import (
 type trainImage struct {
 	class      model.Class
 	full, half *image.RGBA
+	shape      moments // the central galaxy's light moments in full's pixels, for Squeeze
 }
 
 // evalImage is a validation or test sample, preprocessed exactly as every
@@ -93,7 +94,7 @@ func prepareTrain(input int) func(gzdata.Sample, image.Image) trainImage {
 	side := fullSide(input)
 	return func(s gzdata.Sample, img image.Image) trainImage {
 		full := model.Resize(img, model.CenterCrop(img, 1), side)
-		return trainImage{class: s.Class, full: full, half: model.Resize(full, full.Bounds(), (side+1)/2)}
+		return trainImage{class: s.Class, full: full, half: model.Resize(full, full.Bounds(), (side+1)/2), shape: galaxyMoments(full, input)}
 	}
 }
 
@@ -113,7 +114,15 @@ type Augment struct {
 	ZoomOut     float64 // largest zoom-out factor: 2 shows the galaxy at half size
 	ZoomOutProb float64 // share of draws that zoom out beyond 1.1
 	Brightness  float64 // brightness scaled by up to 1+Brightness either way
+	// Squeeze is the share of smooth galaxies squeezed along a random
+	// direction and relabelled by their new axis ratio (squeeze.go); 0
+	// (and old checkpoints) means none.
+	Squeeze float64
 }
+
+// squeeze is a drawn squeeze: scale S along direction Phi (radians, in the
+// cached image's frame); S = 1 is none.
+type squeeze struct{ S, Phi float64 }
 
 // maxShift is the largest random shift of the crop centre, as a fraction of
 // the crop side: the catalogue centres galaxies, but not to the pixel.
@@ -127,7 +136,7 @@ const maxShift = 0.04
 // common case, larger ones up to ZoomOut are drawn with ZoomOutProb,
 // log-uniformly. Outside the image the sky is mirrored. Sampling is
 // bilinear, then model.Normalize.
-func augment(rng *rand.Rand, im trainImage, input int, aug Augment, dst *image.RGBA) []float32 {
+func augment(rng *rand.Rand, im trainImage, input int, aug Augment, sq squeeze, dst *image.RGBA) []float32 {
 	theta := (rng.Float64()*2 - 1) * aug.Rotation * math.Pi / 180
 	zoom := logUniform(rng, math.Sqrt(0.9), 1.1)
 	if aug.ZoomOut > 1.1 && rng.Float64() < aug.ZoomOutProb {
@@ -153,13 +162,20 @@ func augment(rng *rand.Rand, im trainImage, input int, aug Augment, dst *image.R
 		fy = -1
 	}
 	cos, sin := math.Cos(theta), math.Sin(theta)
+	// A squeeze by S along d shows the source stretched by 1/S along d.
+	dx, dy, stretch := math.Cos(sq.Phi), math.Sin(sq.Phi), 0.0
+	if sq.S > 0 && sq.S != 1 {
+		stretch = 1/sq.S - 1
+	}
 	for v := 0; v < input; v++ {
 		for u := 0; u < input; u++ {
 			// Output pixel centre in crop coordinates, centred at 0.
 			ox := fx * (float64(u) + 0.5 - float64(input)/2) * step
 			oy := fy * (float64(v) + 0.5 - float64(input)/2) * step
-			sx := cx + cos*ox - sin*oy - 0.5
-			sy := cy + sin*ox + cos*oy - 0.5
+			rx, ry := cos*ox-sin*oy, sin*ox+cos*oy
+			along := stretch * (rx*dx + ry*dy)
+			sx := cx + rx + along*dx - 0.5
+			sy := cy + ry + along*dy - 0.5
 			bilinear(src, sx, sy, gain, dst.Pix[v*dst.Stride+4*u:v*dst.Stride+4*u+4])
 		}
 	}

@@ -154,9 +154,9 @@ func (t *trainer) modelInfo(st *state, ds *gzdata.Dataset, nTest int) onnxexport
 			"hiwl.training_data": fmt.Sprintf("%s (%s): %s; split 70/15/15 per class, seed %d: %d train, %d validation, %d test",
 				filepath.Base(c.DataDir), ds.Layout, strings.Join(counts, ", "), c.Seed, t.nTrain, t.nVal, nTest) + extraText(c),
 			"hiwl.recipe": fmt.Sprintf("epochs %d, batch %d, SGD lr %g momentum %g wd %g cosine, label smoothing %g, weighted sampling on B %v, "+
-				"rotation ±%g°, zoom-out up to %g (p %g), brightness ±%g",
+				"rotation ±%g°, zoom-out up to %g (p %g), brightness ±%g%s",
 				c.Epochs, c.Batch, c.LR, c.Momentum, c.WeightDecay, c.Smoothing, c.Weighted,
-				c.Augment.Rotation, c.Augment.ZoomOut, c.Augment.ZoomOutProb, c.Augment.Brightness),
+				c.Augment.Rotation, c.Augment.ZoomOut, c.Augment.ZoomOutProb, c.Augment.Brightness, squeezeText(c)),
 		},
 	}
 	if nets := fitNets(st); len(nets) > 0 {
@@ -338,4 +338,12 @@ func extraText(c Config) string {
 		return ""
 	}
 	return fmt.Sprintf("; training split joined by %s (-extra-data)", filepath.Base(c.ExtraData))
+}
+
+// squeezeText names the squeeze augmentation, if used.
+func squeezeText(c Config) string {
+	if c.Augment.Squeeze == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", squeeze of smooth galaxies (p %g)", c.Augment.Squeeze)
 }

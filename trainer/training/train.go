@@ -377,6 +377,11 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 	fmt.Fprintf(log, "device: %s; %dx%d input, %s, %.1f MFLOPs per image (%s)\n",
 		hiwlnet.Device, cfg.Input, cfg.Input, cfg.backboneText(), float64(cfg.FLOPs())/1e6, nets)
 	t := &trainer{cfg: cfg, log: log, train: train, val: val, nTrain: nTrain, nVal: nVal, modelVersion: opt.ModelVersion}
+	if cfg.Augment.Squeeze > 0 {
+		t.squeeze = fitSqueezeBounds(train)
+		fmt.Fprintf(log, "-squeeze %g: smooth galaxies squeezed and relabelled by axis ratio; boundaries fitted on the training images: round/in-between %.3f, in-between/cigar %.3f\n",
+			cfg.Augment.Squeeze, t.squeeze.roundIn, t.squeeze.inCigar)
+	}
 	if err := t.build(st); err != nil {
 		return nil, err
 	}
@@ -607,6 +612,7 @@ type trainer struct {
 	nTrain, nVal int
 
 	modelVersion int64
+	squeeze      squeezeBounds // fitted on the training images when Augment.Squeeze > 0
 }
 
 // evalBatch is the batch size of the evaluation graphs.
@@ -749,8 +755,12 @@ func (t *trainer) trainEpoch(ctx context.Context, rng *rand.Rand, n *network, ep
 		labels := make([]int, b)
 		for i := 0; i < b; i++ {
 			im := t.train[order[bi*b+i]]
-			copy(x[i*3*s*s:], augment(rng, im, s, t.cfg.Augment, scratch))
-			labels[i], _ = n.target(im.class)
+			sq, class := squeeze{S: 1}, im.class
+			if f, phi, c, ok := drawSqueeze(rng, im, t.squeeze, t.cfg.Augment.Squeeze); ok {
+				sq, class = squeeze{S: f, Phi: phi}, c
+			}
+			copy(x[i*3*s*s:], augment(rng, im, s, t.cfg.Augment, sq, scratch))
+			labels[i], _ = n.target(class)
 			smoothed(y[i*k:(i+1)*k], labels[i], k, t.cfg.Smoothing)
 		}
 		loss, logits, grads, err := n.trainNet.Step(x, y)

@@ -91,6 +91,7 @@ func TestTrainMBConv(t *testing.T) {
 	cfg := tinyConfig(out)
 	cfg.Backbone = "16:s8k3/2,m8e1k3q2,m12e4k5/2q3,t16"
 	cfg.BackboneB = "16:s4k3/2,m8e2k3/2q2,t8"
+	cfg.Augment.Squeeze = 0.5
 	var log strings.Builder
 	res, err := Run(context.Background(), cfg, Options{Progress: &log})
 	if err != nil {
@@ -98,6 +99,9 @@ func TestTrainMBConv(t *testing.T) {
 	}
 	if res.ParityMaxAbs > 1e-4 || math.IsNaN(res.ParityMaxAbs) {
 		t.Fatalf("parity %g", res.ParityMaxAbs)
+	}
+	if !strings.Contains(log.String(), "-squeeze 0.5: smooth galaxies squeezed") {
+		t.Errorf("progress does not report the squeeze:\n%s", log.String())
 	}
 	if !strings.Contains(log.String(), "backbone A 16:s8k3/2,m8e1k3q2,m12e4k5/2q3,t16, B 16:s4k3/2,m8e2k3/2q2,t8") {
 		t.Errorf("progress does not name the backbones:\n%s", log.String())
@@ -302,7 +306,7 @@ func TestAugmentUniformImage(t *testing.T) {
 	want := (100.0/255 - float64(model.Mean[0])) / float64(model.Std[0])
 	rng := rand.New(rand.NewSource(3))
 	for draw := 0; draw < 50; draw++ {
-		x := augment(rng, im, 16, Augment{Rotation: 180, ZoomOut: 2.2, ZoomOutProb: 0.5}, dst)
+		x := augment(rng, im, 16, Augment{Rotation: 180, ZoomOut: 2.2, ZoomOutProb: 0.5}, squeeze{S: 1}, dst)
 		for i := 0; i < 256; i++ {
 			if math.Abs(float64(x[i])-want) > 1e-4 {
 				t.Fatalf("draw %d pixel %d = %v, want %v", draw, i, x[i], want)
@@ -330,7 +334,7 @@ func TestAugmentZoomOutShrinksGalaxy(t *testing.T) {
 	im := prepareTrain(32)(gzdata.Sample{}, img)
 	dst := image.NewRGBA(image.Rect(0, 0, 32, 32))
 	bright := func(aug Augment) int {
-		x := augment(rand.New(rand.NewSource(5)), im, 32, aug, dst)
+		x := augment(rand.New(rand.NewSource(5)), im, 32, aug, squeeze{S: 1}, dst)
 		n := 0
 		for _, v := range x[:32*32] {
 			if v > 5 {
