@@ -81,43 +81,51 @@ func Depthwise(x, w *G.Node, k, stride int) (*G.Node, error) {
 	return G.ApplyOp(op, x, w)
 }
 
-// forward: y[b,c,oy,ox] = sum over ky,kx of w[c,ky,kx]·x[b,c,oy·s+ky-p,ox·s+kx-p].
-// The loop runs over filter taps outside and output columns inside, so the
-// inner loop is an axpy over a row with no bounds tests.
-func (g dwGeom) forward(y, x, w []float32) {
+// taps calls f for every output row oy and filter tap (ky, kx) that reads
+// an input row iy inside the image, with the range [a, b) of output columns
+// whose input column ox·stride + d (d = kx - pad) lies inside it too. The
+// three kernels below differ only in what they do with such a run of
+// columns, which has no bounds left to test.
+func (g dwGeom) taps(f func(oy, iy, tap, a, b, d int)) {
 	p, s, k := g.K/2, g.Stride, g.K
+	for oy := 0; oy < g.Ho; oy++ {
+		for ky := 0; ky < k; ky++ {
+			iy := oy*s + ky - p
+			if iy < 0 || iy >= g.H {
+				continue
+			}
+			for kx := 0; kx < k; kx++ {
+				d := kx - p
+				a, b := span(d, s, g.W, g.Wo)
+				f(oy, iy, ky*k+kx, a, b, d)
+			}
+		}
+	}
+}
+
+// forward: y[b,c,oy,ox] = sum over ky,kx of w[c,ky,kx]·x[b,c,oy·s+ky-p,ox·s+kx-p],
+// as an axpy per tap over a run of output columns.
+func (g dwGeom) forward(y, x, w []float32) {
+	s, kk := g.Stride, g.K*g.K
 	parallel(g.B*g.C, func(lo, hi int) {
 		for bc := lo; bc < hi; bc++ {
 			xs := x[bc*g.H*g.W : (bc+1)*g.H*g.W]
 			ys := y[bc*g.Ho*g.Wo : (bc+1)*g.Ho*g.Wo]
-			ws := w[(bc%g.C)*k*k : (bc%g.C+1)*k*k]
+			ws := w[(bc%g.C)*kk : (bc%g.C+1)*kk]
 			clear(ys)
-			for oy := 0; oy < g.Ho; oy++ {
-				row := ys[oy*g.Wo : (oy+1)*g.Wo]
-				for ky := 0; ky < k; ky++ {
-					iy := oy*s + ky - p
-					if iy < 0 || iy >= g.H {
-						continue
+			g.taps(func(oy, iy, tap, a, b, d int) {
+				row, xr, wv := ys[oy*g.Wo:(oy+1)*g.Wo], xs[iy*g.W:(iy+1)*g.W], ws[tap]
+				if s == 1 {
+					src := xr[a+d : b+d]
+					for i, v := range row[a:b] {
+						row[a+i] = v + wv*src[i]
 					}
-					xr := xs[iy*g.W : (iy+1)*g.W]
-					for kx := 0; kx < k; kx++ {
-						wv := ws[ky*k+kx]
-						d := kx - p
-						a, b := span(d, s, g.W, g.Wo)
-						if s == 1 {
-							src := xr[a+d : b+d]
-							dst := row[a:b]
-							for i := range dst {
-								dst[i] += wv * src[i]
-							}
-							continue
-						}
-						for ox := a; ox < b; ox++ {
-							row[ox] += wv * xr[ox*s+d]
-						}
-					}
+					return
 				}
-			}
+				for ox := a; ox < b; ox++ {
+					row[ox] += wv * xr[ox*s+d]
+				}
+			})
 		}
 	})
 }
@@ -125,39 +133,26 @@ func (g dwGeom) forward(y, x, w []float32) {
 // gradInput: dx[b,c,iy,ix] = sum of w[c,ky,kx]·dy[b,c,oy,ox] over the taps
 // that read (iy,ix).
 func (g dwGeom) gradInput(dx, w, dy []float32) {
-	p, s, k := g.K/2, g.Stride, g.K
+	s, kk := g.Stride, g.K*g.K
 	parallel(g.B*g.C, func(lo, hi int) {
 		for bc := lo; bc < hi; bc++ {
 			dxs := dx[bc*g.H*g.W : (bc+1)*g.H*g.W]
 			dys := dy[bc*g.Ho*g.Wo : (bc+1)*g.Ho*g.Wo]
-			ws := w[(bc%g.C)*k*k : (bc%g.C+1)*k*k]
+			ws := w[(bc%g.C)*kk : (bc%g.C+1)*kk]
 			clear(dxs)
-			for oy := 0; oy < g.Ho; oy++ {
-				row := dys[oy*g.Wo : (oy+1)*g.Wo]
-				for ky := 0; ky < k; ky++ {
-					iy := oy*s + ky - p
-					if iy < 0 || iy >= g.H {
-						continue
+			g.taps(func(oy, iy, tap, a, b, d int) {
+				row, xr, wv := dys[oy*g.Wo:(oy+1)*g.Wo], dxs[iy*g.W:(iy+1)*g.W], ws[tap]
+				if s == 1 {
+					dst := xr[a+d : b+d]
+					for i, v := range row[a:b] {
+						dst[i] += wv * v
 					}
-					xr := dxs[iy*g.W : (iy+1)*g.W]
-					for kx := 0; kx < k; kx++ {
-						wv := ws[ky*k+kx]
-						d := kx - p
-						a, b := span(d, s, g.W, g.Wo)
-						if s == 1 {
-							dst := xr[a+d : b+d]
-							src := row[a:b]
-							for i := range src {
-								dst[i] += wv * src[i]
-							}
-							continue
-						}
-						for ox := a; ox < b; ox++ {
-							xr[ox*s+d] += wv * row[ox]
-						}
-					}
+					return
 				}
-			}
+				for ox := a; ox < b; ox++ {
+					xr[ox*s+d] += wv * row[ox]
+				}
+			})
 		}
 	})
 }
@@ -165,41 +160,30 @@ func (g dwGeom) gradInput(dx, w, dy []float32) {
 // gradWeight: dw[c,ky,kx] = sum over b,oy,ox of dy[b,c,oy,ox]·x[b,c,oy·s+ky-p,ox·s+kx-p].
 // Split by channel, so that no two goroutines write one filter.
 func (g dwGeom) gradWeight(dw, x, dy []float32) {
-	p, s, k := g.K/2, g.Stride, g.K
+	s, kk := g.Stride, g.K*g.K
 	parallel(g.C, func(lo, hi int) {
 		for c := lo; c < hi; c++ {
-			ws := dw[c*k*k : (c+1)*k*k]
+			ws := dw[c*kk : (c+1)*kk]
 			clear(ws)
 			for b := 0; b < g.B; b++ {
 				bc := b*g.C + c
 				xs := x[bc*g.H*g.W : (bc+1)*g.H*g.W]
 				dys := dy[bc*g.Ho*g.Wo : (bc+1)*g.Ho*g.Wo]
-				for oy := 0; oy < g.Ho; oy++ {
-					row := dys[oy*g.Wo : (oy+1)*g.Wo]
-					for ky := 0; ky < k; ky++ {
-						iy := oy*s + ky - p
-						if iy < 0 || iy >= g.H {
-							continue
+				g.taps(func(oy, iy, tap, a, b, d int) {
+					row, xr := dys[oy*g.Wo:(oy+1)*g.Wo], xs[iy*g.W:(iy+1)*g.W]
+					var sum float32
+					if s == 1 {
+						src := xr[a+d : b+d]
+						for i, v := range row[a:b] {
+							sum += v * src[i]
 						}
-						xr := xs[iy*g.W : (iy+1)*g.W]
-						for kx := 0; kx < k; kx++ {
-							d := kx - p
-							a, b := span(d, s, g.W, g.Wo)
-							var sum float32
-							if s == 1 {
-								src := xr[a+d : b+d]
-								for i, v := range row[a:b] {
-									sum += v * src[i]
-								}
-							} else {
-								for ox := a; ox < b; ox++ {
-									sum += row[ox] * xr[ox*s+d]
-								}
-							}
-							ws[ky*k+kx] += sum
+					} else {
+						for ox := a; ox < b; ox++ {
+							sum += row[ox] * xr[ox*s+d]
 						}
 					}
-				}
+					ws[tap] += sum
+				})
 			}
 		}
 	})
