@@ -20,6 +20,9 @@ type trainImage struct {
 	class      model.Class
 	full, half *image.RGBA
 	shape      moments // the central galaxy's light moments in full's pixels, for Squeeze
+	// softA and softB are a pseudo-labelled image's targets for networks
+	// A and B (the teachers' probabilities); nil for labelled images.
+	softA, softB []float32
 }
 
 // evalImage is a validation or test sample, preprocessed exactly as every

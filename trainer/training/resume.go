@@ -38,6 +38,16 @@ var settings = []struct {
 	{"-select-b", func(c Config) any { return c.SelectB }},
 	{"-init-from", func(c Config) any { return c.InitFrom }},
 	{"-fit-validation", func(c Config) any { return c.FitValidation }},
+	{"-unlabelled", func(c Config) any { return c.Unlabelled }},
+	{"-teacher", func(c Config) any { return c.Teachers }},
+	// Only with -unlabelled, where it has a default; runs without it
+	// (and old checkpoints) compare equal whatever the flag says.
+	{"-pseudo-confidence", func(c Config) any {
+		if c.Unlabelled == "" {
+			return ""
+		}
+		return c.PseudoConfidence
+	}},
 }
 
 // resumeConfig checks the settings of a resumed run against its

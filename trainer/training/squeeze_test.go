@@ -130,3 +130,17 @@ func TestFitSqueezeBounds(t *testing.T) {
 		t.Fatalf("bounds %+v", b)
 	}
 }
+
+func TestSoftTarget(t *testing.T) {
+	im := trainImage{softA: []float32{0.1, 0.2, 0.6, 0.1}, softB: []float32{2, 6}}
+	dst := make([]float32, 4)
+	if !im.softTarget(dst, model.NumA) || dst[2] != 0.6 {
+		t.Fatalf("A: %v", dst)
+	}
+	if !im.softTarget(dst[:2], model.NumB) || dst[0] != 0.25 || dst[1] != 0.75 {
+		t.Fatalf("B, renormalised: %v", dst[:2])
+	}
+	if (trainImage{}).softTarget(dst, model.NumA) || im.softTarget(make([]float32, 5), model.NumClasses) {
+		t.Fatal("a labelled image, or the flat network, took soft targets")
+	}
+}

@@ -84,6 +84,14 @@ type Config struct {
 	// ones: how a model trained on procedural galaxies is fine-tuned on
 	// real ones. "" starts from random weights.
 	InitFrom string
+	// Unlabelled is a folder of images without labels, pseudo-labelled by
+	// Teachers (comma-separated ONNX files; "default" is the embedded
+	// model, probabilities averaged): those whose top probability reaches
+	// PseudoConfidence join the training split with the teachers'
+	// probabilities as targets. "" uses none.
+	Unlabelled       string
+	Teachers         string
+	PseudoConfidence float64
 	// FitValidation adds the validation split to the training images, for
 	// a last fit once a recipe has been chosen on validation: 382
 	// validation images cannot tell 1-point differences apart, but as
@@ -365,6 +373,16 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 	}
 	if nTrain == 0 || nVal == 0 {
 		return nil, errors.New("training: no readable training or validation images")
+	}
+	if cfg.Unlabelled != "" {
+		if cfg.Teachers == "" || !(cfg.PseudoConfidence > 0 && cfg.PseudoConfidence <= 1) {
+			return nil, errors.New("training: -unlabelled needs -teacher and a -pseudo-confidence in (0, 1]")
+		}
+		pseudo, err := pseudoLabel(cfg, opt.Workers, log)
+		if err != nil {
+			return nil, err
+		}
+		train = append(train, pseudo...)
 	}
 	if cfg.FitValidation {
 		fmt.Fprintf(log, "-fit-validation: training on %d training and %d validation images; each network keeps its last epoch\n", nTrain, nVal)
@@ -761,7 +779,9 @@ func (t *trainer) trainEpoch(ctx context.Context, rng *rand.Rand, n *network, ep
 			}
 			copy(x[i*3*s*s:], augment(rng, im, s, t.cfg.Augment, sq, scratch))
 			labels[i], _ = n.target(class)
-			smoothed(y[i*k:(i+1)*k], labels[i], k, t.cfg.Smoothing)
+			if sq.S != 1 || !im.softTarget(y[i*k:(i+1)*k], k) {
+				smoothed(y[i*k:(i+1)*k], labels[i], k, t.cfg.Smoothing)
+			}
 		}
 		loss, logits, grads, err := n.trainNet.Step(x, y)
 		if err != nil {

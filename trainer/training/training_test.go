@@ -188,6 +188,49 @@ func TestExtraData(t *testing.T) {
 	}
 }
 
+// -unlabelled: images without labels are labelled by the teacher and the
+// confident ones join training; without a teacher the run is refused.
+func TestPseudoLabels(t *testing.T) {
+	ds, err := gzdata.Load(synthDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unl := t.TempDir()
+	for i, s := range ds.Samples[:24] {
+		data, err := os.ReadFile(s.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(unl, fmt.Sprintf("%d.jpg", 800000+i)), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := tinyConfig(t.TempDir())
+	cfg.Epochs, cfg.Unlabelled, cfg.Teachers, cfg.PseudoConfidence = 1, unl, "default", 0.3
+	var log strings.Builder
+	res, err := Run(context.Background(), cfg, Options{Progress: &log})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	var kept, of int
+	for _, line := range strings.Split(log.String(), "\n") {
+		if strings.HasPrefix(line, "pseudo-labels: ") {
+			fmt.Sscanf(line, "pseudo-labels: %d of %d", &kept, &of)
+		}
+	}
+	if of != 24 || kept == 0 {
+		t.Fatalf("pseudo-labels kept %d of %d:\n%s", kept, of, log.String())
+	}
+	if res.Summary.Split["validation"] == 0 || res.Metrics.Total == 0 {
+		t.Fatalf("splits %v", res.Summary.Split)
+	}
+	noTeacher := tinyConfig(t.TempDir())
+	noTeacher.Unlabelled = unl
+	if _, err := Run(context.Background(), noTeacher, Options{}); err == nil || !strings.Contains(err.Error(), "-teacher") {
+		t.Fatalf("-unlabelled without -teacher: %v", err)
+	}
+}
+
 // A run stopped during epoch 2 resumes from epoch 1's checkpoint and
 // finishes with the same history length as an uninterrupted run.
 func TestResumeAfterInterruption(t *testing.T) {
