@@ -77,9 +77,17 @@ func load(data []byte, trial bool, version string) (c *Classifier, err error) {
 	if err := engine.CheckSizes(data); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadModel, err)
 	}
+	// onnx-go decodes an initializer's raw_data four bytes at a time but
+	// float_data in one protobuf pass: the same bytes declared as
+	// float_data halve decoding in wasm (engine.RawToFloatData). data
+	// itself stays as it is, for the version hash and the metadata.
+	decoded := data
+	if fd, err := engine.RawToFloatData(data); err == nil {
+		decoded = fd
+	}
 	g := engine.NewGraph()
 	m := onnx.NewModel(g)
-	if err := m.UnmarshalBinary(data); err != nil {
+	if err := m.UnmarshalBinary(decoded); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadModel, err)
 	}
 	inputs := m.GetInputTensors()

@@ -156,3 +156,118 @@ func benchRun(b *testing.B, p *engine.Plan) {
 	b.ReportMetric(float64(reused)/1024, "arena-KiB")
 	b.ReportMetric(float64(separate)/1024, "arena-unshared-KiB")
 }
+
+// BenchmarkLoadParts splits loading the embedded model into what the
+// cold start pays for: the size check of the raw file, onnx-go decoding
+// it into a Graph, and Compile (folding, packing, planning). Run with
+// -benchtime 1x in a fresh process (natively or as js/wasm under Node)
+// for the cold figures, before the code is warm.
+func BenchmarkLoadParts(b *testing.B) {
+	data := model.DefaultONNX()
+	b.Run("checksizes", func(b *testing.B) {
+		cpu0 := cpuSeconds()
+		defer func() { b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N)*1e3, "cpu-ms/op") }()
+		for b.Loop() {
+			if err := engine.CheckSizes(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("decode", func(b *testing.B) {
+		cpu0 := cpuSeconds()
+		defer func() { b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N)*1e3, "cpu-ms/op") }()
+		for b.Loop() {
+			if err := onnx.NewModel(engine.NewGraph()).UnmarshalBinary(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	floats, err := engine.RawToFloatData(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("rawtofloat", func(b *testing.B) {
+		cpu0 := cpuSeconds()
+		defer func() { b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N)*1e3, "cpu-ms/op") }()
+		for b.Loop() {
+			if _, err := engine.RawToFloatData(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("decode-floatdata", func(b *testing.B) {
+		cpu0 := cpuSeconds()
+		defer func() { b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N)*1e3, "cpu-ms/op") }()
+		for b.Loop() {
+			if err := onnx.NewModel(engine.NewGraph()).UnmarshalBinary(floats); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("compile", func(b *testing.B) {
+		cpu0 := cpuSeconds()
+		defer func() { b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N)*1e3, "cpu-ms/op") }()
+		for b.Loop() {
+			b.StopTimer()
+			g := engine.NewGraph()
+			m := onnx.NewModel(g)
+			if err := m.UnmarshalBinary(data); err != nil {
+				b.Fatal(err)
+			}
+			var outs []*engine.Node
+			for _, name := range []string{model.ProbAName, model.ProbBName, model.FeatAName, model.FeatBName} {
+				n, _ := m.GetNodeByName(name)
+				outs = append(outs, n.(*engine.Node))
+			}
+			b.StartTimer()
+			if _, err := engine.Compile(g, []*engine.Node{g.Node(m.Input[0]).(*engine.Node)}, outs); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// TestRawToFloatData: the embedded model with its initializers declared
+// as float_data decodes to the same plan, whose outputs are identical to
+// the original's; the input bytes are left alone; garbage gives an error.
+func TestRawToFloatData(t *testing.T) {
+	data := model.DefaultONNX()
+	orig := slices.Clone(data)
+	floats, err := engine.RawToFloatData(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(data, orig) {
+		t.Fatal("RawToFloatData changed its input")
+	}
+	changed := 0
+	for i := range data {
+		if data[i] != floats[i] {
+			changed++
+		}
+	}
+	if changed < 20 || len(floats) != len(data) {
+		t.Fatalf("%d bytes changed, length %d of %d: want one tag per float initializer", changed, len(floats), len(data))
+	}
+	if err := engine.CheckSizes(floats); err != nil {
+		t.Fatal(err)
+	}
+	p, q := compileFile(t, data), compileFile(t, floats)
+	sp, sq := p.NewState(), q.NewState()
+	for i := range sp.Input(0) {
+		sp.Input(0)[i] = float32(i%29) / 29
+		sq.Input(0)[i] = sp.Input(0)[i]
+	}
+	sp.Run()
+	sq.Run()
+	for o := range 4 {
+		if !slices.Equal(sp.Output(o), sq.Output(o)) {
+			t.Fatalf("output %d differs", o)
+		}
+	}
+	for _, bad := range [][]byte{{0x3a, 0x05, 0x2a, 0x10}, {0xff}, []byte("not a model")} {
+		if _, err := engine.RawToFloatData(bad); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+}
