@@ -121,6 +121,9 @@ type Augment struct {
 	// direction and relabelled by their new axis ratio (squeeze.go); 0
 	// (and old checkpoints) means none.
 	Squeeze float64
+	// SqueezeB is the share of network B's draws replaced by an in-between
+	// training galaxy squeezed into a cigar (drawCigar); 0 means none.
+	SqueezeB float64
 }
 
 // squeeze is a drawn squeeze: scale S along direction Phi (radians, in the

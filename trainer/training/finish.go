@@ -342,8 +342,12 @@ func extraText(c Config) string {
 
 // squeezeText names the squeeze augmentation, if used.
 func squeezeText(c Config) string {
-	if c.Augment.Squeeze == 0 {
-		return ""
+	var s string
+	if c.Augment.Squeeze > 0 {
+		s += fmt.Sprintf(", squeeze of smooth galaxies (p %g)", c.Augment.Squeeze)
 	}
-	return fmt.Sprintf(", squeeze of smooth galaxies (p %g)", c.Augment.Squeeze)
+	if c.Augment.SqueezeB > 0 {
+		s += fmt.Sprintf(", network B's draws replaced by in-between galaxies squeezed into cigars (p %g)", c.Augment.SqueezeB)
+	}
+	return s
 }

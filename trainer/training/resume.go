@@ -32,6 +32,7 @@ var settings = []struct {
 	{"-zoom-out-prob", func(c Config) any { return c.Augment.ZoomOutProb }},
 	{"-brightness", func(c Config) any { return c.Augment.Brightness }},
 	{"-squeeze", func(c Config) any { return c.Augment.Squeeze }},
+	{"-squeeze-b", func(c Config) any { return c.Augment.SqueezeB }},
 	{"-flat", func(c Config) any { return c.Flat }},
 	{"-no-weighted", func(c Config) any { return !c.Weighted }},
 	{"-blas", func(c Config) any { return c.BLAS }},

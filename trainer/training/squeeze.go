@@ -205,3 +205,32 @@ func rank(c model.Class) int {
 	}
 	return 2
 }
+
+// minorAxis is the direction of the galaxy's minor axis, in radians.
+func (m moments) minorAxis() float64 {
+	return 0.5*math.Atan2(2*m[1], m[0]-m[2]) + math.Pi/2
+}
+
+// drawCigar squeezes a smooth galaxy into a cigar-shaped one for network B,
+// whose real cigars are few: along the minor axis (give or take 0.2 rad),
+// by a factor drawn so that the new axis ratio falls below the
+// in-between/cigar boundary by at least squeezeMargin. ok is false when no
+// squeeze of at least 0.5 gets there.
+func drawCigar(rng *rand.Rand, im trainImage, b squeezeBounds) (s, phi float64, ok bool) {
+	const minSqueeze = 0.5
+	q := im.shape.axisRatio()
+	if q <= 0 {
+		return 1, 0, false
+	}
+	hi := min(0.999, (b.inCigar-squeezeMargin)/q)
+	if hi <= minSqueeze {
+		return 1, 0, false
+	}
+	s = minSqueeze + rng.Float64()*(hi-minSqueeze)
+	phi = im.shape.minorAxis() + (rng.Float64()*2-1)*0.2
+	nq := im.shape.squeezed(s, phi).axisRatio()
+	if nq <= 0 || b.classOf(nq) != model.Cigar || b.inCigar-nq < squeezeMargin {
+		return 1, 0, false
+	}
+	return s, phi, true
+}

@@ -144,3 +144,39 @@ func TestSoftTarget(t *testing.T) {
 		t.Fatal("a labelled image, or the flat network, took soft targets")
 	}
 }
+
+// drawCigar turns in-between galaxies into cigars by the moments, along
+// the minor axis, and the rendered picture agrees.
+func TestDrawCigar(t *testing.T) {
+	b := squeezeBounds{roundIn: 0.78, inCigar: 0.56}
+	rng := rand.New(rand.NewSource(4))
+	const input = 64
+	im := prepareTrain(input)(gzdata.Sample{Class: model.InBetween}, ellipse(424, 26, 0.7, 0.5))
+	if d := math.Abs(math.Mod(im.shape.minorAxis()-(0.5+math.Pi/2)+4*math.Pi, math.Pi)); d > 0.05 && d < math.Pi-0.05 {
+		t.Fatalf("minor axis %v, want %v (mod π)", im.shape.minorAxis(), 0.5+math.Pi/2)
+	}
+	drawn := 0
+	for i := 0; i < 50; i++ {
+		s, phi, ok := drawCigar(rng, im, b)
+		if !ok {
+			continue
+		}
+		drawn++
+		q := im.shape.squeezed(s, phi).axisRatio()
+		if q > b.inCigar-squeezeMargin || s < 0.5 {
+			t.Fatalf("squeeze %v at %v: q %v is not a cigar's", s, phi, q)
+		}
+		dst := image.NewRGBA(image.Rect(0, 0, input, input))
+		augment(rand.New(rand.NewSource(int64(i))), im, input, Augment{}, squeeze{S: s, Phi: phi}, dst)
+		if got := galaxyMoments(dst, input).axisRatio(); got > b.inCigar {
+			t.Fatalf("rendered cigar has q %v", got)
+		}
+	}
+	if drawn < 40 {
+		t.Fatalf("only %d of 50 draws made a cigar", drawn)
+	}
+	// A galaxy that no squeeze of at least 0.5 makes a cigar.
+	if _, _, ok := drawCigar(rng, trainImage{shape: moments{1, 0, 1}}, squeezeBounds{roundIn: 0.78, inCigar: 0.3}); ok {
+		t.Fatal("a round galaxy squeezed past 0.5")
+	}
+}

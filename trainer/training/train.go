@@ -395,10 +395,10 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 	fmt.Fprintf(log, "device: %s; %dx%d input, %s, %.1f MFLOPs per image (%s)\n",
 		hiwlnet.Device, cfg.Input, cfg.Input, cfg.backboneText(), float64(cfg.FLOPs())/1e6, nets)
 	t := &trainer{cfg: cfg, log: log, train: train, val: val, nTrain: nTrain, nVal: nVal, modelVersion: opt.ModelVersion}
-	if cfg.Augment.Squeeze > 0 {
+	if cfg.Augment.Squeeze > 0 || cfg.Augment.SqueezeB > 0 {
 		t.squeeze = fitSqueezeBounds(train)
-		fmt.Fprintf(log, "-squeeze %g: smooth galaxies squeezed and relabelled by axis ratio; boundaries fitted on the training images: round/in-between %.3f, in-between/cigar %.3f\n",
-			cfg.Augment.Squeeze, t.squeeze.roundIn, t.squeeze.inCigar)
+		fmt.Fprintf(log, "-squeeze %g, -squeeze-b %g: smooth galaxies squeezed and relabelled by axis ratio; boundaries fitted on the training images: round/in-between %.3f, in-between/cigar %.3f\n",
+			cfg.Augment.Squeeze, cfg.Augment.SqueezeB, t.squeeze.roundIn, t.squeeze.inCigar)
 	}
 	if err := t.build(st); err != nil {
 		return nil, err
@@ -517,7 +517,7 @@ func reuse(st *state, path, net string) error {
 	// a network trained here with more data can be paired with one trained
 	// without, and the file's doc names the run each came from.
 	ignore := map[string]bool{"-init-seed": true, "-blas": true, "-select-b": true, "-fit-validation": true,
-		"-extra-data": true, "-unlabelled": true, "-teacher": true, "-pseudo-confidence": true, "-squeeze": true,
+		"-extra-data": true, "-unlabelled": true, "-teacher": true, "-pseudo-confidence": true, "-squeeze": true, "-squeeze-b": true,
 		"-no-weighted": net == "A", "-widths-b": net == "A", "-widths": net == "B", "-arch-b": net == "A", "-arch": net == "B"}
 	var diff []string
 	for _, set := range settings {
@@ -622,6 +622,9 @@ type network struct {
 	train    []int                         // indices into trainer.train
 	val      []int                         // indices into trainer.val
 	st       *netState
+	// cigarSources are the in-between training images that network B's
+	// draws may squeeze into cigars (-squeeze-b).
+	cigarSources []int
 }
 
 type trainer struct {
@@ -675,6 +678,9 @@ func (t *trainer) build(st *state) error {
 		for j, im := range t.train {
 			if _, ok := s.target(im.class); ok {
 				n.train = append(n.train, j)
+			}
+			if s.name == "B" && t.cfg.Augment.SqueezeB > 0 && im.class == model.InBetween && im.softA == nil {
+				n.cigarSources = append(n.cigarSources, j)
 			}
 		}
 		for j, im := range t.val {
@@ -781,6 +787,12 @@ func (t *trainer) trainEpoch(ctx context.Context, rng *rand.Rand, n *network, ep
 			sq, class := squeeze{S: 1}, im.class
 			if f, phi, c, ok := drawSqueeze(rng, im, t.squeeze, t.cfg.Augment.Squeeze); ok {
 				sq, class = squeeze{S: f, Phi: phi}, c
+			}
+			if len(n.cigarSources) > 0 && rng.Float64() < t.cfg.Augment.SqueezeB {
+				src := t.train[n.cigarSources[rng.Intn(len(n.cigarSources))]]
+				if f, phi, ok := drawCigar(rng, src, t.squeeze); ok {
+					im, sq, class = src, squeeze{S: f, Phi: phi}, model.Cigar
+				}
 			}
 			copy(x[i*3*s*s:], augment(rng, im, s, t.cfg.Augment, sq, scratch))
 			labels[i], _ = n.target(class)

@@ -91,7 +91,7 @@ func TestTrainMBConv(t *testing.T) {
 	cfg := tinyConfig(out)
 	cfg.Backbone = "16:s8k3/2,m8e1k3q2,m12e4k5/2q3,t16"
 	cfg.BackboneB = "16:s4k3/2,m8e2k3/2q2,t8"
-	cfg.Augment.Squeeze = 0.5
+	cfg.Augment.Squeeze, cfg.Augment.SqueezeB = 0.5, 0.3
 	var log strings.Builder
 	res, err := Run(context.Background(), cfg, Options{Progress: &log})
 	if err != nil {
@@ -100,7 +100,7 @@ func TestTrainMBConv(t *testing.T) {
 	if res.ParityMaxAbs > 1e-4 || math.IsNaN(res.ParityMaxAbs) {
 		t.Fatalf("parity %g", res.ParityMaxAbs)
 	}
-	if !strings.Contains(log.String(), "-squeeze 0.5: smooth galaxies squeezed") {
+	if !strings.Contains(log.String(), "-squeeze 0.5, -squeeze-b 0.3: smooth galaxies squeezed") {
 		t.Errorf("progress does not report the squeeze:\n%s", log.String())
 	}
 	if !strings.Contains(log.String(), "backbone A 16:s8k3/2,m8e1k3q2,m12e4k5/2q3,t16, B 16:s4k3/2,m8e2k3/2q2,t8") {
