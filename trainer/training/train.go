@@ -513,11 +513,14 @@ func reuse(st *state, path, net string) error {
 	// Nor -fit-validation: the network says itself whether it saw the
 	// validation split (netState.FitValidation), and the export says so.
 	// Nor what only adds or alters training images (-extra-data,
-	// -unlabelled and its teachers, -squeeze): the split stays the same, so
-	// a network trained here with more data can be paired with one trained
-	// without, and the file's doc names the run each came from.
+	// -unlabelled and its teachers, -squeeze), nor the schedule (-epochs,
+	// -patience, -lr): the split stays the same, so a network trained here
+	// with more data or epochs (B alone trains in minutes) can be paired
+	// with one trained without, and the file's doc names the run each came
+	// from.
 	ignore := map[string]bool{"-init-seed": true, "-blas": true, "-select-b": true, "-fit-validation": true,
 		"-extra-data": true, "-unlabelled": true, "-teacher": true, "-pseudo-confidence": true, "-squeeze": true, "-squeeze-b": true,
+		"-epochs": true, "-patience": true, "-lr": true,
 		"-no-weighted": net == "A", "-widths-b": net == "A", "-widths": net == "B", "-arch-b": net == "A", "-arch": net == "B"}
 	var diff []string
 	for _, set := range settings {
