@@ -17,9 +17,11 @@ const edgeWorker :Workerd.Worker = (
 
 const edgeModules :List(Workerd.Worker.Module) = [
   # The first module is the entry point: glue/entry.mjs (copied into
-  # build/), which owns the Go instance (see edge/README.md).
+  # build/), which owns the Go instance (see edge/README.md); wasm_exec.js
+  # and runtime.mjs are syumai/workers' own.
   (name = "entry.mjs", esModule = embed "build/entry.mjs"),
   (name = "wasm_exec.js", esModule = embed "build/wasm_exec.js"),
+  (name = "runtime.mjs", esModule = embed "build/runtime.mjs"),
   (name = "app.wasm", wasm = embed "build/app.wasm"),
 ];
 

@@ -2,7 +2,8 @@
 # also usable alone: make -f edge/edge.mk test-edge). Paths are relative to
 # the repository root.
 #
-#   edge-build  worker bundle into edge/build/ (glue, Go's wasm_exec.js, js/wasm build)
+#   edge-build  worker bundle into edge/build/ (glue/entry.mjs, syumai/workers' wasm_exec.js
+#               and runtime.mjs, the js/wasm build)
 #   test-edge   unit tests, then the HTTP tests against the worker in workerd
 #   run-edge    serve the worker locally in workerd on 127.0.0.1:$(EDGE_PORT)
 #   edge-deploy-check  wrangler deploy --dry-run on the built bundle, offline; size vs 64 MiB
@@ -22,16 +23,21 @@ EDGE_WORKERD  := node_modules/.bin/workerd
 edge-build:
 	rm -rf $(EDGE_BUILD).tmp
 	mkdir -p $(EDGE_BUILD).tmp
+	# syumai/workers' own JS, from the module go.mod requires: its wasm_exec.js
+	# (the toolchain's, with the runtime context added; edge/cfbind's tests
+	# check that it matches the Go that compiles app.wasm) and its runtime
+	# module. Its generated worker.mjs is not used: glue/entry.mjs replaces it.
+	$(EDGE_GO) run github.com/syumai/workers/cmd/workers-assets-gen -mode=go -o $(EDGE_BUILD).tmp/gen
+	mv $(EDGE_BUILD).tmp/gen/wasm_exec.js $(EDGE_BUILD).tmp/gen/runtime.mjs $(EDGE_BUILD).tmp/
+	rm -rf $(EDGE_BUILD).tmp/gen
 	cp edge/glue/entry.mjs $(EDGE_BUILD).tmp/entry.mjs
-	# The JS half of the Go runtime, from the toolchain that compiles app.wasm.
-	cp "$$($(EDGE_GO) env GOROOT)/lib/wasm/wasm_exec.js" $(EDGE_BUILD).tmp/wasm_exec.js
 	GOOS=js GOARCH=wasm $(EDGE_GO) build -trimpath -ldflags='-s -w' -o $(EDGE_BUILD).tmp/app.wasm ./edge
 	rm -rf $(EDGE_BUILD)
 	mv $(EDGE_BUILD).tmp $(EDGE_BUILD)
 	@echo "edge: app.wasm $$(wc -c < $(EDGE_BUILD)/app.wasm) bytes, $$(gzip -9c $(EDGE_BUILD)/app.wasm | wc -c) gzipped"
 
 test-edge: edge-build
-	$(EDGE_GO) test -count=1 ./edge/api ./edge/bridge ./edge/internal/...
+	$(EDGE_GO) test -count=1 ./edge/api ./edge/cfbind ./edge/internal/...
 	EDGE_WORKERD_CONFIG=edge/config-test.capnp edge/scripts/with-workerd.sh $(EDGE_GO) test -count=1 -v ./edge/e2e
 
 run-edge: edge-build

@@ -1,9 +1,10 @@
 // Command edge is the hiwl classifier as a Cloudflare Worker: the api
-// handler running in one long-lived Go instance per isolate (package
-// bridge, driven by glue/entry.mjs). Built for GOOS=js GOARCH=wasm it runs
-// in workerd (see edge/README.md); built natively, `go run ./edge` serves
-// the same handler on plain net/http at $PORT (default 9900) for
-// development.
+// handler served through github.com/syumai/workers in one long-lived Go
+// instance per isolate, which glue/entry.mjs starts and keeps. Built for
+// GOOS=js GOARCH=wasm it runs in workerd (see edge/README.md); built
+// natively, `go run ./edge` serves the same handler on plain net/http at
+// $PORT (default 9900) for development, with the settings (HIWL_API_KEYS,
+// HIWL_CORS_ORIGINS) from the environment.
 package main
 
 import (

@@ -4,20 +4,32 @@ package main
 
 import (
 	"net/http"
-	"os"
+
+	"github.com/syumai/workers"
 
 	"github.com/hiwl/hiwl/edge/api"
-	"github.com/hiwl/hiwl/edge/bridge"
+	"github.com/hiwl/hiwl/edge/cfbind"
 )
 
+// main serves the handler through syumai/workers and then blocks forever,
+// so that the instance stays for the next request: the entry module
+// (glue/entry.mjs) starts one instance per isolate and calls
+// binding.handleRequest for every fetch.
 func main() {
-	var h http.Handler = api.Handler(config)
-	// Set only by the entry module, from a binding that only the test
-	// configuration (edge/config-test.capnp) defines; wrangler.toml never does.
-	if os.Getenv("HIWL_EDGE_TEST_HOOKS") == "1" {
+	cfg := config
+	cfg.Env = cfbind.Env
+	cfg.Cache = cfbind.NewCache(nil)
+	cfg.WasmMemory = cfbind.WasmMemory
+	var h http.Handler = api.Handler(cfg)
+	// Bound only in the test configuration (edge/config-test.capnp);
+	// wrangler.toml never defines it.
+	if cfbind.Env("HIWL_EDGE_TEST_HOOKS") == "1" {
 		h = withTestHooks(h)
 	}
-	bridge.Serve(h, config.MaxBodyBytes)
+	cfbind.SetMaxBodyBytes(cfg.MaxBodyBytes)
+	workers.ServeNonBlock(cfbind.Handler(h))
+	workers.Ready()
+	select {}
 }
 
 // withTestHooks adds the route the e2e tests use to kill the instance the

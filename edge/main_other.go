@@ -16,5 +16,7 @@ func main() {
 		port = "9900"
 	}
 	log.Printf("edge: serving on http://localhost:%s (net/http, not the Workers runtime)", port)
-	log.Fatal(http.ListenAndServe(":"+port, api.Handler(config)))
+	cfg := config
+	cfg.Env = os.Getenv
+	log.Fatal(http.ListenAndServe(":"+port, api.Handler(cfg)))
 }

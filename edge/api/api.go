@@ -9,12 +9,15 @@
 package api
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
 	"log"
 	"net/http"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -47,6 +50,19 @@ type Config struct {
 
 	// Logf reports internal errors (500s); nil means log.Printf.
 	Logf func(format string, args ...any)
+
+	// Env reads the deployment's settings, EnvAPIKeys and EnvCORSOrigins:
+	// in the Worker its bindings, natively the process environment. Nil
+	// reads nothing: the API is open and any origin may call it.
+	Env func(name string) string
+
+	// Cache keeps classification answers by image and model version; nil:
+	// none (every answer is a miss).
+	Cache ResultCache
+
+	// WasmMemory returns the size of the running WebAssembly instance's
+	// memory, for /healthz; nil natively.
+	WasmMemory func() int64
 }
 
 // Handler returns the edge classifier's HTTP handler:
@@ -58,8 +74,10 @@ type Config struct {
 //	GET  /model    model version, classes, input size
 //	GET  /openapi.json  the OpenAPI document of this API
 //
-// Every answer carries CORS headers allowing any origin, and OPTIONS
-// answers preflight requests on every route.
+// /classify needs "Authorization: Bearer KEY" when API keys are set
+// (EnvAPIKeys). Every answer carries CORS headers for the origins allowed
+// by EnvCORSOrigins (any by default), and OPTIONS answers preflight
+// requests on every route.
 func Handler(cfg Config) http.Handler {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
@@ -77,7 +95,7 @@ func Handler(cfg Config) http.Handler {
 	s.routes = map[string]route{
 		"/":             {methods: []string{http.MethodGet, http.MethodHead}, serve: s.usage},
 		"/healthz":      {methods: []string{http.MethodGet, http.MethodHead}, serve: s.healthz},
-		"/classify":     {methods: []string{http.MethodPost}, serve: s.classify},
+		"/classify":     {methods: []string{http.MethodPost}, serve: s.classify, needsKey: true},
 		"/model":        {methods: []string{http.MethodGet, http.MethodHead}, serve: s.modelInfo},
 		"/openapi.json": {methods: []string{http.MethodGet, http.MethodHead}, serve: s.openAPI},
 	}
@@ -85,13 +103,15 @@ func Handler(cfg Config) http.Handler {
 }
 
 type route struct {
-	methods []string
-	serve   func(http.ResponseWriter, *http.Request) error
+	methods  []string
+	serve    func(http.ResponseWriter, *http.Request) error
+	needsKey bool // refused without a valid API key when keys are set
 }
 
 type server struct {
-	cfg    Config
-	routes map[string]route
+	cfg           Config
+	routes        map[string]route
+	keys, origins list
 }
 
 // Error is the JSON body of every failed request.
@@ -116,9 +136,6 @@ func errorf(status int, format string, args ...any) *httpError {
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	// Outreach pages on other origins call the classifier from the
-	// browser; nothing here depends on cookies, so any origin may.
-	h.Set("Access-Control-Allow-Origin", "*")
 	h.Set("X-Content-Type-Options", "nosniff")
 	defer func() {
 		// A bug must cost one request a 500, never the server.
@@ -128,6 +145,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 
+	originOK := s.allowOrigin(h, r)
 	rt, ok := s.routes[r.URL.Path]
 	if !ok {
 		writeError(w, errorf(http.StatusNotFound, "no route %s; see GET / for usage", r.URL.Path))
@@ -136,8 +154,12 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	allow := strings.Join(append(append([]string(nil), rt.methods...), http.MethodOptions), ", ")
 	if r.Method == http.MethodOptions {
 		h.Set("Allow", allow)
+		if !originOK {
+			writeError(w, errorf(http.StatusForbidden, "origin %q may not call this API from a browser", r.Header.Get("Origin")))
+			return
+		}
 		h.Set("Access-Control-Allow-Methods", allow)
-		h.Set("Access-Control-Allow-Headers", "Content-Type")
+		h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
 		h.Set("Access-Control-Max-Age", "86400")
 		w.WriteHeader(http.StatusNoContent)
 		return
@@ -145,6 +167,11 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !slices.Contains(rt.methods, r.Method) {
 		h.Set("Allow", allow)
 		writeError(w, errorf(http.StatusMethodNotAllowed, "method %s not allowed on %s; allowed: %s", r.Method, r.URL.Path, allow))
+		return
+	}
+	if rt.needsKey && !s.authorized(r) {
+		h.Set("WWW-Authenticate", `Bearer realm="hiwl"`)
+		writeError(w, errorf(http.StatusUnauthorized, "%s needs an API key: send Authorization: Bearer KEY", r.URL.Path))
 		return
 	}
 	if err := rt.serve(w, r); err != nil {
@@ -175,8 +202,10 @@ GET  /healthz        liveness check.
 
 Limits: body %d bytes; image at most %d px per side and %d pixels.
 Errors are JSON {"error": ..., "status": ...}: 400 not an image or truncated,
+401 API key missing or wrong (only where keys are set: Authorization: Bearer KEY),
 413 body too large, 415 unsupported Content-Type, 422 image dimensions out of
 range, 405 wrong method, 404 unknown path.
+X-Hiwl-Cache: hit on an answer from the result cache (an image seen before), miss otherwise.
 
 Example: curl -H 'Content-Type: image/jpeg' --data-binary @galaxy.jpg '%s/classify?cam=1'
 `
@@ -194,10 +223,42 @@ func (s *server) usage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// Health is the answer of GET /healthz.
+type Health struct {
+	Status string `json:"status"`
+	Memory Memory `json:"memory"`
+}
+
+// Memory is what the instance can see of its own memory, in bytes.
+// Cloudflare counts the isolate's memory (JavaScript heap and WebAssembly
+// memory) against 128 MB; V8's own heap figure is not available inside an
+// isolate, so it is not here (edge/README.md, "Memory").
+type Memory struct {
+	// WasmMemory is the WebAssembly instance's linear memory: the Go
+	// heap, stacks and runtime all live in it. It only grows. Zero natively.
+	WasmMemory int64 `json:"wasm_memory_bytes,omitempty"`
+	// GoHeap is the live Go heap (runtime.MemStats.HeapAlloc), GoSys all
+	// the memory the Go runtime has obtained (Sys).
+	GoHeap uint64 `json:"go_heap_bytes"`
+	GoSys  uint64 `json:"go_sys_bytes"`
+	// Limit is Cloudflare's memory limit per isolate.
+	Limit int64 `json:"isolate_limit_bytes"`
+}
+
+// IsolateMemoryLimit is Cloudflare's memory limit per isolate (128 MB).
+const IsolateMemoryLimit = 128 << 20
+
 func (s *server) healthz(w http.ResponseWriter, r *http.Request) error {
 	// Deliberately does not load the model: in the Workers runtime that
 	// would cost a full model parse per health check.
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	h := Health{Status: "ok", Memory: Memory{GoHeap: ms.HeapAlloc, GoSys: ms.Sys, Limit: IsolateMemoryLimit}}
+	if s.cfg.WasmMemory != nil {
+		h.Memory.WasmMemory = s.cfg.WasmMemory()
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, h)
 	return nil
 }
 
@@ -211,23 +272,73 @@ func (s *server) classify(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if up.batch != nil {
-		return s.classifyBatch(w, up.batch, withCAM)
+		return s.classifyBatch(w, r, up.batch, withCAM)
 	}
-	img, err := s.decode(up.single)
+	a, err := s.answer(r, up.single, withCAM)
 	if err != nil {
 		return err
 	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set(CacheHeader, hitOrMiss(a.hit))
+	writeBody(w, http.StatusOK, a.json)
+	return nil
+}
+
+// answered is one image's classification: its JSON, and the Result too
+// when it was classified now rather than read from the cache.
+type answered struct {
+	json []byte
+	res  *model.Result
+	hit  bool
+}
+
+// answer classifies data, or reads its answer from the result cache. Bad
+// input fails with an *httpError; any other error is internal.
+func (s *server) answer(r *http.Request, data []byte, withCAM bool) (answered, error) {
+	key := ""
+	// Only bytes whose image header reads are looked up, so that input
+	// refused by decode never loads the model (for its version).
+	if s.cfg.Cache != nil {
+		if _, _, err := image.DecodeConfig(bytes.NewReader(data)); err == nil {
+			c, err := s.cfg.Model()
+			if err != nil {
+				return answered{}, fmt.Errorf("loading model: %w", err)
+			}
+			key = cacheKey(data, c.Version(), withCAM)
+			if b, ok := s.cfg.Cache.Get(r, key); ok {
+				return answered{json: b, hit: true}, nil
+			}
+		}
+	}
+	img, err := s.decode(data)
+	if err != nil {
+		return answered{}, err
+	}
 	c, err := s.cfg.Model()
 	if err != nil {
-		return fmt.Errorf("loading model: %w", err)
+		return answered{}, fmt.Errorf("loading model: %w", err)
 	}
 	p, err := c.ClassifyImage(img)
 	if err != nil {
-		return fmt.Errorf("classifying: %w", err)
+		return answered{}, fmt.Errorf("classifying: %w", err)
 	}
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, p.Result(withCAM))
-	return nil
+	res := p.Result(withCAM)
+	b, err := json.Marshal(res)
+	if err != nil {
+		// A NaN from a broken model: never cached.
+		return answered{}, fmt.Errorf("encoding answer: %w", err)
+	}
+	if key != "" {
+		s.cfg.Cache.Put(r, key, b)
+	}
+	return answered{json: b, res: &res}, nil
+}
+
+func hitOrMiss(hit bool) string {
+	if hit {
+		return "hit"
+	}
+	return "miss"
 }
 
 // BatchItem is one element of a batch answer, in the order of the
@@ -242,10 +353,11 @@ type BatchItem struct {
 }
 
 // classifyBatch answers 200 with one item per image: a bad image fails
-// alone. Only a failure of the model itself fails the whole batch.
-func (s *server) classifyBatch(w http.ResponseWriter, items []item, withCAM bool) error {
+// alone. Only a failure of the model itself fails the whole batch. Each
+// image is looked up in the result cache on its own.
+func (s *server) classifyBatch(w http.ResponseWriter, r *http.Request, items []item, withCAM bool) error {
 	out := make([]BatchItem, len(items))
-	var c *model.Classifier
+	hits, classified := 0, 0
 	for i, it := range items {
 		out[i] = BatchItem{Index: i, Filename: it.filename}
 		fail := func(e *httpError) { out[i].Status, out[i].Error, out[i].Code = e.status, e.msg, e.code }
@@ -253,28 +365,29 @@ func (s *server) classifyBatch(w http.ResponseWriter, items []item, withCAM bool
 			fail(it.err)
 			continue
 		}
-		img, err := s.decode(it.data)
+		a, err := s.answer(r, it.data, withCAM)
 		if err != nil {
 			var he *httpError
 			if !errors.As(err, &he) {
-				return err
+				return fmt.Errorf("image %d: %w", i, err)
 			}
 			fail(he)
 			continue
 		}
-		if c == nil {
-			if c, err = s.cfg.Model(); err != nil {
-				return fmt.Errorf("loading model: %w", err)
+		if a.res == nil {
+			a.res = new(model.Result)
+			if err := json.Unmarshal(a.json, a.res); err != nil {
+				return fmt.Errorf("image %d: cached answer: %w", i, err)
 			}
 		}
-		p, err := c.ClassifyImage(img)
-		if err != nil {
-			return fmt.Errorf("classifying image %d: %w", i, err)
+		classified++
+		if a.hit {
+			hits++
 		}
-		res := p.Result(withCAM)
-		out[i].Status, out[i].Result = http.StatusOK, &res
+		out[i].Status, out[i].Result = http.StatusOK, a.res
 	}
 	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set(CacheHeader, hitOrMiss(classified > 0 && hits == classified))
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
@@ -328,7 +441,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		status = http.StatusInternalServerError
 		body, _ = json.Marshal(Error{Error: "internal error: encoding answer: " + err.Error(), Status: status})
 	}
-	body = append(body, '\n')
+	writeBody(w, status, body)
+}
+
+// writeBody writes encoded JSON and a newline.
+func writeBody(w http.ResponseWriter, status int, body []byte) {
+	body = append(body[:len(body):len(body)], '\n')
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)

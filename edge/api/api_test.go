@@ -100,9 +100,12 @@ func TestUsageAndHealth(t *testing.T) {
 		t.Errorf("HEAD /: %d", rec.Code)
 	}
 	rec = serve(t, h, request{method: "GET", target: "/healthz"})
-	var health map[string]string
-	if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &health) != nil || health["status"] != "ok" {
+	var health Health
+	if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &health) != nil || health.Status != "ok" {
 		t.Fatalf("GET /healthz: %d %s", rec.Code, rec.Body)
+	}
+	if m := health.Memory; m.GoHeap == 0 || m.GoSys < m.GoHeap || m.WasmMemory != 0 || m.Limit != IsolateMemoryLimit {
+		t.Errorf("GET /healthz memory natively: %+v", m)
 	}
 	wantError(t, serve(t, h, request{method: "GET", target: "/nope"}), 404, "/nope")
 }
@@ -136,7 +139,8 @@ func TestPreflight(t *testing.T) {
 	}
 	hd := rec.Header()
 	if !strings.Contains(hd.Get("Access-Control-Allow-Methods"), "POST") ||
-		!strings.EqualFold(hd.Get("Access-Control-Allow-Headers"), "Content-Type") ||
+		!strings.Contains(hd.Get("Access-Control-Allow-Headers"), "Content-Type") ||
+		!strings.Contains(hd.Get("Access-Control-Allow-Headers"), "Authorization") ||
 		hd.Get("Access-Control-Max-Age") == "" {
 		t.Errorf("preflight headers: %v", hd)
 	}

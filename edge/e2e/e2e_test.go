@@ -64,8 +64,16 @@ type reply struct {
 	body   []byte
 }
 
-// do sends one request with an Origin header; chunked hides the body's
-// length; header lists extra name, value pairs.
+// The settings edge/config-test.capnp binds: the tests send one of its API
+// keys and its first origin.
+const (
+	apiKey = "e2e-key-two"
+	origin = "https://outreach.example"
+)
+
+// do sends one request with an Origin header and an API key; chunked hides
+// the body's length; header lists extra name, value pairs (an empty value
+// removes a header).
 func do(t *testing.T, method, path, contentType string, body []byte, chunked bool, header ...string) reply {
 	t.Helper()
 	var rd io.Reader
@@ -82,8 +90,13 @@ func do(t *testing.T, method, path, contentType string, body []byte, chunked boo
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
-	req.Header.Set("Origin", "https://outreach.example")
+	req.Header.Set("Origin", origin)
+	req.Header.Set("Authorization", "Bearer "+apiKey)
 	for i := 0; i+1 < len(header); i += 2 {
+		if header[i+1] == "" {
+			req.Header.Del(header[i])
+			continue
+		}
 		req.Header.Set(header[i], header[i+1])
 	}
 	res, err := client.Do(req)
@@ -95,10 +108,25 @@ func do(t *testing.T, method, path, contentType string, body []byte, chunked boo
 	if err != nil {
 		t.Fatalf("%s %s: reading answer: %v", method, path, err)
 	}
-	if got := res.Header.Get("Access-Control-Allow-Origin"); got != "*" {
-		t.Errorf("%s %s: Access-Control-Allow-Origin %q, want *", method, path, got)
-	}
+	checkCORS(t, method+" "+path, req.Header.Get("Origin"), res)
 	return reply{res.StatusCode, res.Header, b}
+}
+
+// checkCORS: an answer to an allowed origin allows that origin. The entry
+// module's own 500s and 503s (the Go instance gone, or the isolate busy)
+// allow any origin: they say nothing about the data.
+func checkCORS(t *testing.T, what, sent string, res *http.Response) {
+	t.Helper()
+	want := sent
+	if res.StatusCode == 500 || res.StatusCode == 503 {
+		want = "*"
+	}
+	if sent != origin && sent != "https://zoo.example" {
+		want = ""
+	}
+	if got := res.Header.Get("Access-Control-Allow-Origin"); got != want {
+		t.Errorf("%s from %q: Access-Control-Allow-Origin %q, want %q", what, sent, got, want)
+	}
 }
 
 func wantError(t *testing.T, r reply, status int, msgPart string) {
@@ -131,18 +159,56 @@ func TestRoutes(t *testing.T) {
 	wantError(t, do(t, "GET", "/missing", "", nil, false), 404, "/missing")
 }
 
+// TestPreflight: the CORS allow-list bound in the test configuration. A
+// browser's preflight carries no API key.
 func TestPreflight(t *testing.T) {
 	needWorker(t)
-	r := do(t, "OPTIONS", "/classify", "", nil, false,
-		"Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "content-type")
-	if r.status != http.StatusNoContent {
-		t.Fatalf("preflight: %d %s", r.status, r.body)
+	for _, o := range []string{origin, "https://zoo.example"} {
+		r := do(t, "OPTIONS", "/classify", "", nil, false, "Origin", o, "Authorization", "",
+			"Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "authorization, content-type")
+		if r.status != http.StatusNoContent {
+			t.Fatalf("preflight from %s: %d %s", o, r.status, r.body)
+		}
+		if m := r.header.Get("Access-Control-Allow-Methods"); !strings.Contains(m, "POST") {
+			t.Errorf("Access-Control-Allow-Methods %q", m)
+		}
+		if h := r.header.Get("Access-Control-Allow-Headers"); !strings.Contains(h, "Authorization") || !strings.Contains(h, "Content-Type") {
+			t.Errorf("Access-Control-Allow-Headers %q", h)
+		}
+		if v := r.header.Get("Vary"); !strings.Contains(v, "Origin") {
+			t.Errorf("Vary %q", v)
+		}
 	}
-	if m := r.header.Get("Access-Control-Allow-Methods"); !strings.Contains(m, "POST") {
-		t.Errorf("Access-Control-Allow-Methods %q", m)
+	// An origin not on the list: its preflight is refused, and a request
+	// from it (a browser would not let the page read the answer) does not
+	// allow it.
+	r := do(t, "OPTIONS", "/classify", "", nil, false, "Origin", "https://elsewhere.example", "Authorization", "",
+		"Access-Control-Request-Method", "POST")
+	wantError(t, r, http.StatusForbidden, "elsewhere.example")
+	if r := do(t, "GET", "/model", "", nil, false, "Origin", "https://elsewhere.example"); r.status != 200 {
+		t.Errorf("GET /model from another origin: %d", r.status)
 	}
-	if h := r.header.Get("Access-Control-Allow-Headers"); !strings.EqualFold(h, "Content-Type") {
-		t.Errorf("Access-Control-Allow-Headers %q", h)
+}
+
+// TestAPIKeys: with HIWL_API_KEYS bound, /classify needs one of the keys
+// and the other routes stay open.
+func TestAPIKeys(t *testing.T) {
+	needWorker(t)
+	img := fixtures.GalaxyJPEGs(t, 1)[0]
+	for _, auth := range []string{"", "Bearer", "Bearer e2e-key", "Bearer e2e-key-three", "e2e-key-two", "Basic ZTJlLWtleS10d28="} {
+		r := do(t, "POST", "/classify", "image/jpeg", img, false, "Authorization", auth)
+		wantError(t, r, http.StatusUnauthorized, "API key")
+		if !strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer") {
+			t.Errorf("401 without WWW-Authenticate: Bearer (%q)", r.header.Get("WWW-Authenticate"))
+		}
+	}
+	for _, key := range []string{"e2e-key-one", "e2e-key-two"} {
+		result(t, do(t, "POST", "/classify", "image/jpeg", img, false, "Authorization", "Bearer "+key))
+	}
+	for _, path := range []string{"/healthz", "/model", "/openapi.json", "/"} {
+		if r := do(t, "GET", path, "", nil, false, "Authorization", ""); r.status != 200 {
+			t.Errorf("GET %s without a key: %d %s", path, r.status, r.body)
+		}
 	}
 }
 
@@ -195,17 +261,15 @@ func TestDeclaredTooLarge(t *testing.T) {
 	}
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(60 * time.Second))
-	fmt.Fprintf(conn, "POST /classify HTTP/1.1\r\nHost: %s\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\nOrigin: https://outreach.example\r\n\r\n",
-		u.Host, api.DefaultMaxBodyBytes+1)
+	fmt.Fprintf(conn, "POST /classify HTTP/1.1\r\nHost: %s\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\nOrigin: %s\r\nAuthorization: Bearer %s\r\n\r\n",
+		u.Host, api.DefaultMaxBodyBytes+1, origin, apiKey)
 	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
 		t.Fatalf("no answer before the body was sent: %v", err)
 	}
 	defer res.Body.Close()
 	body, _ := io.ReadAll(res.Body)
-	if res.Header.Get("Access-Control-Allow-Origin") != "*" {
-		t.Errorf("413 without CORS header")
-	}
+	checkCORS(t, "413", origin, res)
 	wantError(t, reply{res.StatusCode, res.Header, body}, http.StatusRequestEntityTooLarge, "4194304")
 }
 
@@ -230,7 +294,7 @@ func holdRequest(t *testing.T) *heldRequest {
 		t.Fatal(err)
 	}
 	conn.SetDeadline(time.Now().Add(2 * time.Minute))
-	fmt.Fprintf(conn, "POST /classify HTTP/1.1\r\nHost: %s\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", u.Host, heldBodyBytes)
+	fmt.Fprintf(conn, "POST /classify HTTP/1.1\r\nHost: %s\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\nAuthorization: Bearer %s\r\nConnection: close\r\n\r\n", u.Host, heldBodyBytes, apiKey)
 	return &heldRequest{conn: conn, br: bufio.NewReader(conn)}
 }
 
@@ -311,6 +375,7 @@ func TestAbandonedRequests(t *testing.T) {
 		wg.Go(func() {
 			req, _ := http.NewRequest("POST", baseURL+"/classify", bytes.NewReader(img))
 			req.Header.Set("Content-Type", "image/jpeg")
+			req.Header.Set("Authorization", "Bearer "+apiKey)
 			if res, err := impatient.Do(req); err == nil {
 				res.Body.Close()
 			}
@@ -683,5 +748,21 @@ func TestNoTestHookInProduction(t *testing.T) {
 	}
 	if a, b := first.Header.Get("X-Hiwl-Instance"), res.Header.Get("X-Hiwl-Instance"); a == "" || a != b {
 		t.Errorf("instance %q before, %q after: the production instance must be untouched", a, b)
+	}
+
+	// Without HIWL_API_KEYS and HIWL_CORS_ORIGINS bound, the API is open to
+	// anyone and any origin, as the README says.
+	req, _ := http.NewRequest("POST", prod+"/classify", bytes.NewReader(fixtures.GalaxyJPEGs(t, 1)[0]))
+	req.Header.Set("Content-Type", "image/jpeg")
+	req.Header.Set("Origin", "https://anywhere.example")
+	res, err = client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || res.Header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Errorf("production /classify without a key, from any origin: %d, allow-origin %q: %.200s",
+			res.StatusCode, res.Header.Get("Access-Control-Allow-Origin"), body)
 	}
 }

@@ -1,17 +1,19 @@
-// Entry module of the edge Worker: owns the Go instance's lifecycle.
+// Entry module of the edge Worker: owns the Go instance's lifecycle; the
+// Go side is served by github.com/syumai/workers.
 //
-// One Go WebAssembly instance is started per isolate, on the first request
-// that needs it, and kept: Go start-up, package init and the model decoding
-// are paid once, not per request. Each fetch reads its body here (bounded)
-// and calls into the running instance synchronously (edge/bridge): the
-// handler runs to completion inside that call, so no promise or stream of
-// one request is ever left for another to settle, which the Workers runtime
-// would cancel. Why this replaces the worker that syumai/workers generates,
-// and what would let it go (syumai/workers-go#200): edge/README.md.
+// It replaces the worker.mjs that syumai/workers generates, which makes a
+// new Go instance for every request. Here one instance is started per
+// isolate, through the package's own wasm_exec.js and runtime module
+// (runtime.mjs), on the first request, and kept: Go start-up, package init
+// and the model decoding are paid once, not per request. Each fetch sets
+// the runtime context's ctx and env and calls binding.handleRequest (Go's
+// main has called workers.ServeNonBlock and workers.Ready and blocks
+// forever). Why this module is ours and not the generated one:
+// edge/README.md, "One Go instance per isolate".
 //
-// If the instance dies (a fatal Go error, out of memory, a trap), the
-// request that was in it gets a JSON 500 and the next request starts a
-// fresh instance.
+// If the instance dies (Go exits on a fatal error or an unrecovered
+// panic, or the WebAssembly traps), the requests in it get a JSON 500 and
+// the next request starts a fresh instance.
 //
 // The isolate runs one thing at a time and inference does not yield, so
 // requests queue on the event loop by themselves, though fairly only if
@@ -23,12 +25,11 @@
 // mid-upload), so admissions are leases that lapse after
 // ADMISSION_LEASE_MS rather than counters that could leak.
 import "./wasm_exec.js";
-import wasmModule from "./app.wasm";
+import { createRuntimeContext, loadModule } from "./runtime.mjs";
 
 const MAX_IN_PROGRESS = 64;
 const MAX_BUFFERED_BYTES = 48 << 20;
 const ADMISSION_LEASE_MS = 60_000;
-const BRIDGE = "__hiwlEdge"; // edge/bridge.GlobalName
 
 const admitted = new Map(); // admission id -> { since, bytes }
 let lastAdmission = 0;
@@ -43,7 +44,7 @@ let lastAdmission = 0;
 let fetchesBegun = 0;
 let fetchesEnded = 0;
 
-let instance = null; // { id, served, go, api }
+let instance = null; // the live instance (see startInstance), or null
 let isolateId = ""; // random, made on first use (no randomness at global scope in Workers)
 let started = 0; // instances started in this isolate
 
@@ -83,6 +84,7 @@ const busy = () =>
   jsonError(503, "busy: too many requests in progress, retry shortly", { "Retry-After": "1" });
 
 class Busy extends Error {}
+class InstanceGone extends Error {}
 
 // declaredLength is the request's Content-Length, or -1 if it has none.
 function declaredLength(request) {
@@ -140,43 +142,87 @@ function randomHex(bytes) {
   return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 }
 
-function startInstance(env) {
+// startInstance starts a Go instance the way syumai/workers' generated
+// worker.mjs does (wasm_exec.js's Go with the runtime context, the
+// "workers.ready" import), and notes its death: Go exiting (run's promise
+// settles) or a trap (an exception out of the instance's resume).
+async function startInstance(env, ctx) {
   if (isolateId === "") isolateId = randomHex(4);
+  const mod = await loadModule();
   const go = new Go();
-  go.argv = ["edge"];
-  go.env = {};
-  if (env && env.HIWL_EDGE_TEST_HOOKS === "1") go.env.HIWL_EDGE_TEST_HOOKS = "1";
-  delete globalThis[BRIDGE];
-  const wasm = new WebAssembly.Instance(wasmModule, go.importObject);
-  // Runs main until it blocks, by which time it has published the bridge.
-  go.run(wasm).catch((err) => console.error("edge: Go instance failed:", err));
-  const api = globalThis[BRIDGE];
-  if (go.exited || api === undefined) {
-    throw new Error("the Go instance exited during start-up");
+  const context = createRuntimeContext({ env, ctx, binding: {} });
+  // watchers: the requests in this instance, told when it dies (death).
+  const inst = { id: `${isolateId}-${++started}`, served: 0, go, context, gone: null, watchers: new Set() };
+  const die = (why) => {
+    if (inst.gone !== null) return;
+    inst.gone = why;
+    if (instance === inst) instance = null;
+    console.error(`edge: Go instance ${inst.id} ${why}`);
+    for (const w of inst.watchers) w();
+  };
+  let ready = false;
+  const wasm = new WebAssembly.Instance(mod, {
+    ...go.importObject,
+    workers: { ready: () => (ready = true) },
+  });
+  context.hiwlMemoryBytes = () => wasm.exports.mem.buffer.byteLength;
+  // Called as Go exits, before run's promise settles.
+  go.exit = (code) => die(`exited (code ${code})`);
+  const resume = go._resume.bind(go);
+  go._resume = () => {
+    try {
+      resume();
+    } catch (err) {
+      die(`trapped: ${err}`);
+      throw err;
+    }
+  };
+  // Runs main until it blocks, which it does right after workers.Ready:
+  // nothing before it waits on JavaScript, so ready is set by the time
+  // run returns its promise.
+  go.run(wasm, context).then(
+    () => die("exited"),
+    (err) => die(`failed: ${err}`),
+  );
+  if (!ready || inst.gone !== null) {
+    die("stopped before it was ready");
+    throw new Error(`the Go instance ${inst.gone} during start-up`);
   }
-  started++;
-  return { id: `${isolateId}-${started}`, served: 0, go, api };
+  inst.maxBodyBytes = context.binding.hiwlMaxBodyBytes;
+  return inst;
 }
 
 // current returns the live instance, starting one if there is none.
-function current(env) {
-  if (instance === null) instance = startInstance(env);
+async function current(env, ctx) {
+  if (instance === null) instance = await startInstance(env, ctx);
   return instance;
 }
-
-// Statuses whose responses have no body (Fetch standard).
-const nullBodyStatus = new Set([101, 204, 205, 304]);
 
 async function fetch(request, env, ctx) {
   fetchesBegun++;
   try {
-    return await handle(request, env);
+    return await handle(request, env, ctx);
   } finally {
     fetchesEnded++;
   }
 }
 
-async function handle(request, env) {
+// death returns a promise that rejects with InstanceGone when inst dies,
+// and a function to call when the request is done with inst. The promise
+// is made by the request that waits on it: workerd runs a continuation in
+// the request that made its promise, and drops it (with a warning) if that
+// request has ended.
+function death(inst) {
+  let watcher;
+  const p = new Promise((_, reject) => {
+    watcher = () => reject(new InstanceGone());
+    if (inst.gone !== null) watcher();
+  });
+  inst.watchers.add(watcher);
+  return [p, () => inst.watchers.delete(watcher)];
+}
+
+async function handle(request, env, ctx) {
   const now = Date.now();
   prune(now);
   if (admitted.size >= MAX_IN_PROGRESS) return busy();
@@ -186,14 +232,14 @@ async function handle(request, env) {
   try {
     let inst;
     try {
-      inst = current(env);
+      inst = await current(env, ctx);
     } catch (err) {
       console.error("edge: starting the Go instance:", err);
       return jsonError(500, "internal error: the classifier could not start");
     }
     let body;
     try {
-      body = await readBody(request, inst.api.maxBodyBytes, admission);
+      body = await readBody(request, inst.maxBodyBytes, admission);
     } catch (err) {
       if (err instanceof Busy) return busy();
       return jsonError(400, `reading request body: ${err}`);
@@ -203,32 +249,50 @@ async function handle(request, env) {
     if (admitted.size > 1) await nextTurn();
     // Another request may have lost the instance while this one read.
     try {
-      inst = current(env);
+      inst = await current(env, ctx);
     } catch (err) {
       console.error("edge: starting the Go instance:", err);
       return jsonError(500, "internal error: the classifier could not start");
     }
-    let out;
+    inst.context.env = env;
+    inst.context.ctx = ctx;
+    let res;
+    const [died, done] = death(inst);
     try {
-      out = inst.api.serve(request.method, request.url, [...request.headers], body, declaredLength(request));
+      // The body read here goes to Go through the context's hiwlBody
+      // slot (edge/cfbind.takeBody), which Go empties before handleRequest
+      // returns; syumai/workers then never reads the request's own,
+      // already consumed, stream. A body not read here (none, or declared
+      // over the limit) stays on the request, and Go refuses the latter
+      // from its Content-Length alone.
+      inst.context.hiwlBody = body;
+      const answer = inst.context.binding.handleRequest(request);
+      if (inst.context.hiwlBody !== null && inst.gone === null) {
+        inst.context.hiwlBody = null;
+        throw new Error("the Go handler did not take the request body before handleRequest returned");
+      }
+      res = await Promise.race([answer, died]);
     } catch (err) {
-      console.error("edge: Go instance trapped:", err);
-    }
-    if (inst.go.exited || out === undefined || out === null) {
-      // The instance is gone (or unusable): drop it; the next request
-      // starts a fresh one.
-      if (instance === inst) instance = null;
+      if (inst.gone === null && !(err instanceof InstanceGone)) {
+        console.error("edge: handleRequest failed:", err);
+        return jsonError(500, "internal error", { "X-Hiwl-Instance": inst.id });
+      }
+      // The instance is gone; the next request starts a fresh one.
       return jsonError(500, "internal error: the classifier instance failed; retry", {
         "X-Hiwl-Instance": inst.id,
       });
+    } finally {
+      done();
     }
     inst.served++;
-    const headers = new Headers(out.headers);
+    // Go's Response has its whole body already (edge/cfbind.Handler), so
+    // it is answered as it is, with the entry module's headers added.
+    const headers = request.method === "HEAD" ? new Headers(res.headers) : res.headers;
     headers.set("X-Hiwl-Instance", inst.id);
     headers.set("X-Hiwl-Instance-Requests", String(inst.served));
     headers.set("X-Hiwl-Isolate-Fetches", fetchCounts());
-    const noBody = request.method === "HEAD" || nullBodyStatus.has(out.status);
-    return new Response(noBody ? null : out.body, { status: out.status, headers });
+    if (request.method === "HEAD") return new Response(null, { status: res.status, headers });
+    return res;
   } finally {
     admitted.delete(id);
   }
