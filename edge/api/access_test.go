@@ -111,6 +111,8 @@ type mapCache struct {
 	gets int
 }
 
+func (c *mapCache) Enabled() bool { return true }
+
 func (c *mapCache) Get(r *http.Request, key string) ([]byte, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -139,9 +141,16 @@ func TestResultCache(t *testing.T) {
 	if !strings.HasPrefix(key, c.Version()+"/") || len(cache.m) != 1 || cache.m[key] == nil {
 		t.Fatalf("cache after one miss: %d entries, key %s", len(cache.m), key)
 	}
+	var health Health
+	json.Unmarshal(send(h, "GET", "/healthz", "", nil).Body.Bytes(), &health)
 	second := send(h, "POST", "/classify", "image/jpeg", imgs[0])
 	if second.Code != 200 || second.Header().Get(CacheHeader) != "hit" || second.Body.String() != first.Body.String() {
 		t.Fatalf("second: %d %s\n%s\nfirst\n%s", second.Code, second.Header().Get(CacheHeader), second.Body, first.Body)
+	}
+	var after Health
+	json.Unmarshal(send(h, "GET", "/healthz", "", nil).Body.Bytes(), &after)
+	if health.Inferences != 1 || after.Inferences != 1 {
+		t.Errorf("inferences %d before the hit, %d after; want 1 and 1", health.Inferences, after.Inferences)
 	}
 	// A hit is the stored answer, not a new inference: change the entry
 	// and the answer changes with it.

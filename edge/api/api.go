@@ -22,6 +22,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/hiwl/hiwl/model"
 )
@@ -112,6 +113,7 @@ type server struct {
 	cfg           Config
 	routes        map[string]route
 	keys, origins list
+	inferences    atomic.Int64 // images classified (not read from the cache), for /healthz
 }
 
 // Error is the JSON body of every failed request.
@@ -226,7 +228,11 @@ func (s *server) usage(w http.ResponseWriter, r *http.Request) error {
 // Health is the answer of GET /healthz.
 type Health struct {
 	Status string `json:"status"`
-	Memory Memory `json:"memory"`
+	// Inferences counts the images this handler (in the Worker: this Go
+	// instance) has run through the model; answers from the result cache
+	// do not count.
+	Inferences int64  `json:"inferences"`
+	Memory     Memory `json:"memory"`
 }
 
 // Memory is what the instance can see of its own memory, in bytes.
@@ -253,7 +259,7 @@ func (s *server) healthz(w http.ResponseWriter, r *http.Request) error {
 	// would cost a full model parse per health check.
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	h := Health{Status: "ok", Memory: Memory{GoHeap: ms.HeapAlloc, GoSys: ms.Sys, Limit: IsolateMemoryLimit}}
+	h := Health{Status: "ok", Inferences: s.inferences.Load(), Memory: Memory{GoHeap: ms.HeapAlloc, GoSys: ms.Sys, Limit: IsolateMemoryLimit}}
 	if s.cfg.WasmMemory != nil {
 		h.Memory.WasmMemory = s.cfg.WasmMemory()
 	}
@@ -298,7 +304,7 @@ func (s *server) answer(r *http.Request, data []byte, withCAM bool) (answered, e
 	key := ""
 	// Only bytes whose image header reads are looked up, so that input
 	// refused by decode never loads the model (for its version).
-	if s.cfg.Cache != nil {
+	if s.cfg.Cache != nil && s.cfg.Cache.Enabled() {
 		if _, _, err := image.DecodeConfig(bytes.NewReader(data)); err == nil {
 			c, err := s.cfg.Model()
 			if err != nil {
@@ -318,6 +324,7 @@ func (s *server) answer(r *http.Request, data []byte, withCAM bool) (answered, e
 	if err != nil {
 		return answered{}, fmt.Errorf("loading model: %w", err)
 	}
+	s.inferences.Add(1)
 	p, err := c.ClassifyImage(img)
 	if err != nil {
 		return answered{}, fmt.Errorf("classifying: %w", err)

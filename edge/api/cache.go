@@ -13,6 +13,9 @@ import (
 // Get and Put must never fail a request: a cache that cannot answer is a
 // miss, and a Put that fails is forgotten.
 type ResultCache interface {
+	// Enabled reports whether lookups can hit at all; when it is false
+	// the handler does not hash images for keys.
+	Enabled() bool
 	// Get returns the stored answer for key, if any. r is the request
 	// being served (its host places the entry in the zone's cache).
 	Get(r *http.Request, key string) ([]byte, bool)

@@ -108,6 +108,9 @@ func (c *Cache) fail(op string, err any) {
 	c.logf("edge: result cache %s: %s", op, msg)
 }
 
+// Enabled is false once the runtime turned out to have no cache.
+func (c *Cache) Enabled() bool { return !c.off.Load() }
+
 // Get returns the stored answer for key; any failure is a miss.
 func (c *Cache) Get(r *http.Request, key string) (body []byte, ok bool) {
 	if c.off.Load() {

@@ -766,3 +766,141 @@ func TestNoTestHookInProduction(t *testing.T) {
 			res.StatusCode, res.Header.Get("Access-Control-Allow-Origin"), body)
 	}
 }
+
+// miniflare starts the built worker in Miniflare (edge/scripts/miniflare.mjs:
+// workerd with Cloudflare's local Cache API, which workerd alone does not
+// have) with the given text bindings, and returns its URL.
+func miniflare(t *testing.T, bindings map[string]string) string {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(bindings)
+	cmd := exec.Command("node", filepath.Join(root, "edge", "scripts", "miniflare.mjs"), string(b))
+	cmd.Dir = root
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	cmd.Stderr = &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		stdin.Close()
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+	})
+	lines := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if u, ok := strings.CutPrefix(sc.Text(), "url="); ok {
+				lines <- u
+			}
+		}
+		close(lines)
+	}()
+	select {
+	case u, ok := <-lines:
+		if !ok {
+			t.Fatalf("miniflare exited without serving:\n%s", logs.String())
+		}
+		return strings.TrimRight(u, "/")
+	case <-time.After(60 * time.Second):
+		t.Fatalf("miniflare did not start in 60 s:\n%s", logs.String())
+	}
+	return ""
+}
+
+// health reads GET /healthz.
+func health(t *testing.T, base string) api.Health {
+	t.Helper()
+	res, err := client.Get(base + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var h api.Health
+	if err := json.NewDecoder(res.Body).Decode(&h); err != nil || h.Status != "ok" {
+		t.Fatalf("GET /healthz: %d %v", res.StatusCode, err)
+	}
+	return h
+}
+
+// TestResultCache runs the worker in Miniflare, whose Cache API stores
+// for real: the second identical request is a hit, answered without
+// inference, with the same body; the attention map and a new image are
+// misses; a batch is a hit only when all its images are.
+func TestResultCache(t *testing.T) {
+	needWorker(t)
+	base := miniflare(t, map[string]string{"HIWL_API_KEYS": apiKey})
+	imgs := fixtures.GalaxyJPEGs(t, 2)
+	post := func(path, ct string, body []byte) (reply, string) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", base+path, bytes.NewReader(body))
+		req.Header.Set("Content-Type", ct)
+		req.Header.Set("Authorization", "Bearer "+apiKey)
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != 200 {
+			t.Fatalf("POST %s: %d %s", path, res.StatusCode, b)
+		}
+		return reply{res.StatusCode, res.Header, b}, res.Header.Get(api.CacheHeader)
+	}
+	first, c1 := post("/classify", "image/jpeg", imgs[0])
+	h1 := health(t, base)
+	// The store is the runtime's waitUntil after the answer: allow it a moment.
+	var second reply
+	var c2 string
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if second, c2 = post("/classify", "image/jpeg", imgs[0]); c2 == "hit" || time.Now().After(deadline) {
+			break
+		}
+	}
+	h2 := health(t, base)
+	if c1 != "miss" || c2 != "hit" {
+		t.Fatalf("X-Hiwl-Cache %q then %q, want miss then hit", c1, c2)
+	}
+	if !bytes.Equal(first.body, second.body) {
+		t.Errorf("the hit's answer differs:\n%s\n%s", second.body, first.body)
+	}
+	if h1.Inferences < 1 || h2.Inferences != h1.Inferences {
+		t.Errorf("inferences %d before the hit and %d after: a hit must cost none", h1.Inferences, h2.Inferences)
+	}
+	if _, c := post("/classify?cam=1", "image/jpeg", imgs[0]); c != "miss" {
+		t.Errorf("the same image with cam=1: %q, want miss", c)
+	}
+	body, ct := fixtures.Multipart(t,
+		fixtures.Part{Field: "images", Filename: "seen.jpg", ContentType: "image/jpeg", Data: imgs[0]},
+		fixtures.Part{Field: "images", Filename: "new.jpg", ContentType: "image/jpeg", Data: imgs[1]})
+	if _, c := post("/classify", ct, body); c != "miss" {
+		t.Errorf("a batch with a new image: %q, want miss", c)
+	}
+	var c3 string
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if _, c3 = post("/classify", ct, body); c3 == "hit" || time.Now().After(deadline) {
+			break
+		}
+	}
+	if c3 != "hit" {
+		t.Errorf("the same batch again: %q, want hit", c3)
+	}
+	t.Logf("inferences: %d before the first hit, %d after; a batch of two seen images was a %s", h1.Inferences, h2.Inferences, c3)
+}
