@@ -44,25 +44,31 @@ func against(ctx context.Context, cfg config, client *http.Client, imgs []image)
 			return nil, fmt.Errorf("-against %s is not a worker bundle (make edge-build's edge/build): %w", cfg.against, err)
 		}
 	}
-	// The configuration embeds build/… relative to its own folder: a copy
-	// of it beside a link to the other bundle serves that bundle.
-	dir, err := os.MkdirTemp("", "hiwl-against-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	conf, err := os.ReadFile(cfg.wdConfig)
-	if err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "config.capnp"), conf, 0o644); err != nil {
-		return nil, err
-	}
-	if err := os.Symlink(build, filepath.Join(dir, "build")); err != nil {
-		return nil, err
-	}
 	oc := cfg
-	oc.wdConfig = filepath.Join(dir, "config.capnp")
+	if cfg.againstConf != "" {
+		// The other build's own configuration: another commit's bundle
+		// may hold other modules than this one's.
+		oc.wdConfig = cfg.againstConf
+	} else {
+		// The configuration embeds build/… relative to its own folder: a
+		// copy of it beside a link to the other bundle serves that bundle.
+		dir, err := os.MkdirTemp("", "hiwl-against-")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(dir)
+		conf, err := os.ReadFile(cfg.wdConfig)
+		if err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(dir, "config.capnp"), conf, 0o644); err != nil {
+			return nil, err
+		}
+		if err := os.Symlink(build, filepath.Join(dir, "build")); err != nil {
+			return nil, err
+		}
+		oc.wdConfig = filepath.Join(dir, "config.capnp")
+	}
 	other, err := harness.StartWorkerd(ctx, oc.workerd, oc.wdConfig)
 	if err != nil {
 		return nil, fmt.Errorf("the other build: %w", err)

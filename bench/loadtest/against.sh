@@ -28,6 +28,6 @@ echo "against: building $rev ($(git -C "$tmp/src" rev-parse --short HEAD)) in $t
 
 mkdir -p "$root/out/bench"
 "$root/edge/scripts/with-workerd.sh" "$root/out/bin/loadtest" -n 0 -seq 0 -cold-runs 0 -procs 1 \
-	-against "$tmp/src/edge/build" -pairs "$pairs" \
+	-against "$tmp/src/edge/build" -against-config "$tmp/src/edge/config.capnp" -pairs "$pairs" \
 	-workerd "$root/node_modules/.bin/workerd" -config "$root/edge/config.capnp" \
 	-build "$root/edge/build" -out "$root/out/bench/edge-against.json"

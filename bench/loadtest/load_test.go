@@ -59,7 +59,7 @@ func TestLoadRunCounts(t *testing.T) {
 	defer srv.Close()
 	cfg := config{c: 4, timeout: 10 * time.Second}
 	var done atomic.Int64
-	s := loadRun(context.Background(), loadClient(cfg), []string{srv.URL}, []image{testImage}, 40, cfg.c, &done, nil)
+	s := loadRun(context.Background(), loadClient(cfg), []string{srv.URL}, []image{testImage}, 40, cfg.c, 0, &done, nil)
 	if s.Completed != 40 || s.Errors != 0 || s.Retried != 0 || s.LatencyMS.N != 40 || done.Load() != 40 {
 		t.Fatalf("%+v, done %d; want 40 completed, no errors or resends", s, done.Load())
 	}
@@ -86,7 +86,7 @@ func TestLoadRunResendsAndStages(t *testing.T) {
 	defer srv.Close()
 	cfg := config{c: 1, timeout: 10 * time.Second}
 	var done atomic.Int64
-	s := loadRun(context.Background(), loadClient(cfg), []string{srv.URL}, []image{testImage}, 5, cfg.c, &done, nil)
+	s := loadRun(context.Background(), loadClient(cfg), []string{srv.URL}, []image{testImage}, 5, cfg.c, 0, &done, nil)
 	if s.Completed != 5 || s.Errors != 0 || s.Retried != 1 {
 		t.Fatalf("%+v: want 5 completed, 0 errors, 1 resent", s)
 	}

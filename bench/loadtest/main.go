@@ -31,8 +31,10 @@ import (
 	"io"
 	"log"
 	"math"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptrace"
+	"net/textproto"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -69,6 +71,8 @@ type config struct {
 	procs       int    // workerd processes in the scaling run
 	scaleN      int    // requests in the scaling run
 	against     string // another build's bundle folder, for the A/B comparison
+	againstConf string // its workerd configuration (empty: -config's, beside a link to it)
+	batchEvery  int    // every batchEvery-th request of the load runs is a batch (0: none)
 	pairs       int    // requests to each build in it
 }
 
@@ -92,6 +96,8 @@ func main() {
 	flag.IntVar(&cfg.scaleN, "procs-n", 3000, "requests in the scaling run, spread over the processes")
 	flag.StringVar(&cfg.against, "against", "", "another build of the worker (a bundle folder like edge/build) to compare with, one request at a time, alternately (none: no comparison)")
 	flag.IntVar(&cfg.pairs, "pairs", 200, "requests to each build in the -against comparison")
+	flag.StringVar(&cfg.againstConf, "against-config", "", "the -against build's own workerd configuration, which embeds it (default: -config's, copied beside a link to the build)")
+	flag.IntVar(&cfg.batchEvery, "batch-every", 32, "every N-th request of the load runs is a batch of 16 images (0: none)")
 	flag.StringVar(&cfg.dataDir, "data", "", "folder with spirals/ and non_spirals/ JPEGs (default: ../shared/data/gz-challenge-spiral/validation above the working directory)")
 	flag.StringVar(&cfg.buildDir, "build", "edge/build", "worker bundle folder, for its size")
 	flag.StringVar(&cfg.out, "out", "out/bench/edge.json", "JSON report path")
@@ -208,6 +214,25 @@ type Memory struct {
 	Growth     float64      `json:"growth_mib"`
 	HWM        float64      `json:"vmhwm_mib"`
 	Samples    [][3]float64 `json:"samples_s_mib_done"` // [seconds into the run, RSS, requests done]
+	Verdict    string       `json:"verdict"`
+	// Isolate is what the worker's isolate itself reports on /healthz.
+	Isolate *IsolateMemory `json:"isolate,omitempty"`
+}
+
+// IsolateMemory is the Go instance's memory as GET /healthz reports it,
+// in MiB, sampled during the load run: the WebAssembly memory (the Go
+// heap, stacks and runtime all live in it; it only grows), which
+// Cloudflare counts against the isolate's 128 MB, and the live Go heap
+// inside it. V8's own heap is not visible from inside an isolate and is
+// not here.
+type IsolateMemory struct {
+	WasmStart  float64      `json:"wasm_start_mib"`
+	WasmMiddle float64      `json:"wasm_middle_mib"`
+	WasmEnd    float64      `json:"wasm_end_mib"`
+	WasmPeak   float64      `json:"wasm_peak_mib"`
+	GoHeapPeak float64      `json:"go_heap_peak_mib"`
+	LimitMiB   float64      `json:"limit_mib"`
+	Samples    [][4]float64 `json:"samples_s_wasm_goheap_done"` // [seconds into the run, wasm MiB, Go heap MiB, requests done]
 	Verdict    string       `json:"verdict"`
 }
 
@@ -332,7 +357,7 @@ func run(cfg config) (*Report, error) {
 
 	var mem *memSampler
 	if cfg.pid > 0 {
-		mem = &memSampler{pid: cfg.pid}
+		mem = &memSampler{pid: cfg.pid, url: cfg.url}
 		if _, err := mem.rss(); err != nil {
 			return rep, fmt.Errorf("reading workerd memory: %w", err)
 		}
@@ -350,7 +375,7 @@ func run(cfg config) (*Report, error) {
 	if cpu != nil {
 		cpuMS = cpu.MS
 	}
-	rep.LoadStats = loadRun(ctx, loadClient(cfg), []string{cfg.url}, imgs, cfg.n, cfg.c, &done, cpuMS)
+	rep.LoadStats = loadRun(ctx, loadClient(cfg), []string{cfg.url}, imgs, cfg.n, cfg.c, cfg.batchEvery, &done, cpuMS)
 	if mem != nil {
 		rep.Memory = mem.finish(int64(cfg.n))
 	}
@@ -367,6 +392,10 @@ func run(cfg config) (*Report, error) {
 	if m := rep.Memory; m != nil {
 		log.Printf("workerd RSS: %.0f MiB at the start, %.0f in the middle, %.0f at the end (peak %.0f, idle %.0f): %s",
 			m.Start, m.Middle, m.End, m.Peak, m.Idle, m.Verdict)
+		if is := m.Isolate; is != nil {
+			log.Printf("isolate (from /healthz, %d samples): wasm memory %.1f MiB at the start, %.1f in the middle, %.1f at the end (peak %.1f; Go heap peak %.1f) against 128 MiB: %s",
+				len(is.Samples), is.WasmStart, is.WasmMiddle, is.WasmEnd, is.WasmPeak, is.GoHeapPeak, is.Verdict)
+		}
 	}
 	if cfg.procs > 1 && cfg.scaleN > 0 && ctx.Err() == nil {
 		if rep.Scaling, err = scaling(ctx, cfg, client, imgs); err != nil {
@@ -382,6 +411,8 @@ func run(cfg config) (*Report, error) {
 		return rep, fmt.Errorf("scaling run: %d of %d requests failed, e.g. %s", rep.Scaling.Errors, rep.Scaling.Completed, rep.Scaling.ErrorSample[0])
 	case rep.Memory != nil && !strings.HasPrefix(rep.Memory.Verdict, "ok"):
 		return rep, fmt.Errorf("memory: %s", rep.Memory.Verdict)
+	case rep.Memory != nil && rep.Memory.Isolate != nil && !strings.HasPrefix(rep.Memory.Isolate.Verdict, "ok"):
+		return rep, fmt.Errorf("isolate memory: %s", rep.Memory.Isolate.Verdict)
 	}
 	return rep, nil
 }
@@ -496,12 +527,61 @@ func classifyTraced(ctx context.Context, client *http.Client, base string, img i
 	if err != nil {
 		return d, err
 	}
+	return d, sameAsNative(img, got)
+}
+
+// sameAsNative checks a classification from the worker against the
+// native one.
+func sameAsNative(img image, got model.Result) error {
 	if got.Label != img.want.Label || got.ModelVersion != img.want.ModelVersion {
-		return d, fmt.Errorf("%s: label %q model %q, native %q %q", img.name, got.Label, got.ModelVersion, img.want.Label, img.want.ModelVersion)
+		return fmt.Errorf("%s: label %q model %q, native %q %q", img.name, got.Label, got.ModelVersion, img.want.Label, img.want.ModelVersion)
 	}
 	for k, w := range img.want.Probabilities {
 		if g, ok := got.Probabilities[k]; !ok || math.Abs(float64(g-w)) > 1e-4 {
-			return d, fmt.Errorf("%s: p(%s) = %v, native %v", img.name, k, g, w)
+			return fmt.Errorf("%s: p(%s) = %v, native %v", img.name, k, g, w)
+		}
+	}
+	return nil
+}
+
+// classifyBatchTraced sends imgs as one batch (multipart, field "images")
+// and checks every item against the native classification.
+func classifyBatchTraced(ctx context.Context, client *http.Client, base string, imgs []image, st *stages) (time.Duration, error) {
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for _, img := range imgs {
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="images"; filename=%q`, img.name))
+		h.Set("Content-Type", "image/jpeg")
+		pw, err := mw.CreatePart(h)
+		if err != nil {
+			return 0, err
+		}
+		pw.Write(img.data)
+	}
+	if err := mw.Close(); err != nil {
+		return 0, err
+	}
+	name := fmt.Sprintf("batch of %d from %s", len(imgs), imgs[0].name)
+	raw, d, err := post(ctx, client, base, mw.FormDataContentType(), body.Bytes(), name, nil, st)
+	if err != nil {
+		return d, err
+	}
+	var items []struct {
+		Index  int           `json:"index"`
+		Status int           `json:"status"`
+		Result *model.Result `json:"result"`
+		Error  string        `json:"error"`
+	}
+	if err := json.Unmarshal(raw, &items); err != nil || len(items) != len(imgs) {
+		return d, fmt.Errorf("%s: answer is not %d items (%v): %.200s", name, len(imgs), err, raw)
+	}
+	for i, it := range items {
+		if it.Index != i || it.Status != http.StatusOK || it.Result == nil {
+			return d, fmt.Errorf("%s: item %d: index %d, status %d, %s", name, i, it.Index, it.Status, it.Error)
+		}
+		if err := sameAsNative(imgs[i], *it.Result); err != nil {
+			return d, fmt.Errorf("%s: item %d: %w", name, i, err)
 		}
 	}
 	return d, nil
@@ -511,30 +591,9 @@ func classifyTraced(ctx context.Context, client *http.Client, base string, img i
 // a 200 with a JSON classification, and the time to its last byte.
 func postImage(ctx context.Context, client *http.Client, base string, img image, header func(http.Header), st *stages) (model.Result, time.Duration, error) {
 	var got model.Result
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/classify", bytes.NewReader(img.data))
+	body, d, err := post(ctx, client, base, "image/jpeg", img.data, img.name, header, st)
 	if err != nil {
-		return got, 0, err
-	}
-	req.Header.Set("Content-Type", "image/jpeg")
-	req.Header["Idempotency-Key"] = []string{}
-	req = req.WithContext(httptrace.WithClientTrace(req.Context(), st.trace()))
-	t0 := time.Now()
-	st.t0 = t0
-	res, err := client.Do(req)
-	if err != nil {
-		return got, time.Since(t0), fmt.Errorf("%w (%s)", err, st.String())
-	}
-	body, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
-	res.Body.Close()
-	d := time.Since(t0)
-	if err != nil {
-		return got, d, fmt.Errorf("reading the answer: %w (%s)", err, st.String())
-	}
-	if header != nil {
-		header(res.Header)
-	}
-	if res.StatusCode != http.StatusOK {
-		return got, d, fmt.Errorf("%s: status %d: %.200s", img.name, res.StatusCode, body)
+		return got, d, err
 	}
 	if err := json.Unmarshal(body, &got); err != nil {
 		return got, d, fmt.Errorf("%s: answer is not JSON: %v", img.name, err)
@@ -542,8 +601,42 @@ func postImage(ctx context.Context, client *http.Client, base string, img image,
 	return got, d, nil
 }
 
-// memSampler reads workerd's VmRSS once a second during the run.
+// post sends data to /classify and returns the answer's body, which must
+// come with a 200, and the time to its last byte.
+func post(ctx context.Context, client *http.Client, base, contentType string, data []byte, name string, header func(http.Header), st *stages) ([]byte, time.Duration, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/classify", bytes.NewReader(data))
+	if err != nil {
+		return nil, 0, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	req.Header["Idempotency-Key"] = []string{}
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), st.trace()))
+	t0 := time.Now()
+	st.t0 = t0
+	res, err := client.Do(req)
+	if err != nil {
+		return nil, time.Since(t0), fmt.Errorf("%w (%s)", err, st.String())
+	}
+	body, err := io.ReadAll(io.LimitReader(res.Body, 4<<20))
+	res.Body.Close()
+	d := time.Since(t0)
+	if err != nil {
+		return nil, d, fmt.Errorf("reading the answer: %w (%s)", err, st.String())
+	}
+	if header != nil {
+		header(res.Header)
+	}
+	if res.StatusCode != http.StatusOK {
+		return nil, d, fmt.Errorf("%s: status %d: %.200s", name, res.StatusCode, body)
+	}
+	return body, d, nil
+}
+
+// memSampler reads workerd's VmRSS once a second during the run, and
+// the isolate's own memory from /healthz (url) as often as it answers.
 type memSampler struct {
+	url     string
+	iso     [][4]float64
 	pid     int
 	mu      sync.Mutex
 	samples [][3]float64
@@ -577,10 +670,63 @@ func (m *memSampler) rss() (float64, error) {
 	return v, nil
 }
 
+// isolate reads /healthz's memory, in MiB: wasm memory and Go heap.
+func (m *memSampler) isolate() (wasm, goHeap float64, err error) {
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	res, err := client.Get(m.url + "/healthz")
+	if err != nil {
+		return 0, 0, err
+	}
+	defer res.Body.Close()
+	var h struct {
+		Memory struct {
+			Wasm   float64 `json:"wasm_memory_bytes"`
+			GoHeap float64 `json:"go_heap_bytes"`
+		} `json:"memory"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&h); err != nil {
+		return 0, 0, fmt.Errorf("/healthz: %d: %w", res.StatusCode, err)
+	}
+	if h.Memory.Wasm == 0 {
+		return 0, 0, errors.New("/healthz reports no wasm memory")
+	}
+	return round(h.Memory.Wasm/(1<<20), 1), round(h.Memory.GoHeap/(1<<20), 1), nil
+}
+
 func (m *memSampler) start(t0 time.Time, done *atomic.Int64, n int64) {
 	m.before, _ = m.rss()
 	m.stop, m.stopped = make(chan struct{}), make(chan struct{})
+	isoDone := make(chan struct{})
+	if m.url != "" {
+		if w, g, err := m.isolate(); err == nil {
+			m.iso = append(m.iso, [4]float64{0, w, g, 0})
+		} else {
+			log.Printf("isolate memory: %v", err)
+		}
+		// Each /healthz waits its turn behind the load's requests, so
+		// these samples come as fast as the isolate answers them.
+		go func() {
+			defer close(isoDone)
+			for {
+				select {
+				case <-m.stop:
+					return
+				case <-time.After(time.Second):
+				}
+				w, g, err := m.isolate()
+				if err != nil {
+					continue
+				}
+				m.mu.Lock()
+				m.iso = append(m.iso, [4]float64{round(time.Since(t0).Seconds(), 1), w, g, float64(done.Load())})
+				m.mu.Unlock()
+			}
+		}()
+	} else {
+		close(isoDone)
+	}
 	go func() {
+		defer func() { <-isoDone }()
 		defer close(m.stopped)
 		tick := time.NewTicker(time.Second)
 		defer tick.Stop()
@@ -625,6 +771,9 @@ func (m *memSampler) finish(n int64) *Memory {
 		out.FirstTenth = max(m.before, end)
 	}
 	out.Growth = round(end-out.FirstTenth, 1)
+	if m.url != "" {
+		out.Isolate = m.isolateSummary(n)
+	}
 	// V8 collects on its own schedule, so allow some noise; a leak of even
 	// a few KB per request would show as tens of MB over thousands of
 	// requests.
@@ -633,6 +782,32 @@ func (m *memSampler) finish(n int64) *Memory {
 		out.Verdict = fmt.Sprintf("ok: %+.1f MiB from early in the run to the end (allowed %.0f)", out.Growth, allowed)
 	} else {
 		out.Verdict = fmt.Sprintf("GROWTH: %+.1f MiB from early in the run to the end (allowed %.0f)", out.Growth, allowed)
+	}
+	return out
+}
+
+func (m *memSampler) isolateSummary(n int64) *IsolateMemory {
+	if w, g, err := m.isolate(); err == nil {
+		m.iso = append(m.iso, [4]float64{-1, w, g, float64(n)}) // after the run
+	}
+	out := &IsolateMemory{LimitMiB: 128, Samples: m.iso}
+	if len(m.iso) == 0 {
+		out.Verdict = "no samples: /healthz did not report the wasm memory"
+		return out
+	}
+	out.WasmStart, out.WasmEnd = m.iso[0][1], m.iso[len(m.iso)-1][1]
+	best := math.Inf(1)
+	for _, s := range m.iso {
+		out.WasmPeak = max(out.WasmPeak, s[1])
+		out.GoHeapPeak = max(out.GoHeapPeak, s[2])
+		if d := math.Abs(s[3] - float64(n)/2); d < best {
+			best, out.WasmMiddle = d, s[1]
+		}
+	}
+	if out.WasmPeak < out.LimitMiB {
+		out.Verdict = fmt.Sprintf("ok: wasm memory at most %.1f MiB (%.0f %% of 128 MiB); V8's own heap comes on top and is not visible from inside the isolate", out.WasmPeak, 100*out.WasmPeak/out.LimitMiB)
+	} else {
+		out.Verdict = fmt.Sprintf("OVER: wasm memory reached %.1f MiB, over Cloudflare's 128 MB per isolate", out.WasmPeak)
 	}
 	return out
 }

@@ -56,7 +56,7 @@ func scaling(ctx context.Context, cfg config, client *http.Client, imgs []image)
 	}
 	var done atomic.Int64
 	s := &Scaling{Processes: len(urls), Requests: cfg.scaleN}
-	s.LoadStats = loadRun(ctx, loadClient(cfg), urls, imgs, cfg.scaleN, cfg.c, &done, cpuMS)
+	s.LoadStats = loadRun(ctx, loadClient(cfg), urls, imgs, cfg.scaleN, cfg.c, cfg.batchEvery, &done, cpuMS)
 	log.Printf("over %d workerd processes: %s", s.Processes, s.LoadStats.summary())
 	return s, nil
 }
