@@ -64,7 +64,7 @@ bench-classify:
 # Each fuzz target for FUZZTIME (go test -fuzz takes one target per run).
 # The committed corpora (testdata/fuzz/) also run as plain tests in test-go.
 FUZZTIME ?= 60s
-FUZZ_TARGETS := ./model:FuzzDecodePreprocess ./model:FuzzLoad ./trainer/gzdata:FuzzRead ./trainer/gzdata:FuzzLoadFolders
+FUZZ_TARGETS := ./model:FuzzDecodePreprocess ./model:FuzzLoad ./trainer/gzdata:FuzzRead ./trainer/gzdata:FuzzLoadFolders ./edge/api:FuzzClassifyRequest
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		echo "fuzz: $${t#*:} in $${t%%:*} for $(FUZZTIME)"; \
