@@ -52,13 +52,33 @@ if [[ "${HIWL_SKIP_APT:-}" != 1 ]]; then
         fi
       fi
     fi
-    say "installing Debian packages: ${missing[*]}"
+    # apt's own output (progress, debconf notes, ~180 lines on a fresh
+    # machine) goes to a log; the terminal gets one line, or the log's
+    # tail when something fails.
+    mkdir -p out
+    log=out/install-test-deps-apt.log
+    : >"$log"
+    say "installing Debian packages (${missing[*]}) and what they need; apt's output: $log"
+    apt_log() { # apt_log WHAT CMD...: CMD's output into the log; on failure, its tail and exit
+      local what=$1
+      shift
+      if ! "$@" >>"$log" 2>&1; then
+        say "$what failed; the last lines of $log:"
+        tail -n 25 "$log" | sed 's/^/  | /' >&2
+        exit 1
+      fi
+    }
     apt=($SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -y -q)
+    t0=$SECONDS
     # Finish any interrupted configuration first, or apt refuses to work.
-    $SUDO env DEBIAN_FRONTEND=noninteractive dpkg --configure -a >/dev/null 2>&1 || true
-    "${apt[@]}" update -qq || die "apt-get update failed (network or sources.list?); see the output above"
-    "${apt[@]}" install --reinstall --no-install-recommends "${missing[@]}" ||
-      die "apt-get install failed for: ${missing[*]} (see the output above)"
+    $SUDO env DEBIAN_FRONTEND=noninteractive dpkg --configure -a >>"$log" 2>&1 || true
+    apt_log "apt-get update (network or sources.list?)" "${apt[@]}" update
+    apt_log "apt-get install" "${apt[@]}" install --reinstall --no-install-recommends "${missing[@]}"
+    # "Setting up p (version) ..." once per package apt installed, the
+    # dependencies included; the size is apt's own estimate.
+    n=$(grep -c '^Setting up ' "$log" || true)
+    size=$(sed -n 's/^After this operation, \(.*\) of additional disk space will be used\./\1/p' "$log" | tail -n 1)
+    say "Debian: $n packages installed${size:+ ($size on disk)} in $((SECONDS - t0)) s"
   fi
 fi
 
@@ -68,7 +88,26 @@ command -v npm >/dev/null || die "npm not found: install Node.js 20 and npm (Deb
 # when the lock file changed since the last successful install.
 stamp=node_modules/.hiwl-installed
 want="$(cat package.json package-lock.json | sha256sum | cut -d' ' -f1)"
-if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
+# lock_installed: every package the lock file names is in node_modules at
+# its version. A node_modules shared by several checkouts (worktrees whose
+# lock files differ by a package one of them added) then satisfies each of
+# them, instead of each npm ci undoing the other's.
+lock_installed() {
+  node -e '
+    const fs = require("fs");
+    const lock = JSON.parse(fs.readFileSync("package-lock.json", "utf8")).packages || {};
+    for (const [path, p] of Object.entries(lock)) {
+      if (!path || p.link || p.optional) continue;
+      try {
+        if (JSON.parse(fs.readFileSync(path + "/package.json", "utf8")).version !== p.version) process.exit(1);
+      } catch { process.exit(1); }
+    }' 2>/dev/null
+}
+if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]] && ! lock_installed; then
+  # npm ci empties node_modules first and replaces a link with a folder: on
+  # a link to a node_modules other checkouts share, that would pull it from
+  # under their running tests.
+  [[ -L node_modules ]] && die "node_modules is a link to $(readlink -f node_modules), which lacks packages package-lock.json names; install them there (npm ci in the checkout that owns it), not through the link"
   say "npm ci (package-lock.json)"
   # onnxruntime-node's install script would download CUDA libraries; its CPU
   # library ships in the package. package.json's allowScripts denies it too.

@@ -3,7 +3,9 @@ package crossruntime
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -37,6 +39,26 @@ func TestParity(t *testing.T) {
 	root := repoRoot(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Second)
 	defer cancel()
+
+	// onnxruntime-node keeps a telemetry device id and event cache under
+	// $XDG_CACHE_HOME/Microsoft/DeveloperTools unless ort_node.mjs turns it
+	// off: with the cache in a folder of its own, nothing may appear there.
+	// (GOCACHE is pinned first: it too would follow XDG_CACHE_HOME.)
+	gocache, err := exec.Command("go", "env", "GOCACHE").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GOCACHE", strings.TrimSpace(string(gocache)))
+	cacheHome := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cacheHome)
+	defer func() {
+		filepath.WalkDir(cacheHome, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.Contains(p, "onnxruntime") {
+				t.Errorf("onnxruntime-node left a telemetry file: %s", p)
+			}
+			return nil
+		})
+	}()
 
 	synth, err := Synthetic(t.TempDir(), 4, 20251125)
 	if err != nil {

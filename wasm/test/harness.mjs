@@ -70,13 +70,18 @@ export async function startServer() {
   };
 }
 
+// quiet runs a native command with its stderr captured, not inherited: its
+// summary (the classify command's class table) is not the tests' output.
+// When the command fails, execFileSync's error carries that stderr.
+const quiet = { cwd: root, encoding: "utf8", maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "pipe"] };
+
 /**
  * expected runs the native Go classifier (model.Default, not the wasm code)
  * on files given relative to the repo root: {file: result with "cams"}.
  */
 export function expected(files) {
   const bin = goBuild("./wasm/internal/expect", "expect");
-  return JSON.parse(execFileSync(bin, files, { cwd: root, encoding: "utf8", maxBuffer: 1 << 26 }));
+  return JSON.parse(execFileSync(bin, files, quiet));
 }
 
 /**
@@ -85,7 +90,7 @@ export function expected(files) {
  */
 export function nativeCLI(files) {
   const bin = goBuild("./model/cmd/classify", "classify");
-  const out = execFileSync(bin, files, { cwd: root, encoding: "utf8", maxBuffer: 1 << 26 });
+  const out = execFileSync(bin, files, quiet);
   return Object.fromEntries(out.trim().split("\n").map((l) => JSON.parse(l)).map((r) => [r.file, r]));
 }
 

@@ -9,6 +9,13 @@ import { readFileSync } from "node:fs";
 import { args, peakRSSkB, run } from "./node_lib.mjs";
 import { measure, ortInfer, ortSessionOptions, tensorsFrom } from "./measure.mjs";
 
+// onnxruntime-node 1.30's native library keeps a telemetry device id and an
+// event cache under ~/.cache/Microsoft/DeveloperTools/.onnxruntime and
+// uploads them; ORT_DISABLE_TELEMETRY=1, set before the library loads (the
+// import below), turns all of it off (microsoft/onnxruntime#27379).
+// TestParity checks that no such file appears.
+process.env.ORT_DISABLE_TELEMETRY = "1";
+
 const { manifest: m, out } = args();
 const backend = process.argv[process.argv.indexOf("--backend") + 1];
 if (backend !== "node" && backend !== "web") throw new Error("--backend node|web");
