@@ -95,7 +95,7 @@ async function loadExamples() {
   list.replaceChildren(...examples.filter((x) => x && typeof x.file === "string").map((x) => {
     const url = `examples/${x.file}`;
     const id = x.galaxy_id || x.file.replace(/\.[^.]*$/, "");
-    const img = el("img", { src: url, alt: "", width: "96", height: "96" });
+    const img = el("img", { src: url, alt: `Galaxy Zoo picture of galaxy ${id}`, width: "96", height: "96" });
     const button = el("button", { type: "button", "data-example": url },
       img, el("span", {}, `Galaxy ${id}`), el("small", {}, `volunteers: ${x.volunteers || "unknown"}`));
     button.addEventListener("click", () => classifyExample(url));
@@ -523,6 +523,10 @@ function render(result, picture, name, item) {
   section.dataset.source = name;
   $("source-name").textContent = name;
   $("label").textContent = result.label;
+  // Where the hierarchy chose a label that is not the largest probability,
+  // say why (model.Prediction.LabelNote, the CLI's and the viewer's words).
+  $("label-note").textContent = result.label_note || "";
+  $("label-note").hidden = !result.label_note;
   $("label").dataset.class = result.class;
 
   const classes = info.classes;

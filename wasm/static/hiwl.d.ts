@@ -98,6 +98,8 @@ export interface Result {
     b_decision: string;
   };
   model_version: string;
+  /** Only where label is not the largest probability: how the hierarchy chose it. */
+  label_note?: string;
   /** The predicted class's map; absent with {cam: false}. */
   cam?: CAM;
   /** All five classes' maps; absent with {cam: false}. */

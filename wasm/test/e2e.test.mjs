@@ -6,6 +6,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { createServer } from "node:http";
 import { extname, join } from "node:path";
@@ -16,6 +17,7 @@ const tolerance = 1e-4;
 const example = "wasm/static/examples/848953.jpg"; // clicked on the page
 const apiExample = "wasm/static/examples/953804.jpg"; // through hiwl.js
 const dropped = "../shared/data/gz-challenge-spiral/validation/non_spirals/178752.jpg"; // dropped onto the page
+const hierarchyPick = "../shared/data/gz-challenge-5class/cigar/106018.jpg"; // labelled edge-on though in-between is likelier
 const screenshot = join(root, "out/wasm/page.png");
 
 let server, browser, page, want;
@@ -24,7 +26,7 @@ const origins = []; // of the servers this test started
 const problems = []; // uncaught page errors and console errors
 
 before(async () => {
-  want = expected([example, apiExample, dropped]);
+  want = expected([example, apiExample, dropped, hierarchyPick]);
   server = await startServer();
   browser = await launch();
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
@@ -211,6 +213,36 @@ describe("in-browser classifier", () => {
     await page.selectOption("#cam-class", w.class);
 
     writeAtomic(screenshot, await page.screenshot({ fullPage: true }));
+  });
+
+  test("accessibility: axe-core finds no violation on the page after a classification", async () => {
+    // axe-core from node_modules, evaluated through the DevTools protocol:
+    // no request leaves the test's servers, and the page's CSP (no inline
+    // scripts) stays as it ships. WCAG 2.0/2.1 A and AA, axe's best practices.
+    const axe = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+    await page.evaluate(axe);
+    const r = await page.evaluate(() => window.axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+    }));
+    const found = r.violations.map((v) => `${v.id} (${v.impact}): ${v.help}; ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+    assert.deepEqual(found, [], `axe-core violations:\n${found.join("\n")}`);
+    assert.ok(r.passes.length >= 30, `only ${r.passes.length} rules passed: the audit did not run on the page`);
+    console.log(`# axe-core ${r.testEngine.version}: ${r.passes.length} rules pass, ${r.incomplete.length} need review, 0 violations`);
+  });
+
+  test("a label the hierarchy chose over a likelier class is explained", async () => {
+    const w = want[hierarchyPick];
+    assert.ok(w.label_note, "the native classifier explains this image's label");
+    await page.setInputFiles("#file", { name: "106018.jpg", mimeType: "image/jpeg", buffer: readFileSync(join(root, hierarchyPick)) });
+    await page.waitForSelector('#result[data-source="106018.jpg"]:not([hidden])');
+    assert.equal(await page.textContent("#label"), w.label);
+    assert.equal(await page.isVisible("#label-note"), true);
+    assert.equal(await page.textContent("#label-note"), w.label_note);
+    // An ordinary label has no note.
+    await page.setInputFiles("#file", { name: "ordinary.jpg", mimeType: "image/jpeg", buffer: readFileSync(join(root, example)) });
+    await page.waitForSelector('#result[data-source="ordinary.jpg"]:not([hidden])');
+    assert.equal(want[example].label_note, undefined);
+    assert.equal(await page.isHidden("#label-note"), true);
   });
 
   test("a non-image file shows an error, and the page still works afterwards", async () => {
