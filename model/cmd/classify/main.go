@@ -29,6 +29,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -139,7 +140,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// the run goes; a missing one there is an error row.)
 	var missing []string
 	for _, a := range o.args {
-		if _, err := os.Stat(a); err != nil {
+		if _, err := os.Stat(a); errors.Is(err, fs.ErrNotExist) {
+			missing = append(missing, a+": no such file or folder")
+		} else if err != nil {
 			missing = append(missing, err.Error())
 		}
 	}
