@@ -108,7 +108,10 @@ func BenchmarkDefaultModelSteps(b *testing.B) { benchSteps(b, compileDefault(b))
 // BenchmarkModelFileSteps and BenchmarkModelFile are the two benchmarks
 // above on the model file $HIWL_BENCH_MODEL: the stand-in MBConv model
 // that `go run ./trainer standin -out FILE` writes, before a trained one
-// is the default (make bench-engine-mbconv).
+// is the default:
+//
+//	go run ./trainer standin -out /tmp/mbconv.onnx
+//	HIWL_BENCH_MODEL=/tmp/mbconv.onnx go test -run '^$' -bench 'ModelFile' ./model/engine
 func BenchmarkModelFileSteps(b *testing.B) { benchSteps(b, compileFile(b, benchModel(b))) }
 func BenchmarkModelFile(b *testing.B)      { benchRun(b, compileFile(b, benchModel(b))) }
 

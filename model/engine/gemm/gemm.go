@@ -138,10 +138,7 @@ func remainder(a *Packed, b []float32, ldb, j0, j1, nr int, c []float32, ldc int
 		clear(row[w:])
 	}
 	a.kern.tiles(*a, bp, nr, nr, cp, nr, Epilogue{})
-	for i := 0; i < a.M; i++ {
-		at := i*ldc + j0
-		finish(c[at:at+w], cp[i*nr:i*nr+w], i, at, ep)
-	}
+	finishRows(c, j0, ldc, 0, a.M, w, cp, nr, ep)
 }
 
 // edge computes columns j0 ≤ j < j1 of C one element at a time.

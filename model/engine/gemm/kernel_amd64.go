@@ -43,10 +43,7 @@ func avx2Tiles(a Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilo
 	for j := 0; j < n; j += 16 {
 		for i := 0; i < a.M; i += 4 {
 			kernel4x16(k, &a.data[(i/4)*4*k], &b[j], ldb, &acc)
-			for r := range min(4, a.M-i) {
-				at := (i+r)*ldc + j
-				finish(c[at:at+16], acc[r*16:r*16+16], i+r, at, &ep)
-			}
+			finishRows(c, i*ldc+j, ldc, i, min(4, a.M-i), 16, acc[:], 16, &ep)
 		}
 	}
 }
@@ -64,10 +61,7 @@ func avx512Tiles(a Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epi
 		mask := uint32(uint64(1)<<w - 1)
 		for i := 0; i < a.M; i += 8 {
 			kernel8x32(k, &a.data[(i/8)*8*k], &b[j], ldb, &acc, mask)
-			for r := range min(8, a.M-i) {
-				at := (i+r)*ldc + j
-				finish(c[at:at+w], acc[r*32:r*32+w], i+r, at, &ep)
-			}
+			finishRows(c, i*ldc+j, ldc, i, min(8, a.M-i), w, acc[:], 32, &ep)
 		}
 	}
 }

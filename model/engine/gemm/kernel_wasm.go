@@ -113,13 +113,13 @@ func kernel4x8(k int, ap, bp unsafe.Pointer, stride uintptr, acc *[8]archsimd.Fl
 
 // store4 is store for archsimd vectors (simd's conversion from them does
 // not compile on wasm in go1.27.3). Activations other than ReLU go
-// through finish, from memory.
+// through finishRows, from memory.
 func store4(c []float32, at, row int, v0, v1 archsimd.Float32x4, ep *Epilogue) {
 	if ep.Act != act.None && ep.Act != act.Relu {
 		var tmp [8]float32
 		v0.Store(tmp[:4])
 		v1.Store(tmp[4:])
-		finish(c[at:at+8], tmp[:], row, at, ep)
+		finishRows(c, at, 0, row, 1, 8, tmp[:], 8, ep)
 		return
 	}
 	if ep.Bias != nil {

@@ -128,47 +128,61 @@ func store(c []float32, at, row int, v0, v1 simd.Float32s, L int, ep *Epilogue) 
 	v1.Store(out[L:])
 }
 
-// finish stores one row of a tile that a kernel left in memory:
-// dst[q] = ep(acc[q]) for row row of C, whose first element is at index at
-// of C (and of ep.Residual). The kernels in assembly and archsimd share
-// it, so every kernel applies the epilogue the same way.
-func finish(dst, acc []float32, row, at int, ep *Epilogue) {
+// finishRows stores rows rows of a tile that a kernel left in memory (row
+// stride nr in acc), w columns each: row r goes to c[at+r·ldc:][:w], with
+// the bias of row row+r and the residual at the same index. The kernels in
+// assembly and archsimd share it, so every kernel applies the epilogue the
+// same way; it takes a whole tile per call, since with a small K (a 1×1
+// convolution's 16-40 input channels) the epilogue is a large part of a
+// tile's work.
+func finishRows(c []float32, at, ldc, row, rows, w int, acc []float32, nr int, ep *Epilogue) {
 	if !hardware {
-		for q, v := range acc {
-			dst[q] = ep.apply(v, row, at+q)
+		for r := range rows {
+			for q, v := range acc[r*nr : r*nr+w] {
+				o := at + r*ldc + q
+				c[o] = ep.apply(v, row+r, o)
+			}
 		}
 		return
 	}
-	var bias simd.Float32s
-	if ep.Bias != nil {
-		bias = simd.BroadcastFloat32s(ep.Bias[row])
-	}
-	var res []float32
-	if ep.Residual != nil {
-		res = ep.Residual[at : at+len(acc)]
-	}
-	dst = dst[:len(acc)]
-	q := 0
-	for ; q+lanes <= len(acc); q += lanes {
-		v := simd.LoadFloat32s(acc[q:]).Add(bias)
-		if res != nil {
-			v = v.Add(simd.LoadFloat32s(res[q:]))
+	L, f := lanes, ep.Act
+	relu := f == act.Relu // inline: a call per vector for one Max is most of its cost
+	var zero simd.Float32s
+	for r := range rows {
+		o := at + r*ldc
+		dst, src := c[o:o+w], acc[r*nr:r*nr+w]
+		var bias simd.Float32s
+		if ep.Bias != nil {
+			bias = simd.BroadcastFloat32s(ep.Bias[row+r])
 		}
-		if ep.Act != act.None {
-			v = act.Vec(ep.Act, v)
+		var res []float32
+		if ep.Residual != nil {
+			res = ep.Residual[o : o+w]
 		}
-		v.Store(dst[q:])
-	}
-	if q < len(acc) {
-		v, _ := simd.LoadFloat32sPart(acc[q:])
-		v = v.Add(bias)
-		if res != nil {
-			r, _ := simd.LoadFloat32sPart(res[q:])
-			v = v.Add(r)
+		q := 0
+		for ; q+L <= w; q += L {
+			v := simd.LoadFloat32s(src[q:]).Add(bias)
+			if res != nil {
+				v = v.Add(simd.LoadFloat32s(res[q:]))
+			}
+			if relu {
+				v = v.Max(zero)
+			} else if f != act.None {
+				v = act.Vec(f, v)
+			}
+			v.Store(dst[q:])
 		}
-		if ep.Act != act.None {
-			v = act.Vec(ep.Act, v)
+		if q < w {
+			v, _ := simd.LoadFloat32sPart(src[q:])
+			v = v.Add(bias)
+			if res != nil {
+				rv, _ := simd.LoadFloat32sPart(res[q:])
+				v = v.Add(rv)
+			}
+			if f != act.None {
+				v = act.Vec(f, v)
+			}
+			v.StorePart(dst[q:])
 		}
-		v.StorePart(dst[q:])
 	}
 }
