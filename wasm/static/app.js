@@ -394,12 +394,13 @@ function fillCell(item) {
     const c = confidence(item);
     button.dataset.class = r.class;
     button.dataset.confidence = String(c);
+    // A label the hierarchy chose over a likelier class carries its note.
+    const said = `${item.name}: ${r.label}, ${pct(c)}` + (r.label_note ? `. ${r.label_note}` : "");
     thumb.replaceChildren(el("img", {
-      src: item.url, width: "96", height: "96", loading: "lazy", decoding: "async",
-      alt: `${item.name}: ${r.label}, ${pct(c)}`,
+      src: item.url, width: "96", height: "96", loading: "lazy", decoding: "async", alt: said,
     }));
     label.replaceChildren(el("strong", { "data-class": r.class }, r.label), " ", el("span", { class: "conf" }, pct(c)));
-    button.title = `${item.name}: ${r.label}, ${pct(c)}`;
+    button.title = said;
     // The thumbnail's alt text says it all; the visible text would only be
     // read a second time.
     for (const span of button.querySelectorAll(".cell-name, .cell-label")) span.setAttribute("aria-hidden", "true");

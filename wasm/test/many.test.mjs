@@ -291,9 +291,13 @@ describe("classify many", () => {
     assert.equal(await page.textContent("#batch-count"), "Classified 20 of 20");
     const cells = await gridState(page);
     assert.equal(cells.length, 20);
+    const noteOf = Object.fromEntries(twenty.map((p) => [basename(p), native[p].label_note]));
     for (const c of cells) {
       assert.equal(c.status, "done", `${c.file}: ${c.text}`);
       assert.ok(c.alt && c.alt.startsWith(`${c.file}: `), `${c.file}: thumbnail alt text ${JSON.stringify(c.alt)}`);
+      // A label the hierarchy chose over a likelier class (cigar/106018.jpg
+      // with the default model) carries the native classifier's note.
+      assert.equal(c.alt.endsWith(`. ${noteOf[c.file]}`), !!noteOf[c.file], `${c.file}: note in ${JSON.stringify(c.alt)}`);
     }
     assert.match(await page.textContent("#announce"), /^Classified 20 images: /, "the finished batch is announced");
 
