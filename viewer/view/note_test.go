@@ -3,6 +3,8 @@ package view
 import (
 	"image"
 	"testing"
+
+	"github.com/hiwl/hiwl/viewer/gallery"
 )
 
 // A label the hierarchy chose over a more probable class is explained in
@@ -40,5 +42,33 @@ func TestRenderLabelNote(t *testing.T) {
 	}
 	if differs(image.Rect(0, 0, panelX0-10, Height)) {
 		t.Error("the note drew outside the panel")
+	}
+}
+
+// On the contact sheet such a label is marked with an asterisk; the detail
+// view holds the sentence.
+func TestSheetMarksLabelNote(t *testing.T) {
+	it := classified(t)
+	thumb := *it
+	thumb.Image = image.NewRGBA(image.Rect(0, 0, ThumbSide, ThumbSide))
+	noted := thumb
+	res := *it.Result
+	res.LabelNote = "Network A chose …"
+	noted.Result = &res
+	frame := func(item *gallery.Item) *image.RGBA {
+		return render(&State{Sheet: &Sheet{Cells: []Cell{{0, "a.jpg", item}}, Cursor: -1, Shown: 1, Total: 1, Filter: gallery.Filter{All: true}}})
+	}
+	plain, marked := frame(&thumb), frame(&noted)
+	box := ThumbRect(0)
+	label := textWidth(loadFaces().bold, it.Result.Label.Slug())
+	star := image.Rect(box.Min.X+label, box.Max.Y+4, box.Min.X+label+12, box.Max.Y+20)
+	changed := false
+	for y := star.Min.Y; y < star.Max.Y; y++ {
+		for x := star.Min.X; x < star.Max.X; x++ {
+			changed = changed || plain.RGBAAt(x, y) != marked.RGBAAt(x, y)
+		}
+	}
+	if !changed {
+		t.Errorf("no mark after the label %q", it.Result.Label.Slug())
 	}
 }

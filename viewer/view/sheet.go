@@ -136,7 +136,11 @@ func drawCell(dst *image.RGBA, k int, c Cell, selected bool, f *faces) {
 		res := it.Result
 		col := ClassColour[res.Label]
 		fill(dst, image.Rect(box.Min.X, box.Max.Y-4, box.Max.X, box.Max.Y), col)
-		drawText(dst, f.bold, box.Min.X, badgeY, col, res.Label.Slug())
+		label := res.Label.Slug()
+		if res.LabelNote != "" {
+			label += "*" // the hierarchy chose it over a likelier class: the detail view says why
+		}
+		drawText(dst, f.bold, box.Min.X, badgeY, col, label)
 		drawTextRight(dst, f.small, box.Max.X, badgeY, textColour, fmt.Sprintf("%.0f %%", 100*res.Probabilities[res.Label]))
 	case it != nil && it.Err != nil:
 		drawText(dst, f.small, box.Min.X, badgeY, errColour, "not classified")
