@@ -17,8 +17,12 @@ func slice(f Func, x []float32) {
 		}
 		return
 	}
-	L := simd.BroadcastFloat32s(0).Len()
 	i := 0
+	if sigmoidAsm && (f == SiLU || f == Sigmoid) && len(x) >= 16 {
+		i = len(x) &^ 15
+		sigmoidAVX512(&x[0], i, f == SiLU)
+	}
+	L := simd.BroadcastFloat32s(0).Len()
 	for ; i+L <= len(x); i += L {
 		Vec(f, simd.LoadFloat32s(x[i:])).Store(x[i:])
 	}
@@ -27,6 +31,11 @@ func slice(f Func, x []float32) {
 		Vec(f, v).StorePart(x[i:])
 	}
 }
+
+// SliceFaster reports whether f.Slice over a row beats Vec vector by
+// vector (an assembly kernel for the whole slice): a kernel's epilogue
+// then stores its row first and applies f to it after.
+func SliceFaster(f Func) bool { return sigmoidAsm && (f == SiLU || f == Sigmoid) }
 
 // Vec returns f applied to each lane of v. (A function, not a method:
 // go1.27.3's compiler rejects a method of Func that takes a simd vector.)

@@ -65,6 +65,11 @@ func depthwiseStore(dst, out, residual []float32, wq, ow int, f act.Func) {
 		depthwiseStoreGo(dst, out, residual, wq, ow, f)
 		return
 	}
+	if act.SliceFaster(f) {
+		depthwiseStore(dst, out, residual, wq, ow, act.None)
+		f.Slice(dst)
+		return
+	}
 	L := vectorLen
 	for oy := 0; oy < len(dst)/ow; oy++ {
 		d := dst[oy*ow : (oy+1)*ow]

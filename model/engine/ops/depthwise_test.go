@@ -132,3 +132,18 @@ func BenchmarkDepthwise(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCopyBandwidth is the yardstick for the memory-bound kernels'
+// GB/s: copying 64 MiB (far beyond the caches), bytes read plus written
+// per second of CPU time.
+func BenchmarkCopyBandwidth(b *testing.B) {
+	src, dst := make([]float32, 16<<20), make([]float32, 16<<20)
+	for i := range src {
+		src[i] = float32(i)
+	}
+	cpu0 := cpuSeconds()
+	for b.Loop() {
+		copy(dst, src)
+	}
+	b.ReportMetric(8*float64(len(src))*float64(b.N)/(cpuSeconds()-cpu0)/1e9, "cpu-GB/s")
+}
