@@ -4,8 +4,18 @@ package act
 
 import "simd/archsimd"
 
-// sigmoidAsm: sigmoidAVX512 runs (Sigmoid and SiLU over whole slices).
-var sigmoidAsm = archsimd.X86.AVX512()
+// sigmoidFastOK: sigmoidAVX512 runs (Sigmoid and SiLU over whole slices).
+var sigmoidFastOK = archsimd.X86.AVX512()
+
+// sigmoidFast applies σ (x·σ when mulx) to the longest prefix of x it can,
+// a multiple of 16 values, and returns its length.
+func sigmoidFast(x []float32, mulx bool) int {
+	n := len(x) &^ 15
+	if n > 0 {
+		sigmoidAVX512(&x[0], n, mulx)
+	}
+	return n
+}
 
 // sigmoidAVX512 is implemented in sigmoid_amd64.s: σ(x) (x·σ(x) when
 // mulx) in place over n values, n a multiple of 16. The portable vector

@@ -2,6 +2,6 @@
 
 package act
 
-const sigmoidAsm = false
+const sigmoidFastOK = false
 
-func sigmoidAVX512(x *float32, n int, mulx bool) { panic("act: no AVX-512 here") }
+func sigmoidFast(x []float32, mulx bool) int { return 0 }

@@ -18,9 +18,8 @@ func slice(f Func, x []float32) {
 		return
 	}
 	i := 0
-	if sigmoidAsm && (f == SiLU || f == Sigmoid) && len(x) >= 16 {
-		i = len(x) &^ 15
-		sigmoidAVX512(&x[0], i, f == SiLU)
+	if sigmoidFastOK && (f == SiLU || f == Sigmoid) {
+		i = sigmoidFast(x, f == SiLU)
 	}
 	L := simd.BroadcastFloat32s(0).Len()
 	for ; i+L <= len(x); i += L {
@@ -35,7 +34,7 @@ func slice(f Func, x []float32) {
 // SliceFaster reports whether f.Slice over a row beats Vec vector by
 // vector (an assembly kernel for the whole slice): a kernel's epilogue
 // then stores its row first and applies f to it after.
-func SliceFaster(f Func) bool { return sigmoidAsm && (f == SiLU || f == Sigmoid) }
+func SliceFaster(f Func) bool { return sigmoidFastOK && (f == SiLU || f == Sigmoid) }
 
 // Vec returns f applied to each lane of v. (A function, not a method:
 // go1.27.3's compiler rejects a method of Func that takes a simd vector.)
