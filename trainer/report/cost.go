@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"image/color"
+	"strings"
 
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -30,17 +31,25 @@ func CostPNG(path, title string, budget float64, cs []Candidate) error {
 	p.Y.Label.Text = "five-class accuracy (%)"
 	p.Add(plotter.NewGrid())
 	var pts, shipped plotter.XYs
-	var labels []string
-	for _, c := range cs {
+	// Points are numbered, and the legend names them: candidates often
+	// share a cost, and names written beside the points would overlap.
+	at := map[plotter.XY][]string{}
+	var order []plotter.XY
+	lo, hi := 100.0, 0.0
+	for i, c := range cs {
 		if !(c.Accuracy >= 0 && c.Accuracy <= 1) || !(c.MFLOP > 0) {
 			return fmt.Errorf("report: candidate %s: accuracy %v, %v MFLOP", c.Name, c.Accuracy, c.MFLOP)
 		}
 		xy := plotter.XY{X: c.MFLOP, Y: 100 * c.Accuracy}
 		pts = append(pts, xy)
-		labels = append(labels, c.Name)
+		if len(at[xy]) == 0 {
+			order = append(order, xy)
+		}
+		at[xy] = append(at[xy], fmt.Sprint(i+1))
 		if c.Shipped {
 			shipped = append(shipped, xy)
 		}
+		lo, hi = min(lo, xy.Y), max(hi, xy.Y)
 	}
 	sc, err := plotter.NewScatter(pts)
 	if err != nil {
@@ -48,7 +57,6 @@ func CostPNG(path, title string, budget float64, cs []Candidate) error {
 	}
 	sc.Color, sc.Shape, sc.Radius = color.RGBA{R: 30, G: 80, B: 180, A: 255}, draw.CircleGlyph{}, vg.Points(4)
 	p.Add(sc)
-	p.Legend.Add("candidate", sc)
 	if len(shipped) > 0 {
 		ring, err := plotter.NewScatter(shipped)
 		if err != nil {
@@ -58,19 +66,29 @@ func CostPNG(path, title string, budget float64, cs []Candidate) error {
 		p.Add(ring)
 		p.Legend.Add("shipped", ring)
 	}
-	lab, err := plotter.NewLabels(plotter.XYLabels{XYs: pts, Labels: labels})
+	var labels []string
+	for _, xy := range order {
+		labels = append(labels, strings.Join(at[xy], ","))
+	}
+	lab, err := plotter.NewLabels(plotter.XYLabels{XYs: order, Labels: labels})
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	for i := range lab.TextStyle {
-		lab.TextStyle[i].Font = sans(10, false)
+		lab.TextStyle[i].Font = sans(11, true)
 	}
-	lab.Offset = vg.Point{X: vg.Points(6), Y: vg.Points(4)}
+	lab.Offset = vg.Point{X: vg.Points(7), Y: vg.Points(3)}
 	p.Add(lab)
-	widen(&p.Y, 1)
+	for i, c := range cs {
+		p.Legend.Add(fmt.Sprintf("%d  %s: %.2f %%, %.1f MFLOP", i+1, c.Name, 100*c.Accuracy, c.MFLOP))
+	}
+	// At least three points of accuracy, so that a few images' difference
+	// does not fill the plot.
+	mid := (lo + hi) / 2
+	p.Y.Min, p.Y.Max = min(lo-0.5, mid-1.5), max(hi+0.5, mid+1.5)
 	p.X.Min = 0
 	for _, c := range cs {
-		p.X.Max = max(p.X.Max, c.MFLOP*1.25, budget*1.1)
+		p.X.Max = max(p.X.Max, c.MFLOP*1.2, budget*1.1)
 	}
 	if budget > 0 {
 		line, err := plotter.NewLine(plotter.XYs{{X: budget, Y: p.Y.Min}, {X: budget, Y: p.Y.Max}})
@@ -82,5 +100,6 @@ func CostPNG(path, title string, budget float64, cs []Candidate) error {
 		p.Legend.Add(fmt.Sprintf("budget %g MFLOP", budget), line)
 	}
 	p.Legend.Top = false
-	return savePNG(path, 760, 520, func(c draw.Canvas) { p.Draw(c) })
+	p.Legend.YOffs = vg.Points(0)
+	return savePNG(path, 820, 560, func(c draw.Canvas) { p.Draw(c) })
 }
