@@ -89,7 +89,7 @@ DEFAULT_FIT_FLAGS ?= -model-version 3 -blas fast -fit-validation
 default-model:
 	$(GO) run ./trainer train -data $(REAL) -out $(RUN)-heldout $(DEFAULT_TRAIN_FLAGS) $(if $(wildcard $(RUN)-heldout/checkpoint.gob),-resume)
 	$(GO) run ./trainer train -data $(REAL) -out $(RUN) -reuse-b $(RUN)-heldout/checkpoint.gob $(DEFAULT_FIT_FLAGS) $(if $(wildcard $(RUN)/checkpoint.gob),-resume)
-	cp $(RUN)/model.onnx model/default.onnx
+	$(GO) run ./trainer domain -data $(REAL) -model $(RUN)/model.onnx -out model/default.onnx
 	$(MAKE) --no-print-directory default-version
 	cp $(addprefix $(RUN)/,confusion.png curves.png embedding.png metrics.json) docs/
 	cp $(RUN)/summary.json docs/training-summary.json

@@ -42,6 +42,7 @@ type Classifier struct {
 	headB     []float32
 	version   string
 	metadata  Metadata
+	domain    *DomainFit // nil when the file has no domain fit
 }
 
 // Plan outputs, in the order given to engine.Compile.
@@ -141,6 +142,9 @@ func load(data []byte, trial bool, version string) (c *Classifier, err error) {
 	if c.metadata, err = ReadMetadata(data); err != nil {
 		return nil, err
 	}
+	if c.domain, err = ParseDomainFit(c.metadata.Props, c.channelsA); err != nil {
+		return nil, err
+	}
 	if !trial {
 		return c, nil
 	}
@@ -186,6 +190,9 @@ func (c *Classifier) Version() string { return c.version }
 // preprocessing, training data and test metrics for hiwl's own models.
 func (c *Classifier) Metadata() Metadata { return c.metadata }
 
+// DomainFit is the model file's fit for the in-domain score, or nil.
+func (c *Classifier) DomainFit() *DomainFit { return c.domain }
+
 // Classify decodes, preprocesses and classifies image bytes.
 func (c *Classifier) Classify(data []byte) (*Prediction, error) {
 	img, err := Decode(data)
@@ -198,8 +205,8 @@ func (c *Classifier) Classify(data []byte) (*Prediction, error) {
 // ClassifyImage classifies an already decoded image; the Prediction
 // carries the crop it took.
 func (c *Classifier) ClassifyImage(img image.Image) (*Prediction, error) {
-	x, crop := preprocess(img, c.inputSize)
-	p, err := c.ClassifyTensor(x)
+	x, crop, sc := preprocess(img, c.inputSize)
+	p, err := c.classify(x, sc.Crowding)
 	if err != nil {
 		return nil, err
 	}
@@ -207,8 +214,14 @@ func (c *Classifier) ClassifyImage(img image.Image) (*Prediction, error) {
 	return p, nil
 }
 
-// ClassifyTensor runs the network on a preprocessed CHW input.
-func (c *Classifier) ClassifyTensor(x []float32) (p *Prediction, err error) {
+// ClassifyTensor runs the network on a preprocessed CHW input. Without the
+// picture there is no scene: the prediction's Domain scores the features
+// alone (Crowding 0).
+func (c *Classifier) ClassifyTensor(x []float32) (*Prediction, error) {
+	return c.classify(x, 0)
+}
+
+func (c *Classifier) classify(x []float32, crowding float64) (p *Prediction, err error) {
 	if len(x) != 3*c.inputSize*c.inputSize {
 		return nil, fmt.Errorf("model: input has %d values, want %d", len(x), 3*c.inputSize*c.inputSize)
 	}
@@ -233,6 +246,7 @@ func (c *Classifier) ClassifyTensor(x []float32) (p *Prediction, err error) {
 	p.camSide = c.plan.OutputShape(outFeatA)[2]
 	p.Probabilities = Combine(p.A, p.B)
 	p.Label = Decide(p.A, p.B)
+	p.Domain = c.domain.domain(p.Features(), crowding)
 	return p, nil
 }
 

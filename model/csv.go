@@ -8,7 +8,10 @@ import "strconv"
 //
 // label is the class slug (Class.Slug); p_* are the five probabilities in
 // Classes order; a_* network A's four outputs in ANames order (a_merged is
-// cigar-shaped or edge-on); b_* network B's two. A file that could not be
+// cigar-shaped or edge-on); b_* network B's two. domain_score is the
+// in-domain score (Domain.Score) and out_of_domain is true when it is over
+// 1: the picture does not look like a Galaxy Zoo-style cutout; both are
+// empty for a model file without a domain fit. A file that could not be
 // classified has its error in the last column and the other result columns
 // empty.
 var CSVHeader = []string{
@@ -16,6 +19,7 @@ var CSVHeader = []string{
 	"p_round", "p_in_between", "p_cigar", "p_edge_on", "p_spiral",
 	"a_in_between", "a_merged", "a_round", "a_spiral",
 	"b_cigar", "b_edge_on",
+	"domain_score", "out_of_domain",
 	"model_version", "error",
 }
 
@@ -23,8 +27,10 @@ var CSVHeader = []string{
 const (
 	CSVFile         = 0
 	CSVLabel        = 1
-	CSVModelVersion = 13
-	CSVError        = 14
+	CSVDomainScore  = 13
+	CSVOutOfDomain  = 14
+	CSVModelVersion = 15
+	CSVError        = 16
 )
 
 // CSVRow formats the row of one file for a CSV with CSVHeader: p's results
@@ -56,6 +62,10 @@ func CSVRow(file, modelVersion string, p *Prediction, err error) []string {
 	for _, v := range p.B {
 		row[i] = formatFloat32(v)
 		i++
+	}
+	if p.Domain.Fitted {
+		row[CSVDomainScore] = formatFloat32(float32(p.Domain.Score))
+		row[CSVOutOfDomain] = strconv.FormatBool(p.Domain.OutOfDomain)
 	}
 	return row
 }

@@ -10,12 +10,13 @@ import (
 )
 
 func TestCSVRowMatchesHeaderAndPrediction(t *testing.T) {
-	want := "file,label,p_round,p_in_between,p_cigar,p_edge_on,p_spiral,a_in_between,a_merged,a_round,a_spiral,b_cigar,b_edge_on,model_version,error"
+	want := "file,label,p_round,p_in_between,p_cigar,p_edge_on,p_spiral,a_in_between,a_merged,a_round,a_spiral,b_cigar,b_edge_on,domain_score,out_of_domain,model_version,error"
 	if got := strings.Join(CSVHeader, ","); got != want {
 		t.Fatalf("CSVHeader = %s\nwant       %s", got, want)
 	}
 	if CSVHeader[CSVFile] != "file" || CSVHeader[CSVLabel] != "label" ||
-		CSVHeader[CSVModelVersion] != "model_version" || CSVHeader[CSVError] != "error" {
+		CSVHeader[CSVModelVersion] != "model_version" || CSVHeader[CSVError] != "error" ||
+		CSVHeader[CSVDomainScore] != "domain_score" || CSVHeader[CSVOutOfDomain] != "out_of_domain" {
 		t.Fatal("column index constants do not match CSVHeader")
 	}
 	files, _ := filepath.Glob(filepath.Join("..", "..", "shared", "data", "gz-challenge-spiral", "validation", "spirals", "*.jpg"))
@@ -43,7 +44,13 @@ func TestCSVRowMatchesHeaderAndPrediction(t *testing.T) {
 	}
 	// Every number reads back as exactly the float32 it came from.
 	var back []float32
-	for _, s := range row[CSVLabel+1 : CSVModelVersion] {
+	if !p.Domain.Fitted {
+		t.Fatal("the default model has no domain fit")
+	}
+	if row[CSVDomainScore] != strconv.FormatFloat(float64(float32(p.Domain.Score)), 'g', -1, 32) || row[CSVOutOfDomain] != "false" {
+		t.Fatalf("domain columns %q, %q for a real galaxy with score %v", row[CSVDomainScore], row[CSVOutOfDomain], p.Domain.Score)
+	}
+	for _, s := range row[CSVLabel+1 : CSVDomainScore] {
 		v, err := strconv.ParseFloat(s, 32)
 		if err != nil {
 			t.Fatalf("column %q: %v", s, err)

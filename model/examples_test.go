@@ -40,6 +40,9 @@ func TestBundledExamplesClassified(t *testing.T) {
 		if p.Label != want {
 			t.Errorf("%s: the default model says %v (%.3f), the volunteers %v", e.File, p.Label, p.Probabilities[p.Label], want)
 		}
+		if !p.Domain.Fitted || p.Domain.OutOfDomain {
+			t.Errorf("%s: domain %+v, want a fitted score under 1: the examples are real cutouts", e.File, p.Domain)
+		}
 		seen[want] = true
 	}
 	if len(seen) != NumClasses {

@@ -42,7 +42,44 @@ const (
 // the same area as the connected region around the centre brighter than
 // the sky by frameIsophote of the central peak, as a fraction of the
 // image's shorter side. The sky is the median of the outer ring.
-func galaxyRadius(img image.Image) float64 {
+func galaxyRadius(img image.Image) float64 { return measure(img).Radius }
+
+// scene is what the framing step measures on the whole picture, before
+// any crop: the central object's size, and how much else is as bright.
+type scene struct {
+	// Radius is galaxyRadius: the central object's 10 %-of-peak
+	// isophote, as the radius of a disc of its area over the shorter side.
+	Radius float64
+	// Crowding is the area of the other objects brighter than the sky by
+	// a quarter of the central peak (each of at least crowdMinArea cells
+	// of the measurement grid), over the central object's area at that
+	// isophote. A Galaxy Zoo cutout centres one galaxy, so it is small
+	// (median 0.13 on the five-class set); several galaxies in one
+	// picture, a zoomed-in crop or a photograph give tens to thousands.
+	// A picture with no central peak above its sky gets crowdEmpty.
+	Crowding float64
+}
+
+const (
+	// crowdIsophote is the isophote, as a fraction of the central peak
+	// above the sky, at which Crowding compares objects: brighter than
+	// frameIsophote, so that a galaxy's own faint outskirts and the sky's
+	// noise stay below it.
+	crowdIsophote = 0.25
+	// crowdMinArea is the smallest other object counted, in cells of the
+	// frameSide grid: single noisy cells are not objects.
+	crowdMinArea = 4
+	// crowdEmpty is Crowding when nothing central stands above the sky:
+	// the whole grid, as if everything else were bright.
+	crowdEmpty = frameSide * frameSide
+)
+
+// measure measures img's central object and the objects around it on a
+// frameSide x frameSide luminance grid of its central square (the
+// measurement Frame decides on, and the picture statistics of the
+// in-domain score). Every value is computed from whole numbers, so every
+// runtime gives the same scene for the same pixels.
+func measure(img image.Image) scene {
 	b := img.Bounds()
 	short := min(b.Dx(), b.Dy())
 	sq := image.Rect(b.Min.X+(b.Dx()-short)/2, b.Min.Y+(b.Dy()-short)/2, 0, 0)
@@ -79,12 +116,35 @@ func galaxyRadius(img image.Image) float64 {
 		}
 	}
 	if peak <= bg {
-		return 0
+		return scene{Radius: 0, Crowding: crowdEmpty}
 	}
-	thr := bg + frameIsophote*(peak-bg)
-	seen := make([]bool, n*n)
+	label := make([]int32, n*n)
+	area := fill(lum, n, label, start, 1, bg+frameIsophote*(peak-bg))
+	radius := math.Sqrt(float64(area)/math.Pi) / float64(n)
+
+	// Crowding: label every object above the brighter isophote; the one
+	// holding the peak is the central one.
+	clear(label)
+	thr := bg + crowdIsophote*(peak-bg)
+	central := fill(lum, n, label, start, 1, thr)
+	var others int
+	id := int32(1)
+	for i, v := range lum {
+		if label[i] == 0 && v > thr {
+			id++
+			if a := fill(lum, n, label, i, id, thr); a >= crowdMinArea {
+				others += a
+			}
+		}
+	}
+	return scene{Radius: radius, Crowding: float64(others) / float64(central)}
+}
+
+// fill labels with id the 4-connected region of cells brighter than thr
+// around start (which is one), and returns its area in cells.
+func fill(lum []float64, n int, label []int32, start int, id int32, thr float64) int {
 	stack := []int{start}
-	seen[start] = true
+	label[start] = id
 	area := 0
 	for len(stack) > 0 {
 		i := stack[len(stack)-1]
@@ -97,13 +157,13 @@ func galaxyRadius(img image.Image) float64 {
 				continue
 			}
 			j := ny*n + nx
-			if !seen[j] && lum[j] > thr {
-				seen[j] = true
+			if label[j] == 0 && lum[j] > thr {
+				label[j] = id
 				stack = append(stack, j)
 			}
 		}
 	}
-	return math.Sqrt(float64(area)/math.Pi) / float64(n)
+	return area
 }
 
 // Frame returns the square the network should see: the paper's centre crop
@@ -112,9 +172,12 @@ func galaxyRadius(img image.Image) float64 {
 // most MaxFrameZoom. The step at FrameBelow is deliberate: a smooth ramp
 // would shrink Challenge galaxies near the threshold or under-zoom loosely
 // framed ones, and the two populations meet only in their tails.
-func Frame(img image.Image) image.Rectangle {
+func Frame(img image.Image) image.Rectangle { return frameOf(img, measure(img)) }
+
+// frameOf is Frame for a scene already measured on img.
+func frameOf(img image.Image, s scene) image.Rectangle {
 	zoom := 1.0
-	if r := galaxyRadius(img); r < FrameBelow {
+	if r := s.Radius; r < FrameBelow {
 		zoom = min(MaxFrameZoom, FrameTarget/max(r, 1e-6))
 	}
 	return CenterCrop(img, EvalCropFraction/zoom)

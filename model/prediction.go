@@ -8,6 +8,7 @@ type Prediction struct {
 	Probabilities [NumClasses]float32 // in Classes order; sums to one
 	A             [NumA]float32       // network A: in-between, merged, round, spiral
 	B             [NumB]float32       // network B: cigar, edge-on
+	Domain        Domain              // is the picture like the cutouts the model knows? (domain.go)
 
 	// Crop is the square of the image the network saw (Frame), in the
 	// decoded image's coordinates; every CAM covers it. Empty from
@@ -75,6 +76,7 @@ type Result struct {
 	Probabilities map[string]float32 `json:"probabilities"`
 	Hierarchy     Hierarchy          `json:"hierarchy"`
 	ModelVersion  string             `json:"model_version"`
+	Domain        *DomainResult      `json:"domain,omitempty"` // absent when the model file has no domain fit
 	CAM           *CAMResult         `json:"cam,omitempty"`
 	// LabelNote says why label is not the most probable class, where it
 	// is not (Prediction.LabelNote); absent otherwise.
@@ -87,6 +89,16 @@ type Hierarchy struct {
 	ADecision string             `json:"a_decision"`
 	B         map[string]float32 `json:"b"`
 	BDecision string             `json:"b_decision"`
+}
+
+// DomainResult is the in-domain score in JSON: out_of_domain is true when
+// score is over 1, and the picture is then not like a Galaxy Zoo-style
+// galaxy cutout, whatever the probabilities say.
+type DomainResult struct {
+	Score       float32 `json:"score"`
+	OutOfDomain bool    `json:"out_of_domain"`
+	Distance    float32 `json:"distance"` // of the pooled features to the training classes
+	Crowding    float32 `json:"crowding"` // bright area around the central object over its own
 }
 
 // CAMResult is the attention map of the predicted class, normalised to [0,1].
@@ -111,6 +123,9 @@ func (p *Prediction) Result(withCAM bool) Result {
 		},
 		ModelVersion: p.classifier.Version(),
 		LabelNote:    p.LabelNote(),
+	}
+	if d := p.Domain; d.Fitted {
+		r.Domain = &DomainResult{Score: float32(d.Score), OutOfDomain: d.OutOfDomain, Distance: float32(d.Distance), Crowding: float32(d.Crowding)}
 	}
 	for _, c := range Classes {
 		r.Probabilities[c.Slug()] = p.Probabilities[c]

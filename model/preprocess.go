@@ -126,14 +126,16 @@ func Normalize(img *image.RGBA) []float32 {
 // Challenge-framed galaxy, tighter for a loosely framed one), bilinear
 // resize to size x size, normalise. It returns a 3*size*size CHW tensor.
 func Preprocess(img image.Image, size int) []float32 {
-	x, _ := preprocess(img, size)
+	x, _, _ := preprocess(img, size)
 	return x
 }
 
-// preprocess is Preprocess that also returns the crop it took.
-func preprocess(img image.Image, size int) ([]float32, image.Rectangle) {
-	crop := Frame(img)
-	return Normalize(Resize(img, crop, size)), crop
+// preprocess is Preprocess that also returns the crop it took and the
+// scene the framing step measured, which the in-domain score reads.
+func preprocess(img image.Image, size int) ([]float32, image.Rectangle, scene) {
+	s := measure(img)
+	crop := frameOf(img, s)
+	return Normalize(Resize(img, crop, size)), crop, s
 }
 
 // PreprocessBytes is Decode followed by Preprocess; it also returns the

@@ -31,6 +31,8 @@ commands:
   compare    score candidate models on the validation split, plot accuracy against MFLOP
   calibrate  fit each network's temperature on the validation split, write the calibrated model
   standin    write an untrained model of given backbones (random weights), for engine work
+  domain     fit a model's in-domain score on its training data and write it into the file
+  domaincheck measure the in-domain score on real galaxies and held-out non-galaxies
 
 run "trainer <command> -h" for a command's flags
 `
@@ -58,6 +60,10 @@ func main() {
 		err = runCalibrate(args)
 	case "standin":
 		err = runStandIn(args)
+	case "domain":
+		err = runDomain(args)
+	case "domaincheck":
+		err = runDomainCheck(args)
 	case "-h", "-help", "--help", "help":
 		fmt.Print(usage)
 		return

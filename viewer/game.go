@@ -477,6 +477,10 @@ func (g *game) handleSheetInput() {
 		g.sortSheet(gallery.ByLabel)
 	case inpututil.IsKeyJustPressed(ebiten.KeyS):
 		g.save()
+	case inpututil.IsKeyJustPressed(ebiten.KeyX):
+		g.filterSheet(gallery.Filter{Domain: gallery.NotCutouts})
+	case inpututil.IsKeyJustPressed(ebiten.KeyI):
+		g.filterSheet(gallery.Filter{Domain: gallery.Cutouts})
 	}
 	for k := 0; k <= model.NumClasses; k++ {
 		if inpututil.IsKeyJustPressed(ebiten.Key0+ebiten.Key(k)) || inpututil.IsKeyJustPressed(ebiten.KeyNumpad0+ebiten.Key(k)) {

@@ -194,7 +194,9 @@ POST /classify       body: JPEG, PNG or GIF bytes (Content-Type image/jpeg, imag
                      image/gif or application/octet-stream), or multipart/form-data
                      with the file in field "image".
                      ?cam=1 adds the attention map of the predicted class.
-                     Answers JSON: label, class, probabilities, hierarchy, model_version.
+                     Answers JSON: label, class, probabilities, hierarchy, domain,
+                     model_version. domain.out_of_domain is true when the picture
+                     does not look like a Galaxy Zoo-style galaxy cutout.
                      Batch: up to %d files in repeated multipart fields "images"
                      answers a JSON array in order; each item has "status" and
                      either "result" or "error" (a bad image fails alone).

@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -404,6 +405,12 @@ const tol = 1e-4
 
 func near(a, b float32) bool { return math.Abs(float64(a)-float64(b)) <= tol }
 
+// nearRel is near relative to the size of the values, for the in-domain
+// score's distance (tens of units).
+func nearRel(a, b float32) bool {
+	return math.Abs(float64(a)-float64(b)) <= tol*max(1, math.Abs(float64(b)))
+}
+
 // sameResult compares the worker's answer with the native classifier's.
 func sameResult(t *testing.T, name string, got, want model.Result) {
 	t.Helper()
@@ -429,6 +436,15 @@ func sameResult(t *testing.T, name string, got, want model.Result) {
 				t.Errorf("%s: %s[%s] = %v, native %v", name, m.what, k, g, w)
 			}
 		}
+	}
+	// The in-domain score: the same flag, and the same numbers to within
+	// what the runtimes' features differ by (relative, as the distance is
+	// tens of units).
+	if got.Domain == nil || want.Domain == nil {
+		t.Fatalf("%s: domain %+v, native %+v: want both", name, got.Domain, want.Domain)
+	}
+	if g, w := got.Domain, want.Domain; g.OutOfDomain != w.OutOfDomain || !nearRel(g.Score, w.Score) || !nearRel(g.Distance, w.Distance) || g.Crowding != w.Crowding {
+		t.Errorf("%s: domain %+v, native %+v", name, *g, *w)
 	}
 	if (got.CAM == nil) != (want.CAM == nil) {
 		t.Fatalf("%s: cam present %v, native %v", name, got.CAM != nil, want.CAM != nil)
@@ -470,6 +486,18 @@ func TestClassifyMatchesNative(t *testing.T) {
 		labels[got.Class] = true
 	}
 	t.Logf("%d images, classes seen: %v", len(imgs), labels)
+
+	// A video frame from Go's own image test data, the picture issue 29
+	// was filed with: out of domain, in the worker as natively.
+	frame, err := os.ReadFile(filepath.Join(runtime.GOROOT(), "src", "image", "testdata", "video-001.jpeg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := result(t, do(t, "POST", "/classify", "image/jpeg", frame, false))
+	sameResult(t, "video frame", got, native(frame, false))
+	if got.Domain == nil || !got.Domain.OutOfDomain {
+		t.Errorf("video frame: domain %+v, want out of domain", got.Domain)
+	}
 
 	img := imgs[1]
 	t.Run("cam", func(t *testing.T) {
@@ -683,6 +711,44 @@ func TestModelAndOpenAPI(t *testing.T) {
 	}
 	if r.status != 200 || json.Unmarshal(r.body, &doc) != nil || doc.Paths["/classify"] == nil || doc.Paths["/model"] == nil {
 		t.Fatalf("GET /openapi.json: %d %.200s", r.status, r.body)
+	}
+	// Every field of a real answer, the in-domain score's included, is
+	// documented in the Result schema.
+	type schema struct {
+		Required   []string          `json:"required"`
+		Properties map[string]schema `json:"properties"`
+	}
+	var schemas struct {
+		Components struct {
+			Schemas map[string]schema `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(r.body, &schemas); err != nil {
+		t.Fatal(err)
+	}
+	resSchema := schemas.Components.Schemas["Result"]
+	ans := do(t, "POST", "/classify", "image/jpeg", fixtures.GalaxyJPEGs(t, 1)[0], false)
+	var fields map[string]json.RawMessage
+	if ans.status != 200 || json.Unmarshal(ans.body, &fields) != nil {
+		t.Fatalf("POST /classify: %d %.200s", ans.status, ans.body)
+	}
+	for k := range fields {
+		if _, ok := resSchema.Properties[k]; !ok {
+			t.Errorf("answer field %q is not in the OpenAPI Result schema", k)
+		}
+	}
+	var domain map[string]any
+	if err := json.Unmarshal(fields["domain"], &domain); err != nil || len(domain) == 0 {
+		t.Fatalf("answer has no domain object: %s", ans.body)
+	}
+	ds := resSchema.Properties["domain"]
+	for k := range domain {
+		if _, ok := ds.Properties[k]; !ok {
+			t.Errorf("domain field %q is not in the OpenAPI Result schema", k)
+		}
+	}
+	if len(ds.Required) != len(domain) {
+		t.Errorf("OpenAPI requires domain fields %v; the answer has %v", ds.Required, domain)
 	}
 }
 

@@ -285,10 +285,10 @@ func TestLoaderShrinksLargeImages(t *testing.T) {
 
 func TestArrange(t *testing.T) {
 	sums := map[int]Summary{
-		0: {model.Spiral, 0.9},
-		1: {model.Round, 0.4},
-		3: {model.Spiral, 0.5},
-		4: {model.Round, 0.95},
+		0: {Label: model.Spiral, Confidence: 0.9, Score: 0.3},
+		1: {Label: model.Round, Confidence: 0.4, Score: 4.2, OutOfDomain: true},
+		3: {Label: model.Spiral, Confidence: 0.5, Score: 1.5, OutOfDomain: true},
+		4: {Label: model.Round, Confidence: 0.95, Score: 0.8},
 	} // 2 and 5 not classified yet
 	summary := func(i int) (Summary, bool) { s, ok := sums[i]; return s, ok }
 	for _, tc := range []struct {
@@ -301,6 +301,9 @@ func TestArrange(t *testing.T) {
 		{ByLabel, Filter{All: true}, []int{1, 4, 3, 0, 2, 5}}, // round before spiral
 		{ByUncertain, Filter{Class: model.Spiral}, []int{3, 0}},
 		{ByName, Filter{Class: model.Cigar}, []int{}},
+		// the in-domain score, whatever the class; unclassified left out
+		{ByName, Filter{Domain: NotCutouts}, []int{1, 3}},
+		{ByUncertain, Filter{Domain: Cutouts}, []int{0, 4}},
 	} {
 		if got := Arrange(6, summary, tc.o, tc.f); !slices.Equal(got, tc.want) {
 			t.Errorf("Arrange(%v, %v) = %v, want %v", tc.o, tc.f, got, tc.want)

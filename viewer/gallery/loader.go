@@ -43,11 +43,12 @@ type Result struct {
 	CAMs          [model.NumClasses][]float32 // CAM.Normalized(), in model.Classes order
 	CAMPeak       [model.NumClasses]float32   // the largest raw CAM value, in logit units
 	LabelNote     string                      // why Label is not the largest probability, where it is not (Prediction.LabelNote)
+	Domain        model.Domain                // the in-domain score
 }
 
 // NewResult extracts a Result from a prediction.
 func NewResult(p *model.Prediction) *Result {
-	r := &Result{Label: p.Label, Probabilities: p.Probabilities, A: p.A, B: p.B, LabelNote: p.LabelNote()}
+	r := &Result{Label: p.Label, Probabilities: p.Probabilities, A: p.A, B: p.B, LabelNote: p.LabelNote(), Domain: p.Domain}
 	for _, c := range model.Classes {
 		m := p.CAM(c)
 		r.CAMSide = m.Side
@@ -178,8 +179,10 @@ func (l *Loader) Want(indices []int) {
 
 // Summary is what a contact sheet sorts and filters on.
 type Summary struct {
-	Label      model.Class
-	Confidence float32 // the probability of Label
+	Label       model.Class
+	Confidence  float32 // the probability of Label
+	Score       float64 // the in-domain score (model.Domain.Score)
+	OutOfDomain bool    // Score > 1: not like a Galaxy Zoo-style cutout
 }
 
 // Summary reports the label and confidence of image i if it has been
@@ -304,7 +307,8 @@ func (l *Loader) publish(i int, it *Item) {
 	l.clock++
 	l.cache[i] = &entry{item: it, used: l.clock}
 	if it.Result != nil {
-		l.known[i] = Summary{it.Result.Label, it.Result.Probabilities[it.Result.Label]}
+		r := it.Result
+		l.known[i] = Summary{Label: r.Label, Confidence: r.Probabilities[r.Label], Score: r.Domain.Score, OutOfDomain: r.Domain.OutOfDomain}
 	}
 	for len(l.cache) > l.size {
 		victim, oldest := -1, ^uint64(0)

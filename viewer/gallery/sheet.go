@@ -36,17 +36,49 @@ func ParseOrder(s string) (Order, error) {
 	return 0, fmt.Errorf("unknown order %q (want name, confidence or label)", s)
 }
 
-// Filter keeps all images (All) or those predicted as one class.
+// Filter keeps all images (All), those predicted as one class, or, when
+// Domain is set, those of every class on one side of the in-domain score's
+// threshold (model.Domain).
 type Filter struct {
-	All   bool
-	Class model.Class
+	All    bool
+	Class  model.Class
+	Domain DomainFilter
 }
 
+// DomainFilter keeps images by their in-domain score.
+type DomainFilter int
+
+const (
+	AnyDomain  DomainFilter = iota // the score plays no part
+	Cutouts                        // score <= 1: like a Galaxy Zoo-style cutout
+	NotCutouts                     // score > 1: the answer may mean nothing
+)
+
+// DomainFilters are the domain filters by their names, for scripts and
+// the header.
+var DomainFilters = map[string]DomainFilter{"cutouts": Cutouts, "not-cutouts": NotCutouts}
+
 func (f Filter) String() string {
+	for name, d := range DomainFilters {
+		if f.Domain == d {
+			return name
+		}
+	}
 	if f.All {
 		return "all"
 	}
 	return f.Class.Slug()
+}
+
+// keeps reports whether f keeps a classified image.
+func (f Filter) keeps(s Summary) bool {
+	switch f.Domain {
+	case Cutouts:
+		return !s.OutOfDomain
+	case NotCutouts:
+		return s.OutOfDomain
+	}
+	return f.All || s.Label == f.Class
 }
 
 // Arrange lists the indices 0..n-1 as a contact sheet shows them. Sorting
@@ -63,9 +95,9 @@ func Arrange(n int, summary func(int) (Summary, bool), o Order, f Filter) []int 
 	for i := range n {
 		s, ok := summary(i)
 		switch {
-		case ok && (f.All || s.Label == f.Class):
+		case ok && f.keeps(s):
 			done = append(done, known{i, s})
-		case !ok && f.All:
+		case !ok && f.All && f.Domain == AnyDomain:
 			rest = append(rest, i)
 		}
 	}

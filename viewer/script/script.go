@@ -21,7 +21,9 @@
 //	contour=on|off draw the map as contour lines or as a wash
 //	grid=on|off    the contact sheet of all images, or the single view
 //	sort=O         in the grid: name, confidence (least certain first), label
-//	filter=C       in the grid: all, or a class as for class=
+//	filter=C       in the grid: all, a class as for class=, or by the
+//	               in-domain score: cutouts (like a Galaxy Zoo cutout) or
+//	               not-cutouts
 //	move=N         in the grid: select the N-th thumbnail of the list (1-based)
 //	enter          in the grid: what Enter does, open the selected image
 //	dump=F         write what is on screen (the grid's cells in order) to F as JSON
@@ -149,12 +151,15 @@ func parseStep(text string) (Step, error) {
 		if arg == "all" {
 			return Step{Op: Filter, Filter: gallery.Filter{All: true}}, nil
 		}
+		if d, ok := gallery.DomainFilters[arg]; ok {
+			return Step{Op: Filter, Filter: gallery.Filter{Domain: d}}, nil
+		}
 		if err := needArg(); err != nil {
 			return Step{}, err
 		}
 		predicted, c, err := ParseClassKey(arg)
 		if err == nil && predicted {
-			err = fmt.Errorf("filter takes all or a class")
+			err = fmt.Errorf("filter takes all, cutouts, not-cutouts or a class")
 		}
 		return Step{Op: Filter, Filter: gallery.Filter{Class: c}}, err
 	case "enter":

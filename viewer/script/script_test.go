@@ -10,7 +10,7 @@ import (
 )
 
 func TestParse(t *testing.T) {
-	steps, err := Parse(" class=spiral; frames=5;screenshot=out/a.png;class=2;class=0;cmap=jet;opacity=0.25;overlay=off;next;prev;goto=7;wait;save;contour=on;grid=on;sort=confidence;filter=edge-on;filter=all;move=3;enter;dump=d.json;; ")
+	steps, err := Parse(" class=spiral; frames=5;screenshot=out/a.png;class=2;class=0;cmap=jet;opacity=0.25;overlay=off;next;prev;goto=7;wait;save;contour=on;grid=on;sort=confidence;filter=edge-on;filter=all;filter=not-cutouts;move=3;enter;dump=d.json;; ")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,6 +33,7 @@ func TestParse(t *testing.T) {
 		{Op: Sort, Order: gallery.ByUncertain, Text: "sort=confidence"},
 		{Op: Filter, Filter: gallery.Filter{Class: model.EdgeOn}, Text: "filter=edge-on"},
 		{Op: Filter, Filter: gallery.Filter{All: true}, Text: "filter=all"},
+		{Op: Filter, Filter: gallery.Filter{Domain: gallery.NotCutouts}, Text: "filter=not-cutouts"},
 		{Op: Move, N: 3, Text: "move=3"},
 		{Op: Enter, Text: "enter"},
 		{Op: Dump, File: "d.json", Text: "dump=d.json"},

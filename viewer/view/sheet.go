@@ -95,7 +95,12 @@ func renderSheet(dst *image.RGBA, sh *Sheet, f *faces) {
 	hline(dst, sheetLeft, Width-sheetLeft, 46)
 	if len(sh.Cells) == 0 {
 		msg := "no image here"
-		if !sh.Filter.All {
+		switch {
+		case sh.Filter.Domain == gallery.NotCutouts:
+			msg = "no image that does not look like a galaxy cutout yet (0: all)"
+		case sh.Filter.Domain == gallery.Cutouts:
+			msg = "no image that looks like a galaxy cutout yet (0: all)"
+		case !sh.Filter.All:
 			msg = "no image classified as " + sh.Filter.Class.String() + " yet (0: all)"
 		}
 		drawTextCentred(dst, f.bold, Width/2, Height/2, greyColour, msg)
@@ -107,7 +112,7 @@ func renderSheet(dst *image.RGBA, sh *Sheet, f *faces) {
 		badge(dst, f, sheetLeft, Height-60, textColour, sh.Message, Width-2*sheetLeft)
 	}
 	drawText(dst, f.small, sheetLeft, Height-8, greyColour,
-		"arrows PgUp/PgDn: move   Enter/click: open   N/U/L: sort name/uncertain/label   1–5: one class, 0: all   S: save PNG   G: back")
+		"arrows PgUp/PgDn: move   Enter/click: open   N/U/L: sort name/uncertain/label   1–5: one class, 0: all   I/X: cutouts / not cutouts   S: save PNG   G: back")
 }
 
 func drawCell(dst *image.RGBA, k int, c Cell, selected bool, f *faces) {
@@ -142,6 +147,10 @@ func drawCell(dst *image.RGBA, k int, c Cell, selected bool, f *faces) {
 		}
 		drawText(dst, f.bold, box.Min.X, badgeY, col, label)
 		drawTextRight(dst, f.small, box.Max.X, badgeY, textColour, fmt.Sprintf("%.0f %%", 100*res.Probabilities[res.Label]))
+		if res.Domain.OutOfDomain {
+			// the in-domain score says the answer may mean nothing
+			badge(dst, f, box.Min.X+4, box.Min.Y+18, errColour, "not a cutout?", ThumbSide-8)
+		}
 	case it != nil && it.Err != nil:
 		drawText(dst, f.small, box.Min.X, badgeY, errColour, "not classified")
 	default:

@@ -394,12 +394,16 @@ function fillCell(item) {
     const c = confidence(item);
     button.dataset.class = r.class;
     button.dataset.confidence = String(c);
-    // A label the hierarchy chose over a likelier class carries its note.
-    const said = `${item.name}: ${r.label}, ${pct(c)}` + (r.label_note ? `. ${r.label_note}` : "");
+    button.dataset.outOfDomain = String(outOfDomain(r));
+    // A label the hierarchy chose over a likelier class carries its note;
+    // a picture unlike a galaxy cutout says so.
+    const said = `${item.name}: ${r.label}, ${pct(c)}` + (r.label_note ? `. ${r.label_note}` : "") +
+      (outOfDomain(r) ? ". It does not look like a galaxy cutout" : "");
     thumb.replaceChildren(el("img", {
       src: item.url, width: "96", height: "96", loading: "lazy", decoding: "async", alt: said,
     }));
-    label.replaceChildren(el("strong", { "data-class": r.class }, r.label), " ", el("span", { class: "conf" }, pct(c)));
+    label.replaceChildren(el("strong", { "data-class": r.class }, r.label), " ", el("span", { class: "conf" }, pct(c)),
+      ...(outOfDomain(r) ? [" ", el("span", { class: "cell-odd" }, "not a galaxy cutout?")] : []));
     button.title = said;
     // The thumbnail's alt text says it all; the visible text would only be
     // read a second time.
@@ -432,7 +436,10 @@ function placeCells() {
   let visible = 0;
   for (const x of sorted) {
     const keep = filter === "all" ||
-      (filter === "error" ? x.status === "error" : x.status === "done" && x.result.class === filter);
+      (filter === "error" ? x.status === "error"
+        : filter === "odd" ? x.status === "done" && outOfDomain(x.result)
+        : filter === "cutout" ? x.status === "done" && !outOfDomain(x.result)
+        : x.status === "done" && x.result.class === filter);
     x.cell.hidden = !keep;
     if (keep) visible++;
   }
@@ -448,6 +455,8 @@ function fillFilter() {
   const select = $("filter");
   if (select.options.length > 1) return;
   for (const c of info.classes) select.append(el("option", { value: c.class }, c.label));
+  select.append(el("option", { value: "cutout" }, "like a galaxy cutout"));
+  select.append(el("option", { value: "odd" }, "not like a galaxy cutout"));
   select.append(el("option", { value: "error" }, "could not be classified"));
 }
 
@@ -513,6 +522,10 @@ const motion = () => (matchMedia("(prefers-reduced-motion: reduce)").matches ? "
 
 // ---- results ----------------------------------------------------------
 
+// outOfDomain: the result's in-domain score says the picture is not like a
+// Galaxy Zoo-style cutout (a model without a domain fit says nothing).
+const outOfDomain = (r) => Boolean(r && r.domain && r.domain.out_of_domain);
+
 const pct = (p) => (p < 0.001 ? "<0.1%" : `${(p * 100).toFixed(1)}%`);
 
 // render shows one result in the detail view and brings it into view;
@@ -529,6 +542,13 @@ function render(result, picture, name, item) {
   $("label-note").textContent = result.label_note || "";
   $("label-note").hidden = !result.label_note;
   $("label").dataset.class = result.class;
+  // The five classes assume a galaxy: a photograph still gets one of them,
+  // so the model's in-domain score decides whether the answer is worth
+  // reading. The answer stays: the note says how far to trust it.
+  const odd = outOfDomain(result);
+  $("domain-note").hidden = !odd;
+  section.dataset.outOfDomain = String(odd);
+  section.dataset.domainScore = result.domain ? String(result.domain.score) : "";
 
   const classes = info.classes;
   $("probs").replaceChildren(...classes.map((c) =>
@@ -551,7 +571,8 @@ function render(result, picture, name, item) {
     `${name}, with the network's attention map for ${$("cam-class").selectedOptions[0].textContent} drawn over it`);
   section.hidden = false;
   section.dataset.shownAt = Math.round(performance.now()); // ms since navigation start, for the benchmark
-  $("announce").textContent = `${name}: ${result.label}, ${pct(result.probabilities[result.class])}.`;
+  $("announce").textContent = (odd ? `${name}: ${$("domain-note").textContent.replace(/\s+/g, " ").trim()} ` : `${name}: `) +
+    `${result.label}, ${pct(result.probabilities[result.class])}.`;
   // The answer is below the fold on most screens: bring it up, and move
   // keyboard and screen-reader users to its heading.
   section.scrollIntoView({ block: "start", behavior: motion() });

@@ -7,8 +7,9 @@
  * toCSV turns rows {file, result, error} into CSV text (RFC 4180, CRLF line
  * ends). label is the class slug. info (the classifier's description) gives
  * the header (csv_header) and the order of the classes and of networks A's
- * and B's outputs, which is the order of the p_, a_ and b_ columns. A row
- * with an error has empty numbers.
+ * and B's outputs, which is the order of the p_, a_ and b_ columns.
+ * domain_score and out_of_domain are the result's in-domain score (empty for
+ * a model without one). A row with an error has empty numbers.
  */
 export function toCSV(rows, info) {
   const slugs = info.classes.map((c) => c.class);
@@ -25,6 +26,8 @@ export function toCSV(rows, info) {
       file,
       result ? result.class : "",
       ...numbers,
+      result && result.domain ? String(result.domain.score) : "",
+      result && result.domain ? String(result.domain.out_of_domain) : "",
       result ? result.model_version : info.model_version,
       error || "",
     ].map(field).join(","));

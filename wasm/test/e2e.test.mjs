@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { createServer } from "node:http";
 import { extname, join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { execFileSync } from "node:child_process";
 import { expected, launch, root, startServer, writeAtomic } from "./harness.mjs";
 
 const tolerance = 1e-4;
@@ -18,7 +19,12 @@ const example = "wasm/static/examples/848953.jpg"; // clicked on the page
 const apiExample = "wasm/static/examples/953804.jpg"; // through hiwl.js
 const dropped = "../shared/data/gz-challenge-spiral/validation/non_spirals/178752.jpg"; // dropped onto the page
 const hierarchyPick = "../shared/data/gz-challenge-5class/cigar/106018.jpg"; // labelled edge-on though in-between is likelier
+// A video frame from Go's own image test data, the picture issue 29 was
+// filed with: not a galaxy cutout.
+const photo = join(execFileSync("go", ["env", "GOROOT"], { encoding: "utf8" }).trim(), "src/image/testdata/video-001.jpeg");
+const domainNote = "This does not look like a Galaxy Zoo-style galaxy cutout; the answer below may mean nothing.";
 const screenshot = join(root, "out/wasm/page.png");
+const photoShot = join(root, "out/wasm/page-not-a-galaxy.png");
 
 let server, browser, page, want;
 const requests = [];
@@ -26,7 +32,7 @@ const origins = []; // of the servers this test started
 const problems = []; // uncaught page errors and console errors
 
 before(async () => {
-  want = expected([example, apiExample, dropped, hierarchyPick]);
+  want = expected([example, apiExample, dropped, hierarchyPick, photo]);
   server = await startServer();
   browser = await launch();
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
@@ -95,6 +101,12 @@ function assertSameAsNative(got, file) {
   for (const [name, p] of Object.entries(w.hierarchy.b)) near(got.hierarchy.b[name], p, `${file}: B ${name}`);
   assert.equal(got.hierarchy.a_decision, w.hierarchy.a_decision);
   assert.equal(got.hierarchy.b_decision, w.hierarchy.b_decision);
+  // The in-domain score: the same flag, and the same number to within what
+  // the runtimes' features differ by (relative: a distance is tens of units).
+  assert.ok(w.domain, `${file}: the native result has a domain score`);
+  assert.equal(got.domain.out_of_domain, w.domain.out_of_domain, `${file}: out_of_domain`);
+  assert.ok(Math.abs(got.domain.score - w.domain.score) <= tolerance * Math.max(1, w.domain.score),
+    `${file}: domain score ${got.domain.score}, native Go says ${w.domain.score}`);
   if (!got.cams) return;
   for (const [slug, values] of Object.entries(w.cams)) {
     assert.equal(got.cams[slug].values.length, values.length, `${file}: CAM ${slug} size`);
@@ -121,6 +133,10 @@ async function pageResult(p = page) {
         b_decision: document.getElementById("step-b").dataset.decision,
       },
       model_version: (meta.match(/Model (\S+),/) || [])[1],
+      domain: {
+        score: Number(document.getElementById("result").dataset.domainScore),
+        out_of_domain: !document.getElementById("domain-note").hidden,
+      },
     };
   });
 }
@@ -269,6 +285,27 @@ describe("in-browser classifier", () => {
     await assertPageShows(dropped);
     const w = want[dropped];
     assertOverlay(await overlayPixels(), w.cams[w.class]);
+    assert.equal(await page.isHidden("#domain-note"), true, "a real galaxy cutout gets no note");
+  });
+
+  test("a photo that is not a galaxy gets the note, and its answer is still shown", async () => {
+    const bytes = readFileSync(photo).toString("base64");
+    const dt = await page.evaluateHandle((b64) => {
+      const dt = new DataTransfer();
+      const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      dt.items.add(new File([raw], "video-001.jpeg", { type: "image/jpeg" }));
+      return dt;
+    }, bytes);
+    await page.dispatchEvent("#drop", "drop", { dataTransfer: dt });
+    await page.waitForSelector('#result[data-source="video-001.jpeg"]:not([hidden])');
+    assert.equal(want[photo].domain.out_of_domain, true, "the native classifier calls the video frame out of domain");
+    assert.equal(await page.isVisible("#domain-note"), true, "the note is shown");
+    assert.equal((await page.textContent("#domain-note")).replace(/\s+/g, " ").trim(), domainNote);
+    // The answer is still there, the native classifier's.
+    assert.equal(await page.isVisible("#label"), true);
+    await assertPageShows(photo);
+    assert.match(await page.textContent("#announce"), /does not look like a Galaxy Zoo-style galaxy cutout/);
+    writeAtomic(photoShot, await page.screenshot({ fullPage: true }));
   });
 
   test("a photo with EXIF orientation is drawn as the network saw it", async () => {

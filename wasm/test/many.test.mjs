@@ -305,7 +305,7 @@ describe("classify many", () => {
     const csv = readFileSync(await download.path(), "utf8");
     const rows = parseCSV(csv);
     assert.deepEqual(rows[0], ["file", "label", "p_round", "p_in_between", "p_cigar", "p_edge_on", "p_spiral",
-      "a_in_between", "a_merged", "a_round", "a_spiral", "b_cigar", "b_edge_on", "model_version", "error"]);
+      "a_in_between", "a_merged", "a_round", "a_spiral", "b_cigar", "b_edge_on", "domain_score", "out_of_domain", "model_version", "error"]);
     assert.equal(rows.length, 21);
     const byName = Object.fromEntries(twenty.map((p) => [basename(p), native[p]]));
     for (const r of rows.slice(1)) {
@@ -318,8 +318,10 @@ describe("classify many", () => {
       ["in-between smooth", "cigar-shaped or edge-on", "completely round smooth", "spiral"]
         .forEach((n, i) => near(nums[5 + i], w.hierarchy.a[n], `${file}: A ${n}`));
       ["cigar-shaped smooth", "edge-on"].forEach((n, i) => near(nums[9 + i], w.hierarchy.b[n], `${file}: B ${n}`));
-      assert.equal(rest[11], w.model_version);
-      assert.equal(rest[12], "", `${file}: error column`);
+      near(Number(rest[11]), w.domain.score, `${file}: domain_score`);
+      assert.equal(rest[12], String(w.domain.out_of_domain), `${file}: out_of_domain`);
+      assert.equal(rest[13], w.model_version);
+      assert.equal(rest[14], "", `${file}: error column`);
     }
     writeAtomic(gridShot, await page.screenshot({ fullPage: true }));
   });

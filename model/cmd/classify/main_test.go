@@ -91,7 +91,7 @@ func TestCSVColumnsAndRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(recs[0], ","); got != "file,label,p_round,p_in_between,p_cigar,p_edge_on,p_spiral,a_in_between,a_merged,a_round,a_spiral,b_cigar,b_edge_on,model_version,error" {
+	if got := strings.Join(recs[0], ","); got != "file,label,p_round,p_in_between,p_cigar,p_edge_on,p_spiral,a_in_between,a_merged,a_round,a_spiral,b_cigar,b_edge_on,domain_score,out_of_domain,model_version,error" {
 		t.Fatalf("header %s", got)
 	}
 	// Folders recursively, lexical order, the note left out, the broken
