@@ -231,3 +231,13 @@ func TestResultDomainJSON(t *testing.T) {
 		}
 	}
 }
+
+// Measure looks at the central square of a picture that is not square
+// (it once measured the top-left one).
+func TestMeasureCentralSquare(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 636, 212))
+	draw.Draw(img, img.Bounds(), blobs(212, 10, image.Pt(106, 106)), image.Pt(-212, 0), draw.Src)
+	if s := measure(img); s.Radius < 0.05 || s.Crowding != 0 {
+		t.Errorf("a blob in the middle of a 3:1 picture: %+v, want it measured", s)
+	}
+}

@@ -82,8 +82,10 @@ const (
 func measure(img image.Image) scene {
 	b := img.Bounds()
 	short := min(b.Dx(), b.Dy())
-	sq := image.Rect(b.Min.X+(b.Dx()-short)/2, b.Min.Y+(b.Dy()-short)/2, 0, 0)
-	sq.Max = sq.Min.Add(image.Pt(short, short))
+	// The central square. (image.Rect(x0, y0, 0, 0) would swap the
+	// corners and give the top-left one: wrong for non-square pictures.)
+	min0 := image.Pt(b.Min.X+(b.Dx()-short)/2, b.Min.Y+(b.Dy()-short)/2)
+	sq := image.Rectangle{Min: min0, Max: min0.Add(image.Pt(short, short))}
 	n := frameSide
 	lum := make([]float64, n*n)
 	if y, ok := img.(*image.YCbCr); !ok || !approxLumYCbCr(lum, n, y, sq) {

@@ -183,8 +183,8 @@ func shapes(r *rand.Rand) image.Image {
 func Zoom(img image.Image, factor float64) image.Image {
 	b := img.Bounds()
 	w, h := int(float64(b.Dx())/factor), int(float64(b.Dy())/factor)
-	src := image.Rect(b.Min.X+(b.Dx()-w)/2, b.Min.Y+(b.Dy()-h)/2, 0, 0)
-	src.Max = src.Min.Add(image.Pt(w, h))
+	min0 := image.Pt(b.Min.X+(b.Dx()-w)/2, b.Min.Y+(b.Dy()-h)/2)
+	src := image.Rectangle{Min: min0, Max: min0.Add(image.Pt(w, h))}
 	out := image.NewRGBA(image.Rect(0, 0, Side, Side))
 	draw.BiLinear.Scale(out, out.Bounds(), img, src, draw.Src, nil)
 	return out

@@ -404,8 +404,8 @@ describe("classify many", () => {
     const rows = parseCSV(readFileSync(await download.path(), "utf8"));
     assert.equal(rows.length, 23);
     const bad = rows.find((r) => r[0] === "notes.txt");
-    assert.deepEqual(bad.slice(1, 13), Array(12).fill(""));
-    assert.match(bad[14], /not a JPEG, PNG or GIF/);
+    assert.deepEqual(bad.slice(1, 15), Array(14).fill(""));
+    assert.match(bad[16], /not a JPEG, PNG or GIF/);
     const again = rows.find((r) => r[0] === "again.jpg");
     near(Number(again[2]), native[twenty[0]].probabilities.round, "again.jpg p_round");
     await page.click("#clear");

@@ -54,6 +54,9 @@ const usageText = `usage: classify [flags] [FILE|FOLDER...]
 Classifies galaxy images into the five HIWL classes (round, in-between,
 cigar, edge-on, spiral) and writes one row per image, in input order.
 Folders are searched recursively for .jpg, .jpeg, .png and .gif files.
+Every row also carries the model's in-domain score (JSON "domain", CSV
+domain_score and out_of_domain): over 1, the picture does not look like
+a Galaxy Zoo-style galaxy cutout and its answer may mean nothing.
 
 Examples:
   classify galaxy.jpg survey/                      JSON lines on stdout

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -146,7 +147,8 @@ func TestJSONLinesAndTable(t *testing.T) {
 	if err := json.Unmarshal([]byte(lines[0]), &l); err != nil {
 		t.Fatal(err)
 	}
-	if l.File != images[0] || l.Class != p.Label.Slug() || l.Probabilities["spiral"] != p.Probabilities[model.Spiral] || l.CAM == nil {
+	if l.File != images[0] || l.Class != p.Label.Slug() || l.Probabilities["spiral"] != p.Probabilities[model.Spiral] || l.CAM == nil ||
+		l.Domain == nil || l.Domain.Score != float32(p.Domain.Score) || l.Domain.OutOfDomain != p.Domain.OutOfDomain {
 		t.Errorf("jsonl line %s", lines[0])
 	}
 	if !strings.Contains(lines[1], `"error":"model: not a JPEG`) {
@@ -156,7 +158,8 @@ func TestJSONLinesAndTable(t *testing.T) {
 	code, stdout, _ = cli(t, "", "-format", "table", images[0], filepath.Join(dir, "sub", "b.png"))
 	tl := strings.Split(strings.TrimSpace(stdout), "\n")
 	if code != exitFailed || len(tl) != 3 || !strings.HasPrefix(tl[0], "file") ||
-		!strings.Contains(tl[1], p.Label.Slug()) || !strings.Contains(tl[2], "error: ") {
+		!strings.Contains(tl[1], p.Label.Slug()) || !strings.Contains(tl[2], "error: ") ||
+		!strings.Contains(tl[0], "domain") || !strings.Contains(tl[1], fmt.Sprintf("%.2f", p.Domain.Score)) {
 		t.Errorf("table (exit %d):\n%s", code, stdout)
 	}
 }

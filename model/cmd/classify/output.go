@@ -87,7 +87,7 @@ type tableFormat struct {
 
 func (f *tableFormat) header(buf *bytes.Buffer) {
 	f.writer(buf)
-	fmt.Fprint(f.tw, "file\tlabel\tround\tin-between\tcigar\tedge-on\tspiral\t\n")
+	fmt.Fprint(f.tw, "file\tlabel\tround\tin-between\tcigar\tedge-on\tspiral\tdomain\t\n")
 }
 
 func (f *tableFormat) writer(buf *bytes.Buffer) {
@@ -99,7 +99,7 @@ func (f *tableFormat) writer(buf *bytes.Buffer) {
 func (f *tableFormat) row(buf *bytes.Buffer, r row) {
 	f.writer(buf)
 	if r.err != nil {
-		fmt.Fprintf(f.tw, "%s\terror: %s\t\t\t\t\t\t\n", r.file, oneLine(r.err.Error()))
+		fmt.Fprintf(f.tw, "%s\terror: %s\t\t\t\t\t\t\t\n", r.file, oneLine(r.err.Error()))
 		return
 	}
 	label := r.p.Label.Slug()
@@ -113,6 +113,15 @@ func (f *tableFormat) row(buf *bytes.Buffer, r row) {
 	fmt.Fprintf(f.tw, "%s\t%s", r.file, label)
 	for _, v := range r.p.Probabilities {
 		fmt.Fprintf(f.tw, "\t%.3f", v)
+	}
+	// the in-domain score; over 1, the picture is not like a galaxy cutout
+	switch d := r.p.Domain; {
+	case !d.Fitted:
+		fmt.Fprint(f.tw, "\t-")
+	case d.OutOfDomain:
+		fmt.Fprintf(f.tw, "\t%.2f not a cutout?", d.Score)
+	default:
+		fmt.Fprintf(f.tw, "\t%.2f", d.Score)
 	}
 	fmt.Fprint(f.tw, "\t\n")
 }
