@@ -29,7 +29,7 @@ SYNTH_N ?= 6000
 -include bench/loadtest/loadtest.mk
 -include catalogue/catalogue.mk
 
-.PHONY: run test test-deps test-go vet bench bench-classify fuzz data default-model default-version realcheck
+.PHONY: run test test-deps test-go vet bench bench-classify fuzz data default-model default-version realcheck domaincheck
 
 run: run-wasm
 
@@ -94,6 +94,15 @@ default-model:
 	cp $(addprefix $(RUN)/,confusion.png curves.png embedding.png metrics.json) docs/
 	cp $(RUN)/summary.json docs/training-summary.json
 	$(GO) run ./trainer realcheck -out docs/realcheck > docs/realcheck.txt
+	$(MAKE) --no-print-directory domaincheck
+
+# The in-domain score on real cutouts and held-out non-galaxies
+# (docs/domaincheck.txt). The photographs are scikit-image's sample images
+# from Debian's python3-skimage, unpacked without installing it.
+domaincheck:
+	test -d out/negatives/skimage || scripts/negatives-photos.sh out/negatives
+	$(GO) run ./trainer domaincheck -photos out/negatives/skimage,$$($(GO) env GOROOT)/src/image/testdata -png docs/domaincheck.png > docs/domaincheck.txt.tmp
+	mv docs/domaincheck.txt.tmp docs/domaincheck.txt
 
 # model/default_version.go: the embedded model's version, fixed at build
 # time so that no runtime hashes 1 MB at start-up (TestDefaultVersion).

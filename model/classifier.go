@@ -206,7 +206,7 @@ func (c *Classifier) Classify(data []byte) (*Prediction, error) {
 // carries the crop it took.
 func (c *Classifier) ClassifyImage(img image.Image) (*Prediction, error) {
 	x, crop, sc := preprocess(img, c.inputSize)
-	p, err := c.classify(x, sc.Crowding)
+	p, err := c.classify(x, sc)
 	if err != nil {
 		return nil, err
 	}
@@ -216,12 +216,12 @@ func (c *Classifier) ClassifyImage(img image.Image) (*Prediction, error) {
 
 // ClassifyTensor runs the network on a preprocessed CHW input. Without the
 // picture there is no scene: the prediction's Domain scores the features
-// alone (Crowding 0).
+// alone (Crowding and Radius 0).
 func (c *Classifier) ClassifyTensor(x []float32) (*Prediction, error) {
-	return c.classify(x, 0)
+	return c.classify(x, scene{})
 }
 
-func (c *Classifier) classify(x []float32, crowding float64) (p *Prediction, err error) {
+func (c *Classifier) classify(x []float32, sc scene) (p *Prediction, err error) {
 	if len(x) != 3*c.inputSize*c.inputSize {
 		return nil, fmt.Errorf("model: input has %d values, want %d", len(x), 3*c.inputSize*c.inputSize)
 	}
@@ -246,7 +246,7 @@ func (c *Classifier) classify(x []float32, crowding float64) (p *Prediction, err
 	p.camSide = c.plan.OutputShape(outFeatA)[2]
 	p.Probabilities = Combine(p.A, p.B)
 	p.Label = Decide(p.A, p.B)
-	p.Domain = c.domain.domain(p.Features(), crowding)
+	p.Domain = c.domain.domain(p.Features(), sc)
 	return p, nil
 }
 

@@ -12,7 +12,7 @@ import (
 // Zoo-style cutouts the model was trained on. The five classes assume a
 // galaxy; a photograph, a screenshot or a crowded field still gets one of
 // them, often with high confidence, so the score is reported beside every
-// answer. It combines two measurements, each divided by its threshold:
+// answer. It combines three measurements, each divided by its threshold:
 //
 //   - Distance: the Mahalanobis distance of network A's pooled features
 //     (Prediction.Features) to the nearest class mean of the training
@@ -21,16 +21,19 @@ import (
 //     Samples"). Photographs, text, gradients, noise and shapes land far
 //     from every class.
 //   - Crowding (scene.Crowding): bright area around the central object
-//     over its own. Several galaxies in one picture and heavily zoomed-in
-//     galaxies give features the network knows, but no Galaxy Zoo cutout
-//     looks like that.
+//     over its own. Several galaxies in one picture give features the
+//     network knows, but no Galaxy Zoo cutout looks like that.
+//   - Radius (scene.Radius, the framing step's measure of the central
+//     object): a galaxy zoomed in far past the catalogue's framing fills
+//     the picture, and its features stay close to a large galaxy's.
 //
-// Score = max(Distance/DistanceThreshold, Crowding/CrowdingThreshold): a
-// picture is out of domain when Score > 1. The class means, the precision
-// matrix and both thresholds are fitted by the trainer ("trainer domain")
-// on the model's own training and validation images and stored in the
-// model file's metadata_props, so a new model carries its own fit. A file
-// without them gets no score (Domain.Fitted false).
+// Score = max(Distance/DistanceThreshold, Crowding/CrowdingThreshold,
+// Radius/RadiusThreshold): a picture is out of domain when Score > 1. The
+// class means, the precision matrix and the thresholds are fitted by the
+// trainer ("trainer domain") on the model's own training and validation
+// images and stored in the model file's metadata_props, so a new model
+// carries its own fit. A file without them gets no score (Domain.Fitted
+// false).
 //
 // Energy and maximum-logit scores were measured beside these and left out:
 // on the default model they flag under a quarter of the photographs and
@@ -43,6 +46,7 @@ const (
 	PropDomainPrecision         = "hiwl.domain.precision" // base64 of little-endian float32 [C, C]
 	PropDomainDistanceThreshold = "hiwl.domain.distance_threshold"
 	PropDomainCrowdingThreshold = "hiwl.domain.crowding_threshold"
+	PropDomainRadiusThreshold   = "hiwl.domain.radius_threshold"
 	PropDomainFit               = "hiwl.domain.fit" // how it was fitted, for people
 )
 
@@ -53,6 +57,7 @@ type DomainFit struct {
 	Precision         []float32   // the inverse of the shared covariance, C x C row major
 	DistanceThreshold float64
 	CrowdingThreshold float64
+	RadiusThreshold   float64
 	About             string
 }
 
@@ -67,6 +72,7 @@ func (f *DomainFit) Props() map[string]string {
 		PropDomainPrecision:         encodeFloats(f.Precision),
 		PropDomainDistanceThreshold: strconv.FormatFloat(f.DistanceThreshold, 'g', -1, 64),
 		PropDomainCrowdingThreshold: strconv.FormatFloat(f.CrowdingThreshold, 'g', -1, 64),
+		PropDomainRadiusThreshold:   strconv.FormatFloat(f.RadiusThreshold, 'g', -1, 64),
 		PropDomainFit:               f.About,
 	}
 }
@@ -98,7 +104,11 @@ func ParseDomainFit(props map[string]string, c int) (*DomainFit, error) {
 	for _, t := range []struct {
 		key string
 		v   *float64
-	}{{PropDomainDistanceThreshold, &f.DistanceThreshold}, {PropDomainCrowdingThreshold, &f.CrowdingThreshold}} {
+	}{
+		{PropDomainDistanceThreshold, &f.DistanceThreshold},
+		{PropDomainCrowdingThreshold, &f.CrowdingThreshold},
+		{PropDomainRadiusThreshold, &f.RadiusThreshold},
+	} {
 		if *t.v, err = strconv.ParseFloat(props[t.key], 64); err != nil || !(*t.v > 0) || math.IsInf(*t.v, 0) {
 			return nil, bad("%s = %q, want a positive number", t.key, props[t.key])
 		}
@@ -143,20 +153,21 @@ func (f *DomainFit) Distance(feat []float32) float64 {
 
 // Domain is a prediction's in-domain score.
 type Domain struct {
-	Fitted      bool    // the model file carries a domain fit; otherwise only Crowding is set
+	Fitted      bool    // the model file carries a domain fit; otherwise only Crowding and Radius are set
 	Distance    float64 // Mahalanobis distance of the pooled features
 	Crowding    float64 // scene.Crowding of the picture; 0 when only a tensor was classified
-	Score       float64 // max(Distance/DistanceThreshold, Crowding/CrowdingThreshold)
+	Radius      float64 // scene.Radius of the picture; 0 when only a tensor was classified
+	Score       float64 // the largest of the three over its threshold
 	OutOfDomain bool    // Score > 1: not like a Galaxy Zoo-style galaxy cutout
 }
 
-// domain scores pooled features and a picture's crowding with fit.
-func (f *DomainFit) domain(feat []float32, crowding float64) Domain {
+// domain scores pooled features and a picture's scene with fit.
+func (f *DomainFit) domain(feat []float32, s scene) Domain {
 	if f == nil {
-		return Domain{Crowding: crowding}
+		return Domain{Crowding: s.Crowding, Radius: s.Radius}
 	}
-	d := Domain{Fitted: true, Distance: f.Distance(feat), Crowding: crowding}
-	d.Score = max(d.Distance/f.DistanceThreshold, d.Crowding/f.CrowdingThreshold)
+	d := Domain{Fitted: true, Distance: f.Distance(feat), Crowding: s.Crowding, Radius: s.Radius}
+	d.Score = max(d.Distance/f.DistanceThreshold, d.Crowding/f.CrowdingThreshold, d.Radius/f.RadiusThreshold)
 	d.OutOfDomain = d.Score > 1
 	return d
 }

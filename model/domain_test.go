@@ -160,21 +160,24 @@ func TestMeasureCrowding(t *testing.T) {
 // A model file's domain fit is checked when it loads: a broken one is a
 // bad model, a missing one is no score.
 func TestParseDomainFit(t *testing.T) {
-	good := (&DomainFit{Means: [][]float32{{1, 2}, {3, 4}}, Precision: []float32{1, 0, 0, 1}, DistanceThreshold: 2, CrowdingThreshold: 3, About: "test"}).Props()
+	good := (&DomainFit{Means: [][]float32{{1, 2}, {3, 4}}, Precision: []float32{1, 0, 0, 1}, DistanceThreshold: 2, CrowdingThreshold: 3, RadiusThreshold: 0.4, About: "test"}).Props()
 	f, err := ParseDomainFit(good, 2)
-	if err != nil || f == nil || len(f.Means) != 2 || f.DistanceThreshold != 2 || f.CrowdingThreshold != 3 {
+	if err != nil || f == nil || len(f.Means) != 2 || f.DistanceThreshold != 2 || f.CrowdingThreshold != 3 || f.RadiusThreshold != 0.4 {
 		t.Fatalf("round trip: %+v, %v", f, err)
 	}
 	if d := f.Distance([]float32{4, 4}); d != 1 {
 		t.Errorf("distance to the nearest mean = %v, want 1", d)
 	}
-	if d := f.domain([]float32{3, 8}, 1.5); d.Score != 2 || !d.OutOfDomain || d.Distance != 4 {
-		t.Errorf("domain %+v, want distance 4 and score max(4/2, 1.5/3) = 2", d)
+	if d := f.domain([]float32{3, 8}, scene{Crowding: 1.5, Radius: 0.1}); d.Score != 2 || !d.OutOfDomain || d.Distance != 4 {
+		t.Errorf("domain %+v, want distance 4 and score max(4/2, 1.5/3, 0.1/0.4) = 2", d)
 	}
-	if d := f.domain([]float32{3, 4}, 6); d.Score != 2 || !d.OutOfDomain {
+	if d := f.domain([]float32{3, 4}, scene{Crowding: 6}); d.Score != 2 || !d.OutOfDomain {
 		t.Errorf("domain %+v, want the crowding's 6/3 = 2", d)
 	}
-	if d := f.domain([]float32{3, 5}, 1.5); d.Score != 0.5 || d.OutOfDomain {
+	if d := f.domain([]float32{3, 4}, scene{Radius: 0.6}); math.Abs(d.Score-1.5) > 1e-12 || !d.OutOfDomain || d.Radius != 0.6 {
+		t.Errorf("domain %+v, want the radius's 0.6/0.4 = 1.5", d)
+	}
+	if d := f.domain([]float32{3, 5}, scene{Crowding: 1.5, Radius: 0.1}); d.Score != 0.5 || d.OutOfDomain {
 		t.Errorf("domain %+v, want score 0.5, in domain", d)
 	}
 	if f, err := ParseDomainFit(map[string]string{}, 2); f != nil || err != nil {
@@ -185,6 +188,7 @@ func TestParseDomainFit(t *testing.T) {
 		PropDomainPrecision:         encodeFloats([]float32{1, 0, 0}),
 		PropDomainDistanceThreshold: "0",
 		PropDomainCrowdingThreshold: "NaN",
+		PropDomainRadiusThreshold:   "",
 	} {
 		props := map[string]string{}
 		for k, v := range good {
@@ -225,7 +229,7 @@ func TestResultDomainJSON(t *testing.T) {
 	if err := json.Unmarshal(raw, &back); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"score", "out_of_domain", "distance", "crowding"} {
+	for _, k := range []string{"score", "out_of_domain", "distance", "crowding", "radius"} {
 		if _, ok := back.Domain[k]; !ok {
 			t.Errorf("domain JSON %s has no %q", raw, k)
 		}

@@ -99,6 +99,7 @@ type DomainResult struct {
 	OutOfDomain bool    `json:"out_of_domain"`
 	Distance    float32 `json:"distance"` // of the pooled features to the training classes
 	Crowding    float32 `json:"crowding"` // bright area around the central object over its own
+	Radius      float32 `json:"radius"`   // the central object's radius over the picture's shorter side
 }
 
 // CAMResult is the attention map of the predicted class, normalised to [0,1].
@@ -125,7 +126,7 @@ func (p *Prediction) Result(withCAM bool) Result {
 		LabelNote:    p.LabelNote(),
 	}
 	if d := p.Domain; d.Fitted {
-		r.Domain = &DomainResult{Score: float32(d.Score), OutOfDomain: d.OutOfDomain, Distance: float32(d.Distance), Crowding: float32(d.Crowding)}
+		r.Domain = &DomainResult{Score: float32(d.Score), OutOfDomain: d.OutOfDomain, Distance: float32(d.Distance), Crowding: float32(d.Crowding), Radius: float32(d.Radius)}
 	}
 	for _, c := range Classes {
 		r.Probabilities[c.Slug()] = p.Probabilities[c]

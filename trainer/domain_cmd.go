@@ -18,14 +18,19 @@ import (
 	"github.com/hiwl/hiwl/trainer/gzdata"
 	"github.com/hiwl/hiwl/trainer/negatives"
 	"github.com/hiwl/hiwl/trainer/onnxexport"
+	"github.com/hiwl/hiwl/trainer/report"
 	"github.com/hiwl/hiwl/trainer/training"
 )
 
 // runDomain fits the in-domain score (model.Domain) of any exported model
 // file and writes it into the file's metadata_props: the class means and
 // shared covariance of network A's pooled features on the training split,
-// and the thresholds at domainfit.Quantile of the validation split shown at
-// full and at half scale. The test split is not read.
+// and the thresholds at domainfit.Quantile: the distance's on the
+// validation split (the network was fitted to the training images, so
+// their distances are too small), the picture measurements' (crowding and
+// radius, which do not depend on the model) on the training and validation
+// splits together; each split shown at full and at half scale. The test
+// split is not read.
 func runDomain(args []string) error {
 	fs := flag.NewFlagSet("domain", flag.ContinueOnError)
 	fs.Usage = usageFor(fs, "domain", "fit the in-domain score of a model file on its training data and write it into the file",
@@ -57,6 +62,9 @@ func runDomain(args []string) error {
 		return err
 	}
 	train, val, _ := gzdata.Split(ds.Samples, *seed)
+	if len(train) == 0 || len(val) == 0 {
+		return fmt.Errorf("domain: %s has %d training and %d validation images; the fit needs both", *data, len(train), len(val))
+	}
 	log := os.Stderr
 	fmt.Fprintf(log, "domain: %s, %d training and %d validation images (seed %d)\n", clf.Version(), len(train), len(val), *seed)
 
@@ -64,6 +72,15 @@ func runDomain(args []string) error {
 	if err != nil {
 		return err
 	}
+	// by scale: 0 full, 1 half
+	var crowd, radius, dist [2][]float64
+	picture := func(scale int, preds []*model.Prediction) {
+		for _, p := range preds {
+			crowd[scale] = append(crowd[scale], p.Domain.Crowding)
+			radius[scale] = append(radius[scale], p.Domain.Radius)
+		}
+	}
+	picture(0, preds)
 	feats := make([][]float32, len(preds))
 	classes := make([]int, len(preds))
 	for i, p := range preds {
@@ -73,25 +90,32 @@ func runDomain(args []string) error {
 	if err != nil {
 		return err
 	}
-	fit := &model.DomainFit{Means: means, Precision: prec, DistanceThreshold: 1, CrowdingThreshold: 1}
-	var dist, crowd []float64
-	for _, scale := range []float64{1, 0.5} {
+	fit := &model.DomainFit{Means: means, Precision: prec}
+	half, err := classifyAll(clf, samplePictures(train, 0.5), log, "training split at scale 0.5")
+	if err != nil {
+		return err
+	}
+	picture(1, half)
+	for i, scale := range []float64{1, 0.5} {
 		preds, err := classifyAll(clf, samplePictures(val, scale), log, fmt.Sprintf("validation split at scale %g", scale))
 		if err != nil {
 			return err
 		}
+		picture(i, preds)
 		for _, p := range preds {
-			dist = append(dist, fit.Distance(p.Features()))
-			crowd = append(crowd, p.Domain.Crowding)
+			dist[i] = append(dist[i], fit.Distance(p.Features()))
 		}
 	}
-	fit.DistanceThreshold = domainfit.QuantileOf(dist, domainfit.Quantile)
-	fit.CrowdingThreshold = domainfit.QuantileOf(crowd, domainfit.Quantile)
-	fit.About = fmt.Sprintf("trainer domain: means and shared covariance (shrinkage %g) of network A's pooled features on the %d training-split images of %s (seed %d); thresholds at the %g quantile of the %d validation-split images at scales 1 and 0.5",
+	fit.DistanceThreshold = domainfit.Threshold(dist[:]...)
+	// The picture measurements do not depend on the model, but their
+	// thresholds are stored with the rest, so that one file says
+	// everything its score depends on.
+	fit.CrowdingThreshold = domainfit.Threshold(crowd[:]...)
+	fit.RadiusThreshold = domainfit.Threshold(radius[:]...)
+	fit.About = fmt.Sprintf("trainer domain: means and shared covariance (shrinkage %g) of network A's pooled features on the %d training-split images of %s (seed %d); "+
+		"thresholds at the %g quantile at scale 1 or 0.5, whichever is higher: the distance's of the %d validation-split images, crowding's and radius's of the training and validation images",
 		domainfit.Shrinkage, len(train), filepath.Base(filepath.Clean(*data)), *seed, domainfit.Quantile, len(val))
-	// Crowding is not model-specific but its threshold is stored with the
-	// rest, so that one file says everything its score depends on.
-	fmt.Fprintf(log, "domain: distance threshold %.4g, crowding threshold %.4g\n", fit.DistanceThreshold, fit.CrowdingThreshold)
+	fmt.Fprintf(log, "domain: distance threshold %.4g, crowding threshold %.4g, radius threshold %.4g\n", fit.DistanceThreshold, fit.CrowdingThreshold, fit.RadiusThreshold)
 	withFit, err := onnxexport.SetMetadata(raw, fit.Props())
 	if err != nil {
 		return err
@@ -106,7 +130,7 @@ func runDomain(args []string) error {
 	if err := atomicfile.WriteBytes(*out, withFit); err != nil {
 		return err
 	}
-	fmt.Printf("wrote %s (%s): distance threshold %.4g, crowding threshold %.4g\n", *out, check.Version(), fit.DistanceThreshold, fit.CrowdingThreshold)
+	fmt.Printf("wrote %s (%s): distance threshold %.4g, crowding threshold %.4g, radius threshold %.4g\n", *out, check.Version(), fit.DistanceThreshold, fit.CrowdingThreshold, fit.RadiusThreshold)
 	return nil
 }
 
@@ -197,6 +221,7 @@ func runDomainCheck(args []string) error {
 	photos := fs.String("photos", "", "comma-separated folders of photographs (negatives); see scripts/negatives-photos.sh")
 	nProc := fs.Int("procedural", 200, "procedural negatives (gradients, noise, text, shapes)")
 	nGal := fs.Int("galaxies", 100, "zoomed-in and crowded negatives made from unlabelled cutouts, of each kind")
+	pngPath := fs.String("png", "", "also draw the scores of every group to this PNG")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -218,6 +243,7 @@ func runDomainCheck(args []string) error {
 		return err
 	}
 	fmt.Printf("model %s; %s\n\n", clf.Version(), clf.DomainFit().About)
+	var groups []report.ScoreGroup
 	fmt.Println("real cutouts (flagged should be few):")
 	for _, set := range []struct {
 		name string
@@ -233,6 +259,7 @@ func runDomainCheck(args []string) error {
 		}
 		n := flagged(preds)
 		fmt.Printf("  %-26s %4d of %4d flagged (%.2f %%)\n", set.name, n, len(preds), 100*float64(n)/float64(len(preds)))
+		groups = append(groups, report.ScoreGroup{Name: fmt.Sprintf("%s (%d)", set.name, len(preds)), Scores: scores(preds)})
 	}
 
 	// Held-out negatives: procedural seeds the exploration never used, and
@@ -299,7 +326,7 @@ func runDomainCheck(args []string) error {
 		if p.Domain.OutOfDomain {
 			c[0]++
 		} else {
-			missed = append(missed, fmt.Sprintf("%s %s (score %.2f, distance %.1f, crowding %.2f, answer %s)", neg[i].kind, neg[i].name, p.Domain.Score, p.Domain.Distance, p.Domain.Crowding, p.Label.Slug()))
+			missed = append(missed, fmt.Sprintf("%s %s (score %.2f, distance %.1f, crowding %.2f, radius %.3f, answer %s)", neg[i].kind, neg[i].name, p.Domain.Score, p.Domain.Distance, p.Domain.Crowding, p.Domain.Radius, p.Label.Slug()))
 		}
 		byKind[neg[i].kind] = c
 	}
@@ -315,6 +342,12 @@ func runDomainCheck(args []string) error {
 	}
 	n := flagged(preds)
 	fmt.Printf("  %-26s %4d of %4d flagged (%.1f %%)\n", "all", n, len(preds), 100*float64(n)/float64(len(preds)))
+	if *pngPath != "" {
+		groups = append(groups, report.ScoreGroup{Name: fmt.Sprintf("held-out non-galaxies (%d)", len(preds)), Scores: scores(preds)})
+		if err := report.ScoresPNG(*pngPath, "In-domain score of "+clf.Version(), groups); err != nil {
+			return err
+		}
+	}
 	if len(missed) > 0 {
 		fmt.Println("\nnegatives not flagged:")
 		for _, m := range missed {
@@ -348,6 +381,14 @@ func filePictures(kind string, files []string) []picture {
 
 func constant(img image.Image) func() (image.Image, error) {
 	return func() (image.Image, error) { return img, nil }
+}
+
+func scores(preds []*model.Prediction) []float64 {
+	out := make([]float64, len(preds))
+	for i, p := range preds {
+		out[i] = p.Domain.Score
+	}
+	return out
 }
 
 func flagged(preds []*model.Prediction) int {

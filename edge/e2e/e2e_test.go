@@ -443,7 +443,7 @@ func sameResult(t *testing.T, name string, got, want model.Result) {
 	if got.Domain == nil || want.Domain == nil {
 		t.Fatalf("%s: domain %+v, native %+v: want both", name, got.Domain, want.Domain)
 	}
-	if g, w := got.Domain, want.Domain; g.OutOfDomain != w.OutOfDomain || !nearRel(g.Score, w.Score) || !nearRel(g.Distance, w.Distance) || g.Crowding != w.Crowding {
+	if g, w := got.Domain, want.Domain; g.OutOfDomain != w.OutOfDomain || !nearRel(g.Score, w.Score) || !nearRel(g.Distance, w.Distance) || g.Crowding != w.Crowding || g.Radius != w.Radius {
 		t.Errorf("%s: domain %+v, native %+v", name, *g, *w)
 	}
 	if (got.CAM == nil) != (want.CAM == nil) {

@@ -20,10 +20,23 @@ import (
 // galaxies by well under a percent.
 const Shrinkage = 1e-3
 
-// Quantile is the share of the validation images (full and half scale
-// together) under each threshold: 99.75 %, so that about 0.5 % of real
-// cutouts are flagged by one measurement or the other.
+// Quantile is the share of the fitting images under each threshold, at
+// each scale: 99.75 %, so that each of the three measurements flags at
+// most a quarter of a percent of the real cutouts it was fitted on, at
+// full and at half scale alike, and all three together under one percent.
 const Quantile = 0.9975
+
+// Threshold is the highest of the Quantile-quantiles of each set of values
+// (one set per scale): a threshold taken on the sets pooled would let one
+// scale spend the whole budget (the radius: no galaxy at half scale is
+// large, so pooled it flags twice as many at full scale).
+func Threshold(sets ...[]float64) float64 {
+	t := math.Inf(-1)
+	for _, v := range sets {
+		t = max(t, QuantileOf(v, Quantile))
+	}
+	return t
+}
 
 // Fit returns the mean of the features of each class (0..k-1) and the
 // inverse of their shared covariance (features minus their class mean),

@@ -77,4 +77,8 @@ func TestQuantileOf(t *testing.T) {
 	if v[0] != 400 {
 		t.Error("QuantileOf sorted its argument")
 	}
+	small := []float64{1, 2, 3}
+	if th := Threshold(small, v); th != 399 {
+		t.Errorf("Threshold = %v, want the higher set's 399", th)
+	}
 }

@@ -16,6 +16,18 @@ const modelMetadataProps = 14
 // field are kept byte for byte. It is how a step after training (the
 // in-domain fit) writes into any exported model file.
 func SetMetadata(data []byte, props map[string]string) ([]byte, error) {
+	return rewriteMetadata(data, func(k string) bool { _, ok := props[k]; return ok }, props)
+}
+
+// DeleteMetadata returns an ONNX file without the metadata_props entries
+// whose keys drop reports, the rest kept byte for byte.
+func DeleteMetadata(data []byte, drop func(key string) bool) ([]byte, error) {
+	return rewriteMetadata(data, drop, nil)
+}
+
+// rewriteMetadata drops the metadata entries whose keys drop reports and
+// appends props, sorted by key.
+func rewriteMetadata(data []byte, drop func(string) bool, props map[string]string) ([]byte, error) {
 	fs, err := fields(data)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadONNX, err)
@@ -33,10 +45,8 @@ func SetMetadata(data []byte, props map[string]string) ([]byte, error) {
 				return nil, fmt.Errorf("%w: metadata entry: %v", ErrBadONNX, err)
 			}
 			i := slices.IndexFunc(kf, func(k field) bool { return k.num == 1 && k.typ == protowire.BytesType })
-			if i >= 0 {
-				if _, replaced := props[string(kf[i].v)]; replaced {
-					continue
-				}
+			if i >= 0 && drop(string(kf[i].v)) {
+				continue
 			}
 		}
 		out = append(out, raw...)

@@ -19,6 +19,10 @@ func TestSetMetadata(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	before, err := model.ReadMetadata(data)
+	if err != nil {
+		t.Fatal(err)
+	}
 	out, err := SetMetadata(data, map[string]string{"replace": "new", "add": "x"})
 	if err != nil {
 		t.Fatal(err)
@@ -27,7 +31,7 @@ func TestSetMetadata(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(md.Props) != 3 || md.Props["keep"] != "1" || md.Props["replace"] != "new" || md.Props["add"] != "x" || md.Doc != "doc" {
+	if len(md.Props) != len(before.Props)+1 || md.Props["keep"] != "1" || md.Props["replace"] != "new" || md.Props["add"] != "x" || md.Doc != "doc" {
 		t.Fatalf("props %v, doc %q", md.Props, md.Doc)
 	}
 	again, err := SetMetadata(out, map[string]string{"replace": "new", "add": "x"})
@@ -50,6 +54,13 @@ func TestSetMetadata(t *testing.T) {
 		if got := b.Initializers[name]; len(got.Data) != len(w.Data) || got.Data[0] != w.Data[0] {
 			t.Errorf("initializer %s changed", name)
 		}
+	}
+	gone, err := DeleteMetadata(out, func(k string) bool { return k == "add" || k == "keep" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if md, _ := model.ReadMetadata(gone); len(md.Props) != len(before.Props)-1 || md.Props["replace"] != "new" || md.Props["keep"] != "" {
+		t.Errorf("after deleting add and keep: %v", md.Props)
 	}
 	if _, err := SetMetadata([]byte{0xff, 0xff, 0xff}, map[string]string{"a": "b"}); !errors.Is(err, ErrBadONNX) {
 		t.Errorf("corrupt file: err %v, want ErrBadONNX", err)

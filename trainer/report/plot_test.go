@@ -273,3 +273,18 @@ func TestEmbeddingPNG(t *testing.T) {
 		t.Fatalf("mismatch: %v", err)
 	}
 }
+
+func TestScoresPNG(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "scores.png")
+	err := ScoresPNG(path, "in-domain score", []ScoreGroup{
+		{Name: "galaxies", Scores: []float64{0.2, 0.3, 0.5, 0.9}},
+		{Name: "non-galaxies", Scores: []float64{2, 5, 40, 1000}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	decodePNG(t, path, ScoresWidth, ScoresHeight)
+	if err := ScoresPNG(path, "x", nil); err == nil {
+		t.Error("no groups: no error")
+	}
+}
