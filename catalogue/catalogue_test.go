@@ -224,7 +224,11 @@ func TestPrismMatchesClassify(t *testing.T) {
 			t.Errorf("%s: label %q error %q version %q; classify: %q %q %q", file,
 				rec[model.CSVLabel], rec[model.CSVError], rec[model.CSVModelVersion], w[model.CSVLabel], w[model.CSVError], w[model.CSVModelVersion])
 		}
-		for i := model.CSVLabel + 1; i < model.CSVModelVersion; i++ {
+		if rec[model.CSVOutOfDomain] != w[model.CSVOutOfDomain] {
+			t.Errorf("%s: out_of_domain %q, classify %q", file, rec[model.CSVOutOfDomain], w[model.CSVOutOfDomain])
+		}
+		// the numbers: probabilities, both networks, the in-domain score
+		for i := model.CSVLabel + 1; i <= model.CSVDomainScore; i++ {
 			if (rec[i] == "") != (w[i] == "") {
 				t.Errorf("%s %s: %q, classify %q", file, model.CSVHeader[i], rec[i], w[i])
 				continue
