@@ -17,9 +17,10 @@ JOBS=${JOBS:-2}
 GO=${GO:-go}
 
 mkdir -p "$OUT/bin"
+OUT=$(cd "$OUT" && pwd) # the catalogue binary is built from catalogue/
 exec > >(tee "$OUT/bench.txt")
 "$GO" build -o "$OUT/bin/classify" ./model/cmd/classify
-(cd catalogue && "$GO" build -o "../$OUT/bin/catalogue" ./cmd/catalogue)
+(cd catalogue && "$GO" build -o "$OUT/bin/catalogue" ./cmd/catalogue)
 n=$(find "$REAL" -name '*.jpg' | wc -l)
 [[ $n -gt 0 ]] || { echo "catalogue: no images under $REAL" >&2; exit 1; }
 
@@ -50,12 +51,15 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 awk -v a="$tc" -v b="$tb" 'BEGIN {printf "all rounds: the pipeline at %.2fx classify'"'"'s images/s (total wall time %.1f s against %.1f s)\n", a/b, b, a}'
 
-# The same rows: label and the ten probabilities of each file, as written.
-# (Neither CSV quotes these columns; error rows, if any, are compared too.)
-cat "$OUT"/gz/catalogue-*-of-*.csv | awk -F, 'FNR == 1 || $1 == "id" {next} {print}' | cut -d, -f2-14 | sort > "$OUT/catalogue.cols"
-tail -n +2 "$OUT/classify.csv" | cut -d, -f1-13 | sort > "$OUT/classify.cols"
+# The same rows: every column from file to model_version, as written
+# (none of them is quoted; the error column is left out, error rows are
+# still compared by their empty label and numbers). The column numbers come
+# from the header, so new columns in model.CSVHeader are compared too.
+last=$(head -1 "$OUT/classify.csv" | tr , '\n' | grep -n '^model_version$' | cut -d: -f1)
+cat "$OUT"/gz/catalogue-*-of-*.csv | awk -F, '$1 == "id" {next} {print}' | cut -d, -f2-$((last + 1)) | sort > "$OUT/catalogue.cols"
+tail -n +2 "$OUT/classify.csv" | cut -d, -f1-"$last" | sort > "$OUT/classify.cols"
 if cmp -s "$OUT/catalogue.cols" "$OUT/classify.cols"; then
-  echo "rows: $(wc -l < "$OUT/classify.cols") files, labels and all ten probabilities identical to classify's"
+  echo "rows: $(wc -l < "$OUT/classify.cols") files; $(head -1 "$OUT/classify.csv" | cut -d, -f1-"$last") identical to classify's"
 else
   echo "rows DIFFER from classify's:" >&2; diff "$OUT/catalogue.cols" "$OUT/classify.cols" | head >&2; exit 1
 fi
