@@ -37,6 +37,7 @@ import (
 	"net/textproto"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -72,6 +73,7 @@ type config struct {
 	scaleN      int    // requests in the scaling run
 	against     string // another build's bundle folder, for the A/B comparison
 	againstConf string // its workerd configuration (empty: -config's, beside a link to it)
+	inspector   string // workerd's inspector, host:port, for V8's heap (empty: none)
 	batchEvery  int    // every batchEvery-th request of the load runs is a batch (0: none)
 	pairs       int    // requests to each build in it
 }
@@ -97,6 +99,7 @@ func main() {
 	flag.StringVar(&cfg.against, "against", "", "another build of the worker (a bundle folder like edge/build) to compare with, one request at a time, alternately (none: no comparison)")
 	flag.IntVar(&cfg.pairs, "pairs", 200, "requests to each build in the -against comparison")
 	flag.StringVar(&cfg.againstConf, "against-config", "", "the -against build's own workerd configuration, which embeds it (default: -config's, copied beside a link to the build)")
+	flag.StringVar(&cfg.inspector, "inspector", os.Getenv("HIWL_EDGE_INSPECTOR"), "workerd's inspector (host:port), to read V8's heap during the load run (with-workerd.sh opens one)")
 	flag.IntVar(&cfg.batchEvery, "batch-every", 32, "every N-th request of the load runs is a batch of 16 images (0: none)")
 	flag.StringVar(&cfg.dataDir, "data", "", "folder with spirals/ and non_spirals/ JPEGs (default: ../shared/data/gz-challenge-spiral/validation above the working directory)")
 	flag.StringVar(&cfg.buildDir, "build", "edge/build", "worker bundle folder, for its size")
@@ -219,12 +222,15 @@ type Memory struct {
 	Isolate *IsolateMemory `json:"isolate,omitempty"`
 }
 
-// IsolateMemory is the Go instance's memory as GET /healthz reports it,
-// in MiB, sampled during the load run: the WebAssembly memory (the Go
-// heap, stacks and runtime all live in it; it only grows), which
-// Cloudflare counts against the isolate's 128 MB, and the live Go heap
-// inside it. V8's own heap is not visible from inside an isolate and is
-// not here.
+// IsolateMemory is the isolate's memory in MiB, sampled during the load
+// run. From GET /healthz: the Go instance's WebAssembly memory (the Go
+// heap, stacks and runtime all live in it; it only grows) and the live Go
+// heap inside it. From V8 itself, through workerd's inspector when there
+// is one (-inspector; v8heap.mjs, Runtime.getHeapUsage), since nothing
+// inside an isolate can read it: the JavaScript heap's used and total
+// size and the ArrayBuffer backing stores, the wasm memory among them.
+// Cloudflare counts the isolate's memory against 128 MB: V8's heap total
+// plus its backing stores is that figure.
 type IsolateMemory struct {
 	WasmStart  float64      `json:"wasm_start_mib"`
 	WasmMiddle float64      `json:"wasm_middle_mib"`
@@ -233,8 +239,26 @@ type IsolateMemory struct {
 	GoHeapPeak float64      `json:"go_heap_peak_mib"`
 	LimitMiB   float64      `json:"limit_mib"`
 	Samples    [][4]float64 `json:"samples_s_wasm_goheap_done"` // [seconds into the run, wasm MiB, Go heap MiB, requests done]
-	Verdict    string       `json:"verdict"`
+	// From V8 (absent without an inspector): at the start, the middle and
+	// the end, and the peak of heap total plus backing stores.
+	V8      *V8Heap `json:"v8,omitempty"`
+	Verdict string  `json:"verdict"`
 }
+
+// V8Heap is Runtime.getHeapUsage over the load run, in MiB.
+type V8Heap struct {
+	StartUsed   float64 `json:"heap_used_start_mib"`
+	MiddleUsed  float64 `json:"heap_used_middle_mib"`
+	EndUsed     float64 `json:"heap_used_end_mib"`
+	PeakTotal   float64 `json:"heap_total_peak_mib"`
+	PeakBacking float64 `json:"backing_stores_peak_mib"`
+	PeakIsolate float64 `json:"isolate_peak_mib"` // heap total + backing stores, the largest sample
+	// [seconds into the run, heap used, heap total, backing stores, requests done]
+	Samples [][5]float64 `json:"samples_s_used_total_backing_done"`
+}
+
+// V8Sample is one Runtime.getHeapUsage answer, in MiB.
+type V8Sample struct{ Used, Total, Backing float64 }
 
 // Bundle sizes of the worker upload.
 type Bundle struct {
@@ -357,7 +381,7 @@ func run(cfg config) (*Report, error) {
 
 	var mem *memSampler
 	if cfg.pid > 0 {
-		mem = &memSampler{pid: cfg.pid, url: cfg.url}
+		mem = &memSampler{pid: cfg.pid, url: cfg.url, inspector: cfg.inspector}
 		if _, err := mem.rss(); err != nil {
 			return rep, fmt.Errorf("reading workerd memory: %w", err)
 		}
@@ -395,6 +419,10 @@ func run(cfg config) (*Report, error) {
 		if is := m.Isolate; is != nil {
 			log.Printf("isolate (from /healthz, %d samples): wasm memory %.1f MiB at the start, %.1f in the middle, %.1f at the end (peak %.1f; Go heap peak %.1f) against 128 MiB: %s",
 				len(is.Samples), is.WasmStart, is.WasmMiddle, is.WasmEnd, is.WasmPeak, is.GoHeapPeak, is.Verdict)
+			if v := is.V8; v != nil {
+				log.Printf("V8 (inspector, %d samples): JavaScript heap used %.1f MiB at the start, %.1f in the middle, %.1f at the end; heap total at most %.1f, backing stores at most %.1f MiB",
+					len(v.Samples), v.StartUsed, v.MiddleUsed, v.EndUsed, v.PeakTotal, v.PeakBacking)
+			}
 		}
 	}
 	if cfg.procs > 1 && cfg.scaleN > 0 && ctx.Err() == nil {
@@ -632,18 +660,22 @@ func post(ctx context.Context, client *http.Client, base, contentType string, da
 	return body, d, nil
 }
 
-// memSampler reads workerd's VmRSS once a second during the run, and
-// the isolate's own memory from /healthz (url) as often as it answers.
+// memSampler reads workerd's VmRSS once a second during the run, the
+// isolate's own memory from /healthz (url) as often as it answers, and
+// V8's heap through the inspector (inspector, host:port) every few
+// seconds.
 type memSampler struct {
-	url     string
-	iso     [][4]float64
-	pid     int
-	mu      sync.Mutex
-	samples [][3]float64
-	early   float64
-	before  float64
-	stop    chan struct{}
-	stopped chan struct{}
+	url       string
+	inspector string
+	iso       [][4]float64
+	v8        [][5]float64
+	pid       int
+	mu        sync.Mutex
+	samples   [][3]float64
+	early     float64
+	before    float64
+	stop      chan struct{}
+	stopped   chan struct{}
 }
 
 func (m *memSampler) status() (map[string]float64, error) {
@@ -693,10 +725,53 @@ func (m *memSampler) isolate() (wasm, goHeap float64, err error) {
 	return round(h.Memory.Wasm/(1<<20), 1), round(h.Memory.GoHeap/(1<<20), 1), nil
 }
 
+// v8heap asks V8 for the isolate's heap through workerd's inspector
+// (v8heap.mjs).
+func (m *memSampler) v8heap() (V8Sample, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "node", filepath.Join("bench", "loadtest", "v8heap.mjs"), m.inspector).Output()
+	if err != nil {
+		return V8Sample{}, fmt.Errorf("v8heap.mjs: %w", err)
+	}
+	var u struct{ UsedSize, TotalSize, BackingStorageSize float64 }
+	if err := json.Unmarshal(out, &u); err != nil || u.TotalSize == 0 {
+		return V8Sample{}, fmt.Errorf("v8heap.mjs said %q (%v)", out, err)
+	}
+	mib := func(b float64) float64 { return round(b/(1<<20), 1) }
+	return V8Sample{mib(u.UsedSize), mib(u.TotalSize), mib(u.BackingStorageSize)}, nil
+}
+
 func (m *memSampler) start(t0 time.Time, done *atomic.Int64, n int64) {
 	m.before, _ = m.rss()
 	m.stop, m.stopped = make(chan struct{}), make(chan struct{})
-	isoDone := make(chan struct{})
+	isoDone, v8Done := make(chan struct{}), make(chan struct{})
+	if m.inspector != "" {
+		if v, err := m.v8heap(); err == nil {
+			m.v8 = append(m.v8, [5]float64{0, v.Used, v.Total, v.Backing, 0})
+		} else {
+			log.Printf("V8 heap: %v", err)
+		}
+		go func() {
+			defer close(v8Done)
+			for {
+				select {
+				case <-m.stop:
+					return
+				case <-time.After(5 * time.Second):
+				}
+				v, err := m.v8heap()
+				if err != nil {
+					continue
+				}
+				m.mu.Lock()
+				m.v8 = append(m.v8, [5]float64{round(time.Since(t0).Seconds(), 1), v.Used, v.Total, v.Backing, float64(done.Load())})
+				m.mu.Unlock()
+			}
+		}()
+	} else {
+		close(v8Done)
+	}
 	if m.url != "" {
 		if w, g, err := m.isolate(); err == nil {
 			m.iso = append(m.iso, [4]float64{0, w, g, 0})
@@ -726,7 +801,7 @@ func (m *memSampler) start(t0 time.Time, done *atomic.Int64, n int64) {
 		close(isoDone)
 	}
 	go func() {
-		defer func() { <-isoDone }()
+		defer func() { <-isoDone; <-v8Done }()
 		defer close(m.stopped)
 		tick := time.NewTicker(time.Second)
 		defer tick.Stop()
@@ -804,9 +879,32 @@ func (m *memSampler) isolateSummary(n int64) *IsolateMemory {
 			best, out.WasmMiddle = d, s[1]
 		}
 	}
-	if out.WasmPeak < out.LimitMiB {
-		out.Verdict = fmt.Sprintf("ok: wasm memory at most %.1f MiB (%.0f %% of 128 MiB); V8's own heap comes on top and is not visible from inside the isolate", out.WasmPeak, 100*out.WasmPeak/out.LimitMiB)
-	} else {
+	if m.inspector != "" {
+		if v, err := m.v8heap(); err == nil {
+			m.v8 = append(m.v8, [5]float64{-1, v.Used, v.Total, v.Backing, float64(n)})
+		}
+	}
+	if len(m.v8) > 0 {
+		h := &V8Heap{Samples: m.v8, StartUsed: m.v8[0][1], EndUsed: m.v8[len(m.v8)-1][1]}
+		best := math.Inf(1)
+		for _, s := range m.v8 {
+			h.PeakTotal = max(h.PeakTotal, s[2])
+			h.PeakBacking = max(h.PeakBacking, s[3])
+			h.PeakIsolate = max(h.PeakIsolate, round(s[2]+s[3], 1))
+			if d := math.Abs(s[4] - float64(n)/2); d < best {
+				best, h.MiddleUsed = d, s[1]
+			}
+		}
+		out.V8 = h
+	}
+	switch {
+	case out.V8 != nil && out.V8.PeakIsolate >= out.LimitMiB:
+		out.Verdict = fmt.Sprintf("OVER: V8 heap and backing stores reached %.1f MiB, over Cloudflare's 128 MB per isolate", out.V8.PeakIsolate)
+	case out.V8 != nil:
+		out.Verdict = fmt.Sprintf("ok: the isolate (V8 heap total plus backing stores, the wasm memory among them) at most %.1f MiB, %.0f %% of 128 MiB; wasm memory at most %.1f MiB", out.V8.PeakIsolate, 100*out.V8.PeakIsolate/out.LimitMiB, out.WasmPeak)
+	case out.WasmPeak < out.LimitMiB:
+		out.Verdict = fmt.Sprintf("ok: wasm memory at most %.1f MiB (%.0f %% of 128 MiB); V8's own heap comes on top (no -inspector to read it)", out.WasmPeak, 100*out.WasmPeak/out.LimitMiB)
+	default:
 		out.Verdict = fmt.Sprintf("OVER: wasm memory reached %.1f MiB, over Cloudflare's 128 MB per isolate", out.WasmPeak)
 	}
 	return out

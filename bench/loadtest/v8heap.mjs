@@ -1,0 +1,38 @@
+// node bench/loadtest/v8heap.mjs HOST:PORT
+//
+// Prints V8's heap figures for the worker's isolate as one JSON line, read
+// through workerd's inspector (workerd serve --inspector-addr=HOST:PORT;
+// edge/scripts/with-workerd.sh opens one): the Chrome DevTools Protocol's
+// Runtime.getHeapUsage, "the total usage of the corresponding isolate" —
+// usedSize and totalSize of the JavaScript heap, embedderHeapUsedSize, and
+// backingStorageSize (ArrayBuffer backing stores). Nothing inside an
+// isolate can read these (workerd has no performance.memory or node:v8),
+// so loadtest asks from outside. Uses ws, which wrangler brings.
+import WebSocket from "ws";
+
+const addr = process.argv[2];
+if (!addr) {
+  console.error("usage: v8heap.mjs HOST:PORT");
+  process.exit(2);
+}
+const list = await (await fetch(`http://${addr}/json/list`, { signal: AbortSignal.timeout(5000) })).json();
+if (list.length === 0) throw new Error(`no worker behind the inspector at ${addr}`);
+const ws = new WebSocket(list[0].webSocketDebuggerUrl);
+await new Promise((resolve, reject) => {
+  ws.on("open", resolve);
+  ws.on("error", reject);
+});
+const answer = new Promise((resolve, reject) => {
+  ws.on("message", (m) => {
+    const d = JSON.parse(m);
+    if (d.id === 1) (d.error ? reject(new Error(d.error.message)) : resolve(d.result));
+  });
+});
+ws.send(JSON.stringify({ id: 1, method: "Runtime.getHeapUsage", params: {} }));
+const timeout = setTimeout(() => {
+  console.error("v8heap: no answer in 30 s");
+  process.exit(1);
+}, 30_000);
+console.log(JSON.stringify(await answer));
+clearTimeout(timeout);
+ws.close();
