@@ -4,8 +4,10 @@
 # relative to the repository root.
 #
 #   bench-edge  cold start, one-at-a-time latency and CPU, the bounded load
-#               test (10,000 requests at 32 concurrent) in workerd, then 3,000
-#               over 2 workerd processes (one per core) -> out/bench/edge.json
+#               test (10,000 requests at 32 concurrent, every 32nd a batch of 16
+#               images; memory from the process, /healthz and V8 through workerd's
+#               inspector) in workerd, then 3,000 over 2 workerd processes (one
+#               per core) -> out/bench/edge.json
 #   bench-edge-against  this working tree's worker against commit EDGE_AGAINST's (default
 #               HEAD), one request at a time, alternately, in two workerd processes
 #               -> out/bench/edge-against.json
@@ -17,6 +19,8 @@ EDGE_BENCH_COLD ?= 3
 EDGE_BENCH_MAX ?= 60m
 EDGE_BENCH_PROCS ?= 2
 EDGE_BENCH_PROCS_N ?= 3000
+EDGE_BENCH_BATCH_EVERY ?= 32
+EDGE_BENCH_INSPECTOR ?= 1
 EDGE_AGAINST  ?= HEAD
 EDGE_AGAINST_PAIRS ?= 300
 LOADTEST_BIN  := out/bin/loadtest
@@ -26,9 +30,9 @@ LOADTEST_BIN  := out/bin/loadtest
 bench-edge: edge-build
 	mkdir -p out/bench out/bin
 	$(EDGE_GO) build -o $(LOADTEST_BIN) ./bench/loadtest
-	edge/scripts/with-workerd.sh $(LOADTEST_BIN) -n $(EDGE_BENCH_N) -c $(EDGE_BENCH_C) \
+	EDGE_WORKERD_INSPECTOR=$(EDGE_BENCH_INSPECTOR) edge/scripts/with-workerd.sh $(LOADTEST_BIN) -n $(EDGE_BENCH_N) -c $(EDGE_BENCH_C) \
 		-seq $(EDGE_BENCH_SEQ) -cold-runs $(EDGE_BENCH_COLD) -max-duration $(EDGE_BENCH_MAX) \
-		-procs $(EDGE_BENCH_PROCS) -procs-n $(EDGE_BENCH_PROCS_N) \
+		-procs $(EDGE_BENCH_PROCS) -procs-n $(EDGE_BENCH_PROCS_N) -batch-every $(EDGE_BENCH_BATCH_EVERY) \
 		-workerd $(EDGE_WORKERD) -config edge/config.capnp -build $(EDGE_BUILD) -out out/bench/edge.json
 
 bench-edge-against: edge-build

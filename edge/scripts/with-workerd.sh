@@ -5,7 +5,10 @@
 # $EDGE_WORKERD_CONFIG as its workerd configuration, default edge/config.capnp) in
 # workerd on 127.0.0.1 at a free port, waits until GET /healthz answers,
 # runs CMD with HIWL_EDGE_URL and HIWL_EDGE_PID (workerd's process id) in
-# its environment, and always stops workerd afterwards. Exits with CMD's
+# its environment, and always stops workerd afterwards. With
+# EDGE_WORKERD_INSPECTOR=1, workerd also opens its inspector on another free
+# port, given to CMD as HIWL_EDGE_INSPECTOR (host:port; the load test reads
+# V8's heap there). Exits with CMD's
 # status. Nothing leaves the machine: workerd serves edge/config.capnp
 # directly, without wrangler.
 set -euo pipefail
@@ -44,7 +47,17 @@ for attempt in 1 2 3 4 5; do
 	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
 		continue # something already listens there
 	fi
-	"$workerd" serve "$config" --socket-addr "http=127.0.0.1:$port" >"$log" 2>&1 &
+	inspector=()
+	iaddr=""
+	if [ "${EDGE_WORKERD_INSPECTOR:-}" = 1 ]; then
+		iport=$((20000 + RANDOM % 40000))
+		if [ "$iport" = "$port" ] || (exec 3<>"/dev/tcp/127.0.0.1/$iport") 2>/dev/null; then
+			continue
+		fi
+		iaddr="127.0.0.1:$iport"
+		inspector=(--inspector-addr "$iaddr")
+	fi
+	"$workerd" serve "$config" --socket-addr "http=127.0.0.1:$port" "${inspector[@]}" >"$log" 2>&1 &
 	pid=$!
 	for _ in $(seq 1 150); do # up to about 30 s
 		if ! kill -0 "$pid" 2>/dev/null; then
@@ -66,7 +79,7 @@ done
 
 echo "with-workerd: edge worker in workerd at $url (pid $pid)" >&2
 status=0
-HIWL_EDGE_URL="$url" HIWL_EDGE_PID="$pid" "$@" || status=$?
+HIWL_EDGE_URL="$url" HIWL_EDGE_PID="$pid" HIWL_EDGE_INSPECTOR="$iaddr" "$@" || status=$?
 if [ "$status" -ne 0 ]; then
 	echo "with-workerd: command failed ($status); workerd log:" >&2
 	tail -n 40 "$log" >&2 || true
