@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"log/slog"
 	"math"
 	"os"
 	"os/exec"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/metrics"
+	beamlog "github.com/apache/beam/sdks/v2/go/pkg/beam/log"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners/prism"
 	"github.com/hiwl/hiwl/model"
 )
@@ -27,7 +27,7 @@ func TestMain(m *testing.M) {
 	flag.Parse()
 	beam.Init()
 	// Prism logs every job's progress at INFO.
-	slog.SetLogLoggerLevel(slog.LevelWarn)
+	beamlog.SetupLogging("warn", "text")
 	os.Exit(m.Run())
 }
 

@@ -18,7 +18,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"log/slog"
 	"os"
 	"sort"
 	"strings"
@@ -26,6 +25,7 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/metrics"
+	beamlog "github.com/apache/beam/sdks/v2/go/pkg/beam/log"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 	"github.com/hiwl/hiwl/catalogue"
@@ -85,8 +85,10 @@ func main() {
 	// On a Beam worker the binary runs as the SDK harness here and never
 	// returns; on the launcher this is a no-op.
 	beam.Init()
-	// Prism logs every job's progress at INFO; warnings and errors remain.
-	slog.SetLogLoggerLevel(slog.LevelWarn)
+	// Prism (in this process) logs every job's progress at INFO; keep
+	// warnings and errors. Workers elsewhere never get here and keep
+	// Beam's default.
+	beamlog.SetupLogging("warn", "text")
 
 	o.Catalogues, o.Lists, o.Images = cats, lists, flag.Args()
 	ctx := context.Background()
