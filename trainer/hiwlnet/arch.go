@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
-	"strings"
 
 	"gorgonia.org/tensor"
 )
@@ -149,14 +148,16 @@ func (a Arch) Validate() error {
 }
 
 // Conv is one convolution of the backbone: Kernel×Kernel at Stride with
-// padding Kernel/2, in Group groups (Group = In = Out: depthwise). Bias
-// convolutions are squeeze-excitation's, which have no batch norm.
+// padding Kernel/2, in Group groups (Group = In = Out: depthwise), over an
+// output map of Side×Side. Bias convolutions are squeeze-excitation's,
+// which have no batch norm and run on the pooled 1×1 map.
 type Conv struct {
 	Name           string
 	In, Out        int
 	Kernel, Stride int
 	Group          int
 	Bias           bool
+	Side           int
 }
 
 // Convs lists every convolution in order; a Residual block holds two,
@@ -165,26 +166,29 @@ type Conv struct {
 // squeeze-excitation) and <block>.project.
 func (a Arch) Convs() []Conv {
 	var out []Conv
+	side := a.Input
 	for _, l := range a.Layers {
+		in, s := side, l.outSide(side)
+		side = s
 		switch l.Kind {
 		case ConvBNReLU:
-			out = append(out, Conv{l.Name, l.In, l.Out, 3, 1, 1, false})
+			out = append(out, Conv{l.Name, l.In, l.Out, 3, 1, 1, false, s})
 		case Residual:
-			out = append(out, Conv{l.Name + ".c1", l.In, l.Out, 3, 1, 1, false}, Conv{l.Name + ".c2", l.Out, l.Out, 3, 1, 1, false})
+			out = append(out, Conv{l.Name + ".c1", l.In, l.Out, 3, 1, 1, false, s}, Conv{l.Name + ".c2", l.Out, l.Out, 3, 1, 1, false, s})
 		case Stem:
-			out = append(out, Conv{l.Name, l.In, l.Out, l.Kernel, l.Stride, 1, false})
+			out = append(out, Conv{l.Name, l.In, l.Out, l.Kernel, l.Stride, 1, false, s})
 		case Top:
-			out = append(out, Conv{l.Name, l.In, l.Out, 1, 1, 1, false})
+			out = append(out, Conv{l.Name, l.In, l.Out, 1, 1, 1, false, s})
 		case MBConv:
 			e := l.Expanded()
 			if l.Expand != 1 {
-				out = append(out, Conv{l.Name + ".expand", l.In, e, 1, 1, 1, false})
+				out = append(out, Conv{l.Name + ".expand", l.In, e, 1, 1, 1, false, in})
 			}
-			out = append(out, Conv{l.Name + ".dw", e, e, l.Kernel, l.Stride, e, false})
+			out = append(out, Conv{l.Name + ".dw", e, e, l.Kernel, l.Stride, e, false, s})
 			if l.Squeeze > 0 {
-				out = append(out, Conv{l.Name + ".se.c1", e, l.Squeeze, 1, 1, 1, true}, Conv{l.Name + ".se.c2", l.Squeeze, e, 1, 1, 1, true})
+				out = append(out, Conv{l.Name + ".se.c1", e, l.Squeeze, 1, 1, 1, true, 1}, Conv{l.Name + ".se.c2", l.Squeeze, e, 1, 1, 1, true, 1})
 			}
-			out = append(out, Conv{l.Name + ".project", e, l.Out, 1, 1, 1, false})
+			out = append(out, Conv{l.Name + ".project", e, l.Out, 1, 1, 1, false, s})
 		}
 	}
 	return out
@@ -196,24 +200,8 @@ func (a Arch) Convs() []Conv {
 // before (they are under 3 % of an MBConv block's).
 func (a Arch) FLOPs(classes int) int64 {
 	var f int64
-	s := a.Input
-	sides := map[string]int{}
-	for _, l := range a.Layers {
-		o := l.outSide(s)
-		sides[l.Name] = o
-		sides[l.Name+"@in"] = s
-		s = o
-	}
 	for _, c := range a.Convs() {
-		block, part, _ := strings.Cut(c.Name, ".")
-		side := sides[block]
-		switch {
-		case strings.HasPrefix(part, "se."):
-			side = 1
-		case part == "expand":
-			side = sides[block+"@in"]
-		}
-		f += int64(2 * side * side * c.Out * (c.In / c.Group) * c.Kernel * c.Kernel)
+		f += int64(2 * c.Side * c.Side * c.Out * (c.In / c.Group) * c.Kernel * c.Kernel)
 	}
 	return f + int64(2*a.Features()*classes)
 }

@@ -234,4 +234,8 @@ func TestMBConvFLOPs(t *testing.T) {
 	if a.FeatureSide() != 4 || a.Features() != 12 {
 		t.Fatalf("feature map %dx%dx%d", a.Features(), a.FeatureSide(), a.FeatureSide())
 	}
+	// The residual CNN's count is the one its files and docs quote.
+	if got := DefaultArch().FLOPs(4) + DefaultArch().FLOPs(2); got != 129_024_768 {
+		t.Fatalf("the default residual pair: %d FLOPs, want 129,024,768", got)
+	}
 }
