@@ -152,20 +152,7 @@ func samplePictures(samples []gzdata.Sample, scale float64) []picture {
 // fileLoader reads and decodes path, shown at scale as trainer eval -scale
 // shows it.
 func fileLoader(path string, scale float64) func() (image.Image, error) {
-	return func() (image.Image, error) {
-		data, err := model.ReadImageFile(path)
-		if err != nil {
-			return nil, err
-		}
-		img, err := model.Decode(data)
-		if err != nil {
-			return nil, err
-		}
-		if scale < 1 {
-			return training.Shrink(img, scale), nil
-		}
-		return img, nil
-	}
+	return func() (image.Image, error) { return training.LoadShown(path, scale) }
 }
 
 // classifyAll classifies pictures on every core through ClassifyImage,

@@ -2,6 +2,7 @@ package training
 
 import (
 	"fmt"
+	"image"
 	"io"
 	"os"
 	"path/filepath"
@@ -55,16 +56,9 @@ func EvaluateWith(clf *model.Classifier, samples []gzdata.Sample, o EvalOptions,
 	classify := clf.ClassifyFile
 	if scale < 1 || o.TTA {
 		classify = func(path string) (*model.Prediction, error) {
-			data, err := model.ReadImageFile(path)
+			img, err := LoadShown(path, scale)
 			if err != nil {
 				return nil, err
-			}
-			img, err := model.Decode(data)
-			if err != nil {
-				return nil, err
-			}
-			if scale < 1 {
-				img = Shrink(img, scale)
 			}
 			if o.TTA {
 				return classifyTTA(clf, img)
@@ -117,6 +111,24 @@ const CalibrationBins = 15
 
 // ReliabilityFile is the reliability diagram of an evaluation.
 const ReliabilityFile = "reliability.png"
+
+// LoadShown reads and decodes the image at path and shows it at scale
+// (0 < scale <= 1) of its size, shrunk and padded with its own sky as
+// Shrink does; scale 1 returns it as decoded.
+func LoadShown(path string, scale float64) (image.Image, error) {
+	data, err := model.ReadImageFile(path)
+	if err != nil {
+		return nil, err
+	}
+	img, err := model.Decode(data)
+	if err != nil {
+		return nil, err
+	}
+	if scale < 1 {
+		return Shrink(img, scale), nil
+	}
+	return img, nil
+}
 
 // EmbeddingFile is the 2-D embedding of the evaluated images' features.
 const EmbeddingFile = "embedding.png"
