@@ -20,9 +20,10 @@ type trainImage struct {
 	class      model.Class
 	full, half *image.RGBA
 	shape      moments // the central galaxy's light moments in full's pixels, for Squeeze
-	// softA and softB are a pseudo-labelled image's targets for networks
-	// A and B (the teachers' probabilities); nil for labelled images.
-	softA, softB []float32
+	// softA, softB and softFlat are a pseudo-labelled image's targets for
+	// networks A and B and for the ablation's flat network (the teachers'
+	// probabilities); nil for labelled images.
+	softA, softB, softFlat []float32
 }
 
 // evalImage is a validation or test sample, preprocessed exactly as every

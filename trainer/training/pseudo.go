@@ -104,7 +104,7 @@ func pseudoLabel(cfg Config, workers int, log io.Writer) ([]trainImage, error) {
 		}
 		im := v.img
 		im.class = model.Class(best)
-		im.softA, im.softB = f32(v.a[:]), f32(v.b[:])
+		im.softA, im.softB, im.softFlat = f32(v.a[:]), f32(v.b[:]), f32(v.probs[:])
 		kept = append(kept, im)
 		perClass[best]++
 	}
@@ -138,6 +138,8 @@ func (im trainImage) softTarget(dst []float32, classes int) bool {
 		src = im.softA
 	case classes == model.NumB && im.softB != nil:
 		src = im.softB
+	case classes == model.NumClasses && im.softFlat != nil:
+		src = im.softFlat
 	default:
 		return false
 	}

@@ -141,7 +141,12 @@ func TestSoftTarget(t *testing.T) {
 		t.Fatalf("B, renormalised: %v", dst[:2])
 	}
 	if (trainImage{}).softTarget(dst, model.NumA) || im.softTarget(make([]float32, 5), model.NumClasses) {
-		t.Fatal("a labelled image, or the flat network, took soft targets")
+		t.Fatal("a labelled image, or a flat target without the teachers' five probabilities, took soft targets")
+	}
+	im.softFlat = []float32{0.5, 0.25, 0.25, 0, 0}
+	five := make([]float32, 5)
+	if !im.softTarget(five, model.NumClasses) || five[0] != 0.5 || five[4] != 0 {
+		t.Fatalf("flat: %v", five)
 	}
 }
 
