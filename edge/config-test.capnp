@@ -18,6 +18,7 @@ const config :Workerd.Config = (
 const testWorker :Workerd.Worker = (
   modules = Edge.edgeModules,
   compatibilityDate = Edge.compatibilityDate,
+  compatibilityFlags = Edge.compatibilityFlags,
   bindings = [
     (name = "HIWL_EDGE_TEST_HOOKS", text = "1"),
     (name = "HIWL_API_KEYS", text = "e2e-key-one, e2e-key-two"),

@@ -13,6 +13,7 @@ const config :Workerd.Config = (
 const edgeWorker :Workerd.Worker = (
   modules = .edgeModules,
   compatibilityDate = .compatibilityDate,
+  compatibilityFlags = .compatibilityFlags,
 );
 
 const edgeModules :List(Workerd.Worker.Module) = [
@@ -27,3 +28,9 @@ const edgeModules :List(Workerd.Worker.Module) = [
 
 # Keep in step with wrangler.toml; at most the bundled workerd's date.
 const compatibilityDate :Text = "2025-07-01";
+
+# enable_request_signal: request.signal aborts when the client goes away,
+# which the entry module needs to end a cancelled request's wait in Go
+# (edge/README.md, "A client that goes away"). Keep in step with
+# wrangler.toml and scripts/miniflare.mjs.
+const compatibilityFlags :List(Text) = ["enable_request_signal"];

@@ -27,6 +27,7 @@ func main() {
 		h = withTestHooks(h)
 	}
 	cfbind.SetMaxBodyBytes(cfg.MaxBodyBytes)
+	cfbind.InstallAbort()
 	workers.ServeNonBlock(cfbind.Handler(h))
 	workers.Ready()
 	select {}

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -197,4 +199,53 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// goneCache is a result cache whose lookup the client abandons: Get
+// cancels the request (as the Worker's abort signal does through
+// edge/cfbind) and misses, as a lookup ended by the cancellation does.
+type goneCache struct {
+	cancel context.CancelFunc
+	gets   int
+}
+
+func (c *goneCache) Enabled() bool { return true }
+func (c *goneCache) Get(r *http.Request, key string) ([]byte, bool) {
+	c.gets++
+	c.cancel()
+	return nil, false
+}
+func (c *goneCache) Put(r *http.Request, key string, b []byte) {}
+
+// TestClientGoneDuringLookup: a request whose client went away during the
+// cache lookup stops there, with StatusClientGone and no inference; a
+// batch stops at the image it was looking up.
+func TestClientGoneDuringLookup(t *testing.T) {
+	c := defaultModel(t)
+	imgs := fixtures.GalaxyJPEGs(t, 3)
+	single, ct := imgs[0], "image/jpeg"
+	batch, bct := fixtures.Multipart(t,
+		fixtures.Part{Field: "images", Filename: "a.jpg", Data: imgs[1]},
+		fixtures.Part{Field: "images", Filename: "b.jpg", Data: imgs[2]})
+	for _, tc := range []struct {
+		name, ct string
+		body     []byte
+	}{{"single", ct, single}, {"batch", bct, batch}} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			cache := &goneCache{cancel: cancel}
+			h := Handler(Config{Model: func() (*model.Classifier, error) { return c, nil }, Cache: cache})
+			req := httptest.NewRequestWithContext(ctx, "POST", "/classify", bytes.NewReader(tc.body))
+			req.Header.Set("Content-Type", tc.ct)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			wantError(t, rec, StatusClientGone, "went away")
+			var health Health
+			json.Unmarshal(send(h, "GET", "/healthz", "", nil).Body.Bytes(), &health)
+			if health.Inferences != 0 || cache.gets != 1 {
+				t.Errorf("after the client went away: %d inferences, %d lookups; want 0 and 1", health.Inferences, cache.gets)
+			}
+		})
+	}
 }

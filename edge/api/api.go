@@ -233,7 +233,11 @@ type Health struct {
 	// Inferences counts the images this handler (in the Worker: this Go
 	// instance) has run through the model; answers from the result cache
 	// do not count.
-	Inferences int64  `json:"inferences"`
+	Inferences int64 `json:"inferences"`
+	// Goroutines is runtime.NumGoroutine(): with no request in progress
+	// it stays where it was, so a number that only grows is a leak (a
+	// request left waiting in Go).
+	Goroutines int    `json:"goroutines"`
 	Memory     Memory `json:"memory"`
 }
 
@@ -261,7 +265,8 @@ func (s *server) healthz(w http.ResponseWriter, r *http.Request) error {
 	// would cost a full model parse per health check.
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	h := Health{Status: "ok", Inferences: s.inferences.Load(), Memory: Memory{GoHeap: ms.HeapAlloc, GoSys: ms.Sys, Limit: IsolateMemoryLimit}}
+	h := Health{Status: "ok", Inferences: s.inferences.Load(), Goroutines: runtime.NumGoroutine(),
+		Memory: Memory{GoHeap: ms.HeapAlloc, GoSys: ms.Sys, Limit: IsolateMemoryLimit}}
 	if s.cfg.WasmMemory != nil {
 		h.Memory.WasmMemory = s.cfg.WasmMemory()
 	}
@@ -316,6 +321,11 @@ func (s *server) answer(r *http.Request, data []byte, withCAM bool) (answered, e
 			if b, ok := s.cfg.Cache.Get(r, key); ok {
 				return answered{json: b, hit: true}, nil
 			}
+			// A client gone during the lookup ends it as a miss; its
+			// answer would be read by nobody.
+			if err := clientGone(r); err != nil {
+				return answered{}, err
+			}
 		}
 	}
 	img, err := s.decode(data)
@@ -343,6 +353,19 @@ func (s *server) answer(r *http.Request, data []byte, withCAM bool) (answered, e
 	return answered{json: b, res: &res}, nil
 }
 
+// StatusClientGone answers a request whose client went away while it was
+// in progress (its context cancelled: in the Worker, the request's abort
+// signal, edge/cfbind): nginx's "client closed request". Nobody reads it;
+// what matters is that the request stops there, with no inference.
+const StatusClientGone = 499
+
+func clientGone(r *http.Request) error {
+	if r.Context().Err() != nil {
+		return errorf(StatusClientGone, "the client went away")
+	}
+	return nil
+}
+
 func hitOrMiss(hit bool) string {
 	if hit {
 		return "hit"
@@ -368,6 +391,9 @@ func (s *server) classifyBatch(w http.ResponseWriter, r *http.Request, items []i
 	out := make([]BatchItem, len(items))
 	hits, classified := 0, 0
 	for i, it := range items {
+		if err := clientGone(r); err != nil {
+			return err
+		}
 		out[i] = BatchItem{Index: i, Filename: it.filename}
 		fail := func(e *httpError) { out[i].Status, out[i].Error, out[i].Code = e.status, e.msg, e.code }
 		if it.err != nil {

@@ -111,7 +111,14 @@ func (c *Cache) fail(op string, err any) {
 // Enabled is false once the runtime turned out to have no cache.
 func (c *Cache) Enabled() bool { return !c.off.Load() }
 
-// Get returns the stored answer for key; any failure is a miss.
+// Get returns the stored answer for key; any failure is a miss, and so is
+// a lookup the request's client abandoned (its context ended: the lookup's
+// promise would never settle, see withAbort).
+//
+// The lookup is caches.default.match on the key's URL, waited on with
+// await, not syumai's cache.Match: that one waits through
+// jsutil.AwaitPromise, which cannot stop waiting, and reads the body
+// through a stream, one more such wait per chunk.
 func (c *Cache) Get(r *http.Request, key string) (body []byte, ok bool) {
 	if c.off.Load() {
 		return nil, false
@@ -122,22 +129,30 @@ func (c *Cache) Get(r *http.Request, key string) (body []byte, ok bool) {
 			body, ok = nil, false
 		}
 	}()
-	res, err := c.cache().Match(keyRequest(r, key), nil)
-	if err == cache.ErrCacheNotFound {
-		return nil, false
-	}
+	ctx := r.Context()
+	res, err := await(ctx, js.Global().Get("caches").Get("default").Call("match", keyRequest(r, key).URL.String()))
 	if err != nil {
-		c.fail("lookup", err)
+		if ctx.Err() == nil {
+			c.fail("lookup", err)
+		}
 		return nil, false
 	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
+	if res.Type() != js.TypeObject || res.Get("status").Int() != http.StatusOK {
+		return nil, false // undefined: not in the cache
+	}
+	buf, err := await(ctx, res.Call("arrayBuffer"))
+	if err != nil {
+		if ctx.Err() == nil {
+			c.fail("lookup", err)
+		}
 		return nil, false
 	}
-	body, err = io.ReadAll(io.LimitReader(res.Body, 1<<20))
-	if err != nil || len(body) == 0 {
+	n := buf.Get("byteLength").Int()
+	if n == 0 || n > 1<<20 { // answers are a few KB; anything else is not ours
 		return nil, false
 	}
+	body = make([]byte, n)
+	js.CopyBytesToGo(body, uint8Array.New(buf))
 	return body, true
 }
 

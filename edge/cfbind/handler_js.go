@@ -20,8 +20,9 @@ var uint8Array = js.Global().Get("Uint8Array")
 
 // Handler returns h as syumai/workers should serve it: the request's
 // headers repaired (joinSplitHeaders), its body taken from the entry
-// module (takeBody), and the response buffered and handed over as one
-// Uint8Array.
+// module (takeBody), its context cancelled when the entry module says the
+// request was aborted (withAbort; the handler's waits on JavaScript end
+// with it), and the response buffered and handed over as one Uint8Array.
 //
 // Why buffered: syumai/workers streams a response body out of Go through
 // an io.Pipe into a FixedLengthStream, written by a goroutine that waits
@@ -35,6 +36,8 @@ var uint8Array = js.Global().Get("Uint8Array")
 func Handler(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		takeBody(r)
+		r, forget := withAbort(r)
+		defer forget()
 		joinSplitHeaders(r.Header)
 		raw, ok := w.(rawJSBodyWriter)
 		if !ok {

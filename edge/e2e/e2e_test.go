@@ -771,38 +771,7 @@ func TestNoTestHookInProduction(t *testing.T) {
 			t.Errorf("wrangler.toml line %d defines HIWL_EDGE_TEST_HOOKS: %s", i+1, line)
 		}
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, filepath.Join(root, "node_modules", ".bin", "workerd"),
-		"serve", filepath.Join(root, "edge", "config.capnp"), "--socket-addr", "http="+addr)
-	var log bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &log, &log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	}()
-	prod := "http://" + addr
-	var first *http.Response
-	for deadline := time.Now().Add(60 * time.Second); ; {
-		first, err = client.Get(prod + "/healthz")
-		if err == nil {
-			first.Body.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("production workerd did not answer: %v\n%s", err, log.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	prod, first := startWorkerd(t, filepath.Join(root, "edge", "config.capnp"))
 	res, err := client.Post(prod+"/__test/crash", "", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -830,6 +799,52 @@ func TestNoTestHookInProduction(t *testing.T) {
 	if res.StatusCode != 200 || res.Header.Get("Access-Control-Allow-Origin") != "*" {
 		t.Errorf("production /classify without a key, from any origin: %d, allow-origin %q: %.200s",
 			res.StatusCode, res.Header.Get("Access-Control-Allow-Origin"), body)
+	}
+}
+
+// startWorkerd serves config (which embeds the built worker, edge/build)
+// in a workerd of the test's own at a free port, and returns its URL and
+// the answer of its first /healthz. workerd is stopped when the test ends.
+func startWorkerd(t *testing.T, config string) (string, *http.Response) {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	cmd := exec.CommandContext(ctx, filepath.Join(root, "node_modules", ".bin", "workerd"),
+		"serve", config, "--socket-addr", "http="+addr)
+	var log bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &log, &log
+	if err := cmd.Start(); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		cancel()
+		if t.Failed() {
+			t.Logf("workerd log (%s):\n%s", filepath.Base(config), log.String())
+		}
+	})
+	url := "http://" + addr
+	for deadline := time.Now().Add(60 * time.Second); ; {
+		first, err := client.Get(url + "/healthz")
+		if err == nil {
+			first.Body.Close()
+			return url, first
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("workerd with %s did not answer: %v", filepath.Base(config), err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 
@@ -894,6 +909,13 @@ func miniflare(t *testing.T, bindings map[string]string) string {
 // health reads GET /healthz.
 func health(t *testing.T, base string) api.Health {
 	t.Helper()
+	h, _ := healthHeader(t, base)
+	return h
+}
+
+// healthHeader reads GET /healthz, and its answer's headers.
+func healthHeader(t *testing.T, base string) (api.Health, http.Header) {
+	t.Helper()
 	res, err := client.Get(base + "/healthz")
 	if err != nil {
 		t.Fatal(err)
@@ -903,7 +925,7 @@ func health(t *testing.T, base string) api.Health {
 	if err := json.NewDecoder(res.Body).Decode(&h); err != nil || h.Status != "ok" {
 		t.Fatalf("GET /healthz: %d %v", res.StatusCode, err)
 	}
-	return h
+	return h, res.Header
 }
 
 // TestResultCache runs the worker in Miniflare, whose Cache API stores
@@ -969,4 +991,96 @@ func TestResultCache(t *testing.T) {
 		t.Errorf("the same batch again: %q, want hit", c3)
 	}
 	t.Logf("inferences: %d before the first hit, %d after; a batch of two seen images was a %s", h1.Inferences, h2.Inferences, c3)
+}
+
+// TestAbortedDuringLookup: a client that goes away while the worker waits
+// on a result-cache lookup leaves nothing waiting. The runtime cancels
+// such a request and drops its pending continuations, so unless the
+// entry module and Go act on the request's abort signal, the goroutine
+// awaiting the lookup blocks forever, holding the request, and the fetch
+// never ends in the isolate's counts. In edge/e2e/testdata/abort.capnp
+// every lookup takes 3 s and a front worker aborts requests after 1 s, as
+// Cloudflare's front end does when a visitor's connection closes.
+func TestAbortedDuringLookup(t *testing.T) {
+	needWorker(t)
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := startWorkerd(t, filepath.Join(root, "edge", "e2e", "testdata", "abort.capnp"))
+	img := fixtures.GalaxyJPEGs(t, 1)[0]
+	post := func(abortAfterMS int) (*http.Response, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", base+"/classify", bytes.NewReader(img))
+		req.Header.Set("Content-Type", "image/jpeg")
+		if abortAfterMS > 0 {
+			req.Header.Set("X-Test-Abort-After-Ms", strconv.Itoa(abortAfterMS))
+		}
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		return res, body
+	}
+	type state struct {
+		goroutines   int
+		begun, ended int
+		instance     string
+		inferences   int64
+	}
+	health := func() state {
+		t.Helper()
+		h, hdr := healthHeader(t, base)
+		s := state{goroutines: h.Goroutines, instance: hdr.Get("X-Hiwl-Instance"), inferences: h.Inferences}
+		if _, err := fmt.Sscanf(hdr.Get("X-Hiwl-Isolate-Fetches"), "%d %d", &s.begun, &s.ended); err != nil {
+			t.Fatalf("X-Hiwl-Isolate-Fetches %q: %v", hdr.Get("X-Hiwl-Isolate-Fetches"), err)
+		}
+		return s
+	}
+
+	// The instance started, the model loaded, one lookup (a miss) and
+	// one classification done.
+	if res, body := post(0); res.StatusCode != 200 || res.Header.Get("X-Hiwl-Cache") != "miss" {
+		t.Fatalf("first classification: %d %s: %.200s", res.StatusCode, res.Header.Get("X-Hiwl-Cache"), body)
+	}
+	time.Sleep(300 * time.Millisecond) // the store after the answer (waitUntil) is done
+	before := health()
+	if before.begun != before.ended {
+		t.Fatalf("before: %d fetches begun, %d ended", before.begun, before.ended)
+	}
+
+	const aborted = 3
+	var wg sync.WaitGroup
+	for range aborted {
+		wg.Go(func() {
+			if _, body := post(1000); !bytes.Contains(body, []byte(`"aborted":true`)) {
+				t.Errorf("the client did not abort: %s", body)
+			}
+		})
+	}
+	wg.Wait()
+	// The lookups would have answered 2 s after the aborts; give them 3.
+	time.Sleep(3 * time.Second)
+	after := health()
+	t.Logf("before %d aborted requests: %+v; after: %+v", aborted, before, after)
+	if after.goroutines != before.goroutines {
+		t.Errorf("%d goroutines in the Go instance after %d requests aborted during a cache lookup, %d before: requests left waiting in Go",
+			after.goroutines, aborted, before.goroutines)
+	}
+	if after.begun-after.ended != 0 {
+		t.Errorf("%d fetches begun, %d ended: aborted requests left hanging in the isolate", after.begun, after.ended)
+	}
+	if after.begun-before.begun != aborted+1 {
+		t.Errorf("%d fetches begun since, want the %d aborted ones and this /healthz", after.begun-before.begun, aborted)
+	}
+	if after.inferences != before.inferences {
+		t.Errorf("inferences %d, %d before: an aborted request was classified for nobody", after.inferences, before.inferences)
+	}
+	// The instance is the same one, and classifies on.
+	res, body := post(0)
+	if res.StatusCode != 200 || res.Header.Get("X-Hiwl-Instance") != before.instance {
+		t.Errorf("after the aborts: %d from instance %q (was %q): %.200s", res.StatusCode, res.Header.Get("X-Hiwl-Instance"), before.instance, body)
+	}
 }

@@ -15,6 +15,15 @@
 // panic, or the WebAssembly traps), the requests in it get a JSON 500 and
 // the next request starts a fresh instance.
 //
+// A request whose client goes away is cancelled by the runtime, and its
+// pending continuations are dropped: neither the finally blocks here nor
+// a Go goroutine waiting on one of its promises (a cache lookup) would
+// ever run on. So each fetch listens to its request's abort signal
+// (compatibility flag enable_request_signal): on abort it tells Go
+// (binding.hiwlAbort with the request's number; edge/cfbind cancels the
+// request's context, and its waits end) and ends the fetch itself,
+// freeing its admission and its watch on the instance (endFetch).
+//
 // The isolate runs one thing at a time and inference does not yield, so
 // requests queue on the event loop by themselves, though fairly only if
 // each inference first waits for a turn of the loop (nextTurn). What
@@ -43,6 +52,8 @@ let lastAdmission = 0;
 // (edge/README.md, "Unanswered requests").
 let fetchesBegun = 0;
 let fetchesEnded = 0;
+
+let lastRequestId = 0; // the numbers given to Go with each request (hiwlRequestId)
 
 let instance = null; // the live instance (see startInstance), or null
 let isolateId = ""; // random, made on first use (no randomness at global scope in Workers)
@@ -200,10 +211,28 @@ async function current(env, ctx) {
 
 async function fetch(request, env, ctx) {
   fetchesBegun++;
-  try {
-    return await handle(request, env, ctx);
-  } finally {
+  // The fetch's cleanups, run once: when handle is done, or when the
+  // client aborts the request (the runtime then drops handle's
+  // continuations, finally blocks included).
+  const fetchState = { ended: false, cleanups: [], abortGo: null };
+  const endFetch = () => {
+    if (fetchState.ended) return;
+    fetchState.ended = true;
     fetchesEnded++;
+    for (const c of fetchState.cleanups) c();
+  };
+  request.signal?.addEventListener?.(
+    "abort",
+    () => {
+      if (fetchState.abortGo !== null) fetchState.abortGo();
+      endFetch();
+    },
+    { once: true },
+  );
+  try {
+    return await handle(request, env, ctx, fetchState);
+  } finally {
+    endFetch();
   }
 }
 
@@ -222,13 +251,14 @@ function death(inst) {
   return [p, () => inst.watchers.delete(watcher)];
 }
 
-async function handle(request, env, ctx) {
+async function handle(request, env, ctx, fetchState) {
   const now = Date.now();
   prune(now);
   if (admitted.size >= MAX_IN_PROGRESS) return busy();
   const id = ++lastAdmission;
   const admission = { since: now, bytes: 0 };
   admitted.set(id, admission);
+  fetchState.cleanups.push(() => admitted.delete(id));
   try {
     let inst;
     try {
@@ -258,19 +288,32 @@ async function handle(request, env, ctx) {
     inst.context.ctx = ctx;
     let res;
     const [died, done] = death(inst);
+    fetchState.cleanups.push(done);
+    const requestId = ++lastRequestId;
     try {
       // The body read here goes to Go through the context's hiwlBody
       // slot (edge/cfbind.takeBody), which Go empties before handleRequest
       // returns; syumai/workers then never reads the request's own,
       // already consumed, stream. A body not read here (none, or declared
       // over the limit) stays on the request, and Go refuses the latter
-      // from its Content-Length alone.
+      // from its Content-Length alone. hiwlRequestId goes the same way:
+      // the number hiwlAbort cancels this request by.
       inst.context.hiwlBody = body;
+      inst.context.hiwlRequestId = requestId;
       const answer = inst.context.binding.handleRequest(request);
-      if (inst.context.hiwlBody !== null && inst.gone === null) {
+      if ((inst.context.hiwlBody !== null || inst.context.hiwlRequestId !== null) && inst.gone === null) {
         inst.context.hiwlBody = null;
-        throw new Error("the Go handler did not take the request body before handleRequest returned");
+        inst.context.hiwlRequestId = null;
+        throw new Error("the Go handler did not take the request body and number before handleRequest returned");
       }
+      fetchState.abortGo = () => {
+        if (inst.gone !== null) return;
+        try {
+          inst.context.binding.hiwlAbort(requestId);
+        } catch (err) {
+          console.error("edge: telling Go a request was aborted:", err);
+        }
+      };
       res = await Promise.race([answer, died]);
     } catch (err) {
       if (inst.gone === null && !(err instanceof InstanceGone)) {
@@ -282,6 +325,7 @@ async function handle(request, env, ctx) {
         "X-Hiwl-Instance": inst.id,
       });
     } finally {
+      fetchState.abortGo = null;
       done();
     }
     inst.served++;

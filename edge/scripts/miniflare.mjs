@@ -28,6 +28,7 @@ const mf = new Miniflare({
     { type: "CompiledWasm", path: path.join(build, "app.wasm") },
   ],
   compatibilityDate: "2025-07-01", // edge/config.capnp's
+  compatibilityFlags: ["enable_request_signal"], // edge/config.capnp's
   bindings,
   cache: true,
   cf: false,
