@@ -18,7 +18,10 @@ var defaultONNX []byte
 // serving it to another runtime or for parity tests against onnxruntime.
 func DefaultONNX() []byte { return defaultONNX }
 
-var loadDefault = sync.OnceValues(func() (*Classifier, error) { return load(defaultONNX, false, defaultVersion) })
+var loadDefault = sync.OnceValues(func() (*Classifier, error) {
+	defer pauseGC()()
+	return load(defaultONNX, false, defaultVersion)
+})
 
 // Default returns the classifier of the embedded model, loaded once.
 func Default() (*Classifier, error) { return loadDefault() }
