@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hiwl/hiwl/bench/harness"
+	"github.com/hiwl/hiwl/model"
 )
 
 // Against compares this worker with another build of it (-against DIR),
@@ -30,11 +31,40 @@ type Against struct {
 	// for CPU per request (0 without this workerd's process id).
 	Ratio    float64 `json:"this_per_other_p50"`
 	CPURatio float64 `json:"this_per_other_cpu,omitempty"`
+	// With -against-model: both models, and each one's classifications
+	// timed natively in this process (package model, one at a time), one
+	// of each beside every pair, so that each build's figures have their
+	// host reference from the same minutes; PerNative is a build's median
+	// over its model's native median.
+	ThisModel      string   `json:"this_model_version,omitempty"`
+	OtherModel     string   `json:"other_model_version,omitempty"`
+	ThisNative     *Summary `json:"this_native_ms,omitempty"`
+	OtherNative    *Summary `json:"other_native_ms,omitempty"`
+	ThisPerNative  float64  `json:"this_p50_per_native_p50,omitempty"`
+	OtherPerNative float64  `json:"other_p50_per_native_p50,omitempty"`
 }
 
 // against starts the bundle in cfg.against in a workerd of its own and
 // alternates cfg.pairs /classify requests between it and cfg.url.
-func against(ctx context.Context, cfg config, client *http.Client, imgs []image) (*Against, error) {
+// With cfg.againstModel, the other build's answers are checked against
+// that model's native ones, and both models are timed natively too.
+func against(ctx context.Context, cfg config, client *http.Client, c *model.Classifier, imgs []image) (*Against, error) {
+	var oc *model.Classifier
+	var others []image // imgs with the other model's answers
+	if cfg.againstModel != "" {
+		var err error
+		if oc, err = model.Open(cfg.againstModel); err != nil {
+			return nil, fmt.Errorf("-against-model: %w", err)
+		}
+		for _, img := range imgs {
+			p, err := oc.Classify(img.data)
+			if err != nil {
+				return nil, fmt.Errorf("-against-model: %s: %w", img.name, err)
+			}
+			img.want = p.Result(false)
+			others = append(others, img)
+		}
+	}
 	build, err := filepath.Abs(cfg.against)
 	if err != nil {
 		return nil, err
@@ -44,11 +74,11 @@ func against(ctx context.Context, cfg config, client *http.Client, imgs []image)
 			return nil, fmt.Errorf("-against %s is not a worker bundle (make edge-build's edge/build): %w", cfg.against, err)
 		}
 	}
-	oc := cfg
+	ocfg := cfg
 	if cfg.againstConf != "" {
 		// The other build's own configuration: another commit's bundle
 		// may hold other modules than this one's.
-		oc.wdConfig = cfg.againstConf
+		ocfg.wdConfig = cfg.againstConf
 	} else {
 		// The configuration embeds build/… relative to its own folder: a
 		// copy of it beside a link to the other bundle serves that bundle.
@@ -67,9 +97,9 @@ func against(ctx context.Context, cfg config, client *http.Client, imgs []image)
 		if err := os.Symlink(build, filepath.Join(dir, "build")); err != nil {
 			return nil, err
 		}
-		oc.wdConfig = filepath.Join(dir, "config.capnp")
+		ocfg.wdConfig = filepath.Join(dir, "config.capnp")
 	}
-	other, err := harness.StartWorkerd(ctx, oc.workerd, oc.wdConfig)
+	other, err := harness.StartWorkerd(ctx, ocfg.workerd, ocfg.wdConfig)
 	if err != nil {
 		return nil, fmt.Errorf("the other build: %w", err)
 	}
@@ -77,10 +107,24 @@ func against(ctx context.Context, cfg config, client *http.Client, imgs []image)
 
 	send := func(which, i int) (time.Duration, error) {
 		img := imgs[i%len(imgs)]
-		if which == 0 {
+		switch {
+		case which == 0:
 			return classify(ctx, client, cfg.url, img)
+		case others != nil:
+			return classify(ctx, client, other.URL, others[i%len(others)])
 		}
 		return classifyOther(ctx, client, other.URL, img)
+	}
+	var native [2][]float64
+	timeNative := func(which, i int) error {
+		m := c
+		if which == 1 {
+			m = oc
+		}
+		start := time.Now()
+		_, err := m.Classify(imgs[i%len(imgs)].data)
+		native[which] = append(native[which], harness.MS(time.Since(start)))
+		return err
 	}
 	for i := range cfg.warmup {
 		for which := range 2 {
@@ -112,8 +156,21 @@ func against(ctx context.Context, cfg config, client *http.Client, imgs []image)
 			}
 			lat[which] = append(lat[which], harness.MS(d))
 		}
+		if oc != nil {
+			for k := range 2 {
+				if err := timeNative(first^k, i); err != nil {
+					return nil, fmt.Errorf("native reference: %w", err)
+				}
+			}
+		}
 	}
 	a := &Against{Build: build, Pairs: cfg.pairs, This: summarize(lat[0]), Other: summarize(lat[1])}
+	if oc != nil {
+		tn, on := summarize(native[0]), summarize(native[1])
+		a.ThisModel, a.OtherModel = c.Version(), oc.Version()
+		a.ThisNative, a.OtherNative = &tn, &on
+		a.ThisPerNative, a.OtherPerNative = round(a.This.P50/tn.P50, 2), round(a.Other.P50/on.P50, 2)
+	}
 	var cpu [2]float64
 	for w, m := range meters {
 		if m != nil {

@@ -14,8 +14,11 @@
 //   - with -against DIR, this build against another (see Against), both in
 //     workerd at once, one request at a time, alternately.
 //
-// Every classification must equal the native classifier's (within 1e-4);
-// the -against build's only has to be one, since it may hold another model.
+// Every classification must equal the native classifier's (within 1e-4),
+// the embedded model's or -model's (the model the worker was built with:
+// make edge-build EDGE_MODEL=FILE); the -against build's must equal
+// -against-model's, or without it only has to be one, since it may hold
+// another model.
 // It is run by `make bench-edge` (edge/scripts/with-workerd.sh provides
 // HIWL_EDGE_URL and HIWL_EDGE_PID for the long-lived workerd) and writes a
 // JSON report.
@@ -54,28 +57,30 @@ import (
 )
 
 type config struct {
-	url         string
-	pid         int
-	n, c        int
-	warmup      int
-	images      int
-	maxDuration time.Duration
-	timeout     time.Duration // per request
-	dataDir     string
-	buildDir    string
-	out         string
-	seq         int
-	coldRuns    int
-	workerd     string
-	wdConfig    string
-	fresh       bool   // the load run opens a connection per request
-	procs       int    // workerd processes in the scaling run
-	scaleN      int    // requests in the scaling run
-	against     string // another build's bundle folder, for the A/B comparison
-	againstConf string // its workerd configuration (empty: -config's, beside a link to it)
-	inspector   string // workerd's inspector, host:port, for V8's heap (empty: none)
-	batchEvery  int    // every batchEvery-th request of the load runs is a batch (0: none)
-	pairs       int    // requests to each build in it
+	url          string
+	pid          int
+	n, c         int
+	warmup       int
+	images       int
+	maxDuration  time.Duration
+	timeout      time.Duration // per request
+	dataDir      string
+	buildDir     string
+	out          string
+	seq          int
+	coldRuns     int
+	workerd      string
+	wdConfig     string
+	fresh        bool   // the load run opens a connection per request
+	procs        int    // workerd processes in the scaling run
+	scaleN       int    // requests in the scaling run
+	against      string // another build's bundle folder, for the A/B comparison
+	againstConf  string // its workerd configuration (empty: -config's, beside a link to it)
+	inspector    string // workerd's inspector, host:port, for V8's heap (empty: none)
+	batchEvery   int    // every batchEvery-th request of the load runs is a batch (0: none)
+	pairs        int    // requests to each build in it
+	model        string // ONNX file the worker serves (make edge-build EDGE_MODEL), for the native reference (empty: the embedded default)
+	againstModel string // ONNX file the -against build serves, to check its answers and time it natively too (empty: its answers are only checked to be classifications)
 }
 
 func main() {
@@ -98,6 +103,8 @@ func main() {
 	flag.IntVar(&cfg.scaleN, "procs-n", 3000, "requests in the scaling run, spread over the processes")
 	flag.StringVar(&cfg.against, "against", "", "another build of the worker (a bundle folder like edge/build) to compare with, one request at a time, alternately (none: no comparison)")
 	flag.IntVar(&cfg.pairs, "pairs", 200, "requests to each build in the -against comparison")
+	flag.StringVar(&cfg.model, "model", "", "the ONNX model file the worker serves (make edge-build EDGE_MODEL=FILE): the native reference and every answer's check use it (default: the embedded model)")
+	flag.StringVar(&cfg.againstModel, "against-model", "", "the ONNX model file the -against build serves: its answers are checked against it, and both models are timed natively beside the pairs (default: the other build's answers are only checked to be classifications)")
 	flag.StringVar(&cfg.againstConf, "against-config", "", "the -against build's own workerd configuration, which embeds it (default: -config's, copied beside a link to the build)")
 	flag.StringVar(&cfg.inspector, "inspector", os.Getenv("HIWL_EDGE_INSPECTOR"), "workerd's inspector (host:port), to read V8's heap during the load run (with-workerd.sh opens one)")
 	flag.IntVar(&cfg.batchEvery, "batch-every", 32, "every N-th request of the load runs is a batch of 16 images (0: none)")
@@ -284,7 +291,7 @@ func run(cfg config) (*Report, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.maxDuration)
 	defer cancel()
 
-	c, err := model.Default()
+	c, err := model.Open(cfg.model)
 	if err != nil {
 		return nil, fmt.Errorf("native classifier: %w", err)
 	}
@@ -371,12 +378,16 @@ func run(cfg config) (*Report, error) {
 	}
 
 	if cfg.against != "" && cfg.pairs > 0 {
-		if rep.Against, err = against(ctx, cfg, client, imgs); err != nil {
+		if rep.Against, err = against(ctx, cfg, client, c, imgs); err != nil {
 			return rep, fmt.Errorf("against %s: %w", cfg.against, err)
 		}
 		a := rep.Against
 		log.Printf("against %s (%d requests to each, alternately): this build p50 %.1f ms, CPU %.1f ms per request; that one p50 %.1f ms, CPU %.1f ms; this/that %.3f (CPU %.3f)",
 			cfg.against, a.Pairs, a.This.P50, a.ThisCPUMS, a.Other.P50, a.OtherCPUMS, a.Ratio, a.CPURatio)
+		if a.ThisNative != nil {
+			log.Printf("natively, beside the pairs: this build's model %s p50 %.2f ms (workerd %.2fx that), that build's model %s p50 %.2f ms (workerd %.2fx that)",
+				a.ThisModel, a.ThisNative.P50, a.ThisPerNative, a.OtherModel, a.OtherNative.P50, a.OtherPerNative)
+		}
 	}
 
 	var mem *memSampler
