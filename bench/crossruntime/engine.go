@@ -93,21 +93,35 @@ func gemmPeak(budget time.Duration, kern *gemm.Kernel, mul func(*gemm.Packed, []
 	return best
 }
 
-// WasmGEMM runs cmd/gemmprobe compiled to js/wasm under Node (Go's
-// go_js_wasm_exec) and returns the SIMD and scalar kernels' GFLOP/s and
-// the name of the kernel that ran.
-func WasmGEMM(ctx context.Context) (simd, scalar float64, kernel, command string, err error) {
-	out, err := exec.CommandContext(ctx, "go", "env", "GOROOT").Output()
-	if err != nil {
-		return 0, 0, "", "", err
+// wasmExec is how a probe command runs as js/wasm under Node.
+const wasmExec = "GOOS=js GOARCH=wasm go run -exec=$(go env GOROOT)/lib/wasm/go_js_wasm_exec "
+
+// runProbe runs the command in pkg (a probe printing JSON) natively or as
+// js/wasm under Node (Go's go_js_wasm_exec) and returns its output.
+func runProbe(ctx context.Context, pkg string, wasm bool) ([]byte, error) {
+	args := []string{"run", pkg}
+	var env []string
+	if wasm {
+		out, err := exec.CommandContext(ctx, "go", "env", "GOROOT").Output()
+		if err != nil {
+			return nil, err
+		}
+		args = []string{"run", "-exec=" + strings.TrimSpace(string(out)) + "/lib/wasm/go_js_wasm_exec", pkg}
+		env = []string{"GOOS=js", "GOARCH=wasm"}
 	}
-	goroot := strings.TrimSpace(string(out))
-	args := []string{"run", "-exec=" + goroot + "/lib/wasm/go_js_wasm_exec", "./bench/crossruntime/cmd/gemmprobe"}
-	command = "GOOS=js GOARCH=wasm go " + strings.Join(args, " ")
 	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stderr = os.Stderr
-	if out, err = cmd.Output(); err != nil {
+	return cmd.Output()
+}
+
+// WasmGEMM runs cmd/gemmprobe compiled to js/wasm under Node and returns
+// the SIMD and scalar kernels' GFLOP/s and the name of the kernel that ran.
+func WasmGEMM(ctx context.Context) (simd, scalar float64, kernel, command string, err error) {
+	const pkg = "./bench/crossruntime/cmd/gemmprobe"
+	command = wasmExec + pkg
+	out, err := runProbe(ctx, pkg, true)
+	if err != nil {
 		return 0, 0, "", command, err
 	}
 	var r struct {
@@ -117,7 +131,50 @@ func WasmGEMM(ctx context.Context) (simd, scalar float64, kernel, command string
 	if err := json.Unmarshal(out, &r); err != nil || r.SIMD == 0 {
 		return 0, 0, "", command, fmt.Errorf("gemmprobe said %q (%v)", out, err)
 	}
-	return r.SIMD, r.Scalar, r.Kernel, "GOOS=js GOARCH=wasm go run -exec=$(go env GOROOT)/lib/wasm/go_js_wasm_exec ./bench/crossruntime/cmd/gemmprobe", nil
+	return r.SIMD, r.Scalar, r.Kernel, command, nil
+}
+
+// Memory is what cmd/memprobe measures: the engine's memory-bound kernels
+// in GB/s against copy's, natively and as wasm in Node.
+type Memory struct {
+	Native      MemoryProbe `json:"native"`
+	Wasm        MemoryProbe `json:"wasm_node"`
+	Command     string      `json:"command"`
+	WasmCommand string      `json:"wasm_command"`
+}
+
+// MemoryProbe is cmd/memprobe's output.
+type MemoryProbe struct {
+	CopyCacheGBps float64        `json:"copy_in_cache_gb_per_s"`
+	CopyDRAMGBps  float64        `json:"copy_dram_gb_per_s"`
+	Kernels       []MemoryKernel `json:"kernels"`
+}
+
+// MemoryKernel is one kernel on one shape.
+type MemoryKernel struct {
+	Kernel string  `json:"kernel"`
+	Shape  string  `json:"shape"`
+	GBps   float64 `json:"gb_per_s"`
+	GFLOPS float64 `json:"gflops,omitempty"`
+}
+
+// MemoryKernels runs cmd/memprobe natively and as js/wasm under Node.
+func MemoryKernels(ctx context.Context) (*Memory, error) {
+	const pkg = "./bench/crossruntime/cmd/memprobe"
+	m := &Memory{Command: "go run " + pkg, WasmCommand: wasmExec + pkg}
+	for _, w := range []struct {
+		wasm bool
+		into *MemoryProbe
+	}{{false, &m.Native}, {true, &m.Wasm}} {
+		out, err := runProbe(ctx, pkg, w.wasm)
+		if err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(out, w.into); err != nil || len(w.into.Kernels) == 0 {
+			return nil, fmt.Errorf("memprobe said %q (%v)", out, err)
+		}
+	}
+	return m, nil
 }
 
 // Throughput is the native classifier on every core.

@@ -21,6 +21,7 @@ type Results struct {
 	Training   *Training       `json:"training,omitempty"`
 	Floor      *Floor          `json:"floor,omitempty"`
 	GEMM       *GEMM           `json:"gemm,omitempty"`
+	Memory     *Memory         `json:"memory_bound,omitempty"`
 	Throughput *Throughput     `json:"throughput,omitempty"`
 	Profile    *Profile        `json:"profile,omitempty"`
 	Errors     []string        `json:"errors,omitempty"`
@@ -299,6 +300,32 @@ func (res *Results) Markdown() string {
 					"the rest is im2col, pooling, the heads and small layers whose shapes fill the tiles badly.", g.EngineGFLOPS, 100*g.EngineFraction)
 			}
 			p("\n")
+		}
+	}
+	if m := res.Memory; m != nil && res.Floor != nil {
+		p("\nThe memory-bound kernels, one core, best of many runs (`%s`, and as wasm in Node `%s`), in GB/s of the bytes "+
+			"each must read and write at the least (input and output once): the yardsticks are copy's %.1f GB/s on 256 KiB, "+
+			"which stays in cache, and %.1f GB/s on 64 MiB, far beyond it (in wasm: %.1f and %.1f). Every shape here fits in "+
+			"the caches, so the in-cache copy is the bound.\n\n", m.Command, m.WasmCommand,
+			m.Native.CopyCacheGBps, m.Native.CopyDRAMGBps, m.Wasm.CopyCacheGBps, m.Wasm.CopyDRAMGBps)
+		p("| kernel | shape | native GB/s | of in-cache copy | native GFLOP/s | wasm GB/s | wasm GFLOP/s | native / wasm |\n|---|---|---:|---:|---:|---:|---:|---:|\n")
+		for i, k := range m.Native.Kernels {
+			var w MemoryKernel
+			if i < len(m.Wasm.Kernels) && m.Wasm.Kernels[i].Kernel == k.Kernel && m.Wasm.Kernels[i].Shape == k.Shape {
+				w = m.Wasm.Kernels[i]
+			}
+			flops := func(x float64) string {
+				if x == 0 {
+					return "—"
+				}
+				return fmt.Sprintf("%.1f", x)
+			}
+			ratio := "—"
+			if w.GBps > 0 {
+				ratio = fmt.Sprintf("×%.1f", k.GBps/w.GBps)
+			}
+			p("| %s | %s | %.1f | %.0f%% | %s | %.2f | %s | %s |\n", k.Kernel, k.Shape, k.GBps, 100*k.GBps/m.Native.CopyCacheGBps,
+				flops(k.GFLOPS), w.GBps, flops(w.GFLOPS), ratio)
 		}
 	}
 	if t := res.Throughput; t != nil {

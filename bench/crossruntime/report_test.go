@@ -56,6 +56,22 @@ func TestMarkdownNamesKernels(t *testing.T) {
 	}
 }
 
+// TestMarkdownMemoryKernels: each memory-bound kernel's row pairs its
+// native and wasm figures and its share of the in-cache copy.
+func TestMarkdownMemoryKernels(t *testing.T) {
+	res := &Results{Floor: &Floor{FLOPsPerImage: 1e8, MatMulGFLOPS: 3, MatMulSize: 96, FloorMS: 33},
+		Memory: &Memory{Command: "go run ./m", WasmCommand: "wasm ./m",
+			Native: MemoryProbe{CopyCacheGBps: 80, CopyDRAMGBps: 12, Kernels: []MemoryKernel{{"depthwise+SiLU", "96x40x40 k3/2", 20, 18}, {"SiLU", "96x40x40", 24, 0}}},
+			Wasm:   MemoryProbe{CopyCacheGBps: 40, CopyDRAMGBps: 10, Kernels: []MemoryKernel{{"depthwise+SiLU", "96x40x40 k3/2", 2, 1.8}, {"SiLU", "96x40x40", 1.5, 0}}}}}
+	md := res.Markdown()
+	for _, want := range []string{"copy's 80.0 GB/s on 256 KiB", "| depthwise+SiLU | 96x40x40 k3/2 | 20.0 | 25% | 18.0 | 2.00 | 1.8 | ×10.0 |",
+		"| SiLU | 96x40x40 | 24.0 | 30% | — | 1.50 | — | ×16.0 |"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown lacks %q:\n%s", want, md)
+		}
+	}
+}
+
 const pprofSample = `File: crossruntime.test
 Type: cpu
 Duration: 2.5s, Total samples = 2s (80.00%)

@@ -280,6 +280,12 @@ func run(o options) error {
 		}
 	}
 	res.GEMM = g
+	log.Print("measuring the engine's memory-bound kernels, native and as wasm in Node")
+	if mem, err := cr.MemoryKernels(gctx); err != nil {
+		fail("memory-bound kernels", err)
+	} else {
+		res.Memory = mem
+	}
 	{
 		log.Print("measuring multi-core throughput of the native classifier")
 		var imgs [][]byte
