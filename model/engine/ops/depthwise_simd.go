@@ -30,7 +30,7 @@ func depthwiseTaps(out, phases []float32, offs []int, w []float32, b float32) {
 		return
 	}
 	if depthwiseAsm && len(out) > 0 {
-		if len(out)%64 != 0 || len(w) < len(offs) || len(offs) == 0 || slices.Max(offs)+len(out) > len(phases) || slices.Min(offs) < 0 {
+		if len(out)%(4*vectorLen) != 0 || len(w) < len(offs) || len(offs) == 0 || slices.Max(offs)+len(out) > len(phases) || slices.Min(offs) < 0 {
 			panic("ops: depthwise operands out of range")
 		}
 		depthwiseTaps64(&out[0], len(out), &phases[0], &offs[0], &w[0], len(offs), b)
