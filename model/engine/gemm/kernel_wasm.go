@@ -31,9 +31,31 @@ func archTiles(a Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilo
 	if act.SliceFaster(ep.Act) {
 		post, ep.Act = ep.Act, act.None
 	}
+	// Whole blocks of four rows go through kernel4xN, a call per block
+	// instead of one per 4×8 tile and four per its rows; the last, partial
+	// block (M not a multiple of 4) takes kernel4x8 and store4.
+	full := 0
+	if ep.Act == act.None || ep.Act == act.Relu {
+		full = a.M &^ 3
+	}
+	if full > 0 && ((full-1)*ldc+n > len(c) || ep.Residual != nil && (full-1)*ldc+n > len(ep.Residual)) {
+		panic("gemm: C or the residual smaller than M×N")
+	}
+	for i := 0; i < full; i += 4 {
+		var bias [4]float32
+		if ep.Bias != nil {
+			copy(bias[:], ep.Bias[i:i+4])
+		}
+		var rp unsafe.Pointer
+		if ep.Residual != nil {
+			rp = unsafe.Pointer(&ep.Residual[i*ldc])
+		}
+		kernel4xN(k, unsafe.Pointer(&a.data[(i/4)*4*k]), unsafe.Pointer(&b[0]), stride, n,
+			unsafe.Pointer(&c[i*ldc]), rp, uintptr(ldc)*4, &bias, ep.Act == act.Relu)
+	}
 	var acc [8]archsimd.Float32x4
-	for j := 0; j < n; j += 8 {
-		for i := 0; i < a.M; i += 4 {
+	for j := 0; j < n && full < a.M; j += 8 {
+		for i := full; i < a.M; i += 4 {
 			kernel4x8(k, unsafe.Pointer(&a.data[(i/4)*4*k]), unsafe.Pointer(&b[j]), stride, &acc)
 			for r := range min(4, a.M-i) {
 				store4(c, (i+r)*ldc+j, i+r, acc[2*r], acc[2*r+1], &ep)
@@ -150,4 +172,114 @@ func store4(c []float32, at, row int, v0, v1 archsimd.Float32x4, ep *Epilogue) {
 	out := c[at : at+8]
 	v0.Store(out)
 	v1.Store(out[4:])
+}
+
+// kernel4xN computes four whole rows of C, n columns (a multiple of 8), in
+// 4×8 tiles with kernel4x8's k loop, and stores each tile straight into C
+// with the epilogue: bias, the residual (rp, laid out as C, or nil; each
+// value is read before the same place in C is written, so it may alias
+// C) and ReLU. With a 1×1 convolution's small K (16-40) a tile's products
+// are few, and a call for the tile plus one for each of its rows' stores
+// cost more than they: this is one call for the four rows. Bounds are
+// checked by the caller.
+//
+//go:noinline
+func kernel4xN(k int, ap, bp unsafe.Pointer, stride uintptr, n int, cp, rp unsafe.Pointer, ldc uintptr, bias *[4]float32, relu bool) {
+	var zero archsimd.Float32x4
+	for j := uintptr(0); j < uintptr(n)*4; j += 32 {
+		var c00, c01, c10, c11, c20, c21, c30, c31 archsimd.Float32x4
+		bo, ao := j, uintptr(0)
+		kk := k
+		for ; kk > 1; kk -= 2 { // two k steps a turn, as kernel4x8
+			b0 := archsimd.LoadFloat32x4Array((*[4]float32)(unsafe.Add(bp, bo)))
+			b1 := archsimd.LoadFloat32x4Array((*[4]float32)(unsafe.Add(bp, bo+16)))
+			av := archsimd.LoadFloat32x4Array((*[4]float32)(unsafe.Add(ap, ao)))
+			a0 := archsimd.BroadcastFloat32x4(av.GetElem(0))
+			c00 = c00.Add(a0.Mul(b0))
+			c01 = c01.Add(a0.Mul(b1))
+			a1 := archsimd.BroadcastFloat32x4(av.GetElem(1))
+			c10 = c10.Add(a1.Mul(b0))
+			c11 = c11.Add(a1.Mul(b1))
+			a2 := archsimd.BroadcastFloat32x4(av.GetElem(2))
+			c20 = c20.Add(a2.Mul(b0))
+			c21 = c21.Add(a2.Mul(b1))
+			a3 := archsimd.BroadcastFloat32x4(av.GetElem(3))
+			c30 = c30.Add(a3.Mul(b0))
+			c31 = c31.Add(a3.Mul(b1))
+			bo += stride
+			b0 = archsimd.LoadFloat32x4Array((*[4]float32)(unsafe.Add(bp, bo)))
+			b1 = archsimd.LoadFloat32x4Array((*[4]float32)(unsafe.Add(bp, bo+16)))
+			av = archsimd.LoadFloat32x4Array((*[4]float32)(unsafe.Add(ap, ao+16)))
+			a0 = archsimd.BroadcastFloat32x4(av.GetElem(0))
+			c00 = c00.Add(a0.Mul(b0))
+			c01 = c01.Add(a0.Mul(b1))
+			a1 = archsimd.BroadcastFloat32x4(av.GetElem(1))
+			c10 = c10.Add(a1.Mul(b0))
+			c11 = c11.Add(a1.Mul(b1))
+			a2 = archsimd.BroadcastFloat32x4(av.GetElem(2))
+			c20 = c20.Add(a2.Mul(b0))
+			c21 = c21.Add(a2.Mul(b1))
+			a3 = archsimd.BroadcastFloat32x4(av.GetElem(3))
+			c30 = c30.Add(a3.Mul(b0))
+			c31 = c31.Add(a3.Mul(b1))
+			ao += 32
+			bo += stride
+		}
+		for ; kk > 0; kk-- {
+			b0 := archsimd.LoadFloat32x4Array((*[4]float32)(unsafe.Add(bp, bo)))
+			b1 := archsimd.LoadFloat32x4Array((*[4]float32)(unsafe.Add(bp, bo+16)))
+			av := archsimd.LoadFloat32x4Array((*[4]float32)(unsafe.Add(ap, ao)))
+			a0 := archsimd.BroadcastFloat32x4(av.GetElem(0))
+			c00 = c00.Add(a0.Mul(b0))
+			c01 = c01.Add(a0.Mul(b1))
+			a1 := archsimd.BroadcastFloat32x4(av.GetElem(1))
+			c10 = c10.Add(a1.Mul(b0))
+			c11 = c11.Add(a1.Mul(b1))
+			a2 := archsimd.BroadcastFloat32x4(av.GetElem(2))
+			c20 = c20.Add(a2.Mul(b0))
+			c21 = c21.Add(a2.Mul(b1))
+			a3 := archsimd.BroadcastFloat32x4(av.GetElem(3))
+			c30 = c30.Add(a3.Mul(b0))
+			c31 = c31.Add(a3.Mul(b1))
+			ao += 16
+			bo += stride
+		}
+		// The bias after the products, as store4 and the other kernels add
+		// it, so that every kernel rounds the same way.
+		bv := archsimd.BroadcastFloat32x4(bias[0])
+		c00, c01 = c00.Add(bv), c01.Add(bv)
+		bv = archsimd.BroadcastFloat32x4(bias[1])
+		c10, c11 = c10.Add(bv), c11.Add(bv)
+		bv = archsimd.BroadcastFloat32x4(bias[2])
+		c20, c21 = c20.Add(bv), c21.Add(bv)
+		bv = archsimd.BroadcastFloat32x4(bias[3])
+		c30, c31 = c30.Add(bv), c31.Add(bv)
+		if rp != nil {
+			c00 = c00.Add(ld4(rp, j))
+			c01 = c01.Add(ld4(rp, j+16))
+			c10 = c10.Add(ld4(rp, ldc+j))
+			c11 = c11.Add(ld4(rp, ldc+j+16))
+			c20 = c20.Add(ld4(rp, 2*ldc+j))
+			c21 = c21.Add(ld4(rp, 2*ldc+j+16))
+			c30 = c30.Add(ld4(rp, 3*ldc+j))
+			c31 = c31.Add(ld4(rp, 3*ldc+j+16))
+		}
+		if relu {
+			c00, c01, c10, c11 = c00.Max(zero), c01.Max(zero), c10.Max(zero), c11.Max(zero)
+			c20, c21, c30, c31 = c20.Max(zero), c21.Max(zero), c30.Max(zero), c31.Max(zero)
+		}
+		c00.StoreArray((*[4]float32)(unsafe.Add(cp, j)))
+		c01.StoreArray((*[4]float32)(unsafe.Add(cp, j+16)))
+		c10.StoreArray((*[4]float32)(unsafe.Add(cp, ldc+j)))
+		c11.StoreArray((*[4]float32)(unsafe.Add(cp, ldc+j+16)))
+		c20.StoreArray((*[4]float32)(unsafe.Add(cp, 2*ldc+j)))
+		c21.StoreArray((*[4]float32)(unsafe.Add(cp, 2*ldc+j+16)))
+		c30.StoreArray((*[4]float32)(unsafe.Add(cp, 3*ldc+j)))
+		c31.StoreArray((*[4]float32)(unsafe.Add(cp, 3*ldc+j+16)))
+	}
+}
+
+// ld4 loads four floats at byte offset off from p.
+func ld4(p unsafe.Pointer, off uintptr) archsimd.Float32x4 {
+	return archsimd.LoadFloat32x4Array((*[4]float32)(unsafe.Add(p, off)))
 }
