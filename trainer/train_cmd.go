@@ -40,6 +40,7 @@ func runTrain(ctx context.Context, args []string) error {
 	fs.Float64Var(&cfg.Augment.SqueezeB, "squeeze-b", 0, "augmentation: share of network B's draws replaced by an in-between training galaxy squeezed into a cigar along its minor axis (0: none)")
 	fs.BoolVar(&cfg.Flat, "flat", false, "ablation: one flat 5-way network instead of the A/B hierarchy (no ONNX export)")
 	fs.StringVar(&cfg.BLAS, "blas", cfg.BLAS, "float32 matrix multiply: fast (the inference engine's SIMD GEMM) or gonum (gorgonia's default). The shipped model (make default-model) took network B from a -blas gonum run and network A from a -blas fast one")
+	fs.BoolVar(&cfg.InitBFromA, "init-b-from-a", false, "with -reuse-a: start network B from network A's trained weights wherever B has a layer of the same name and shape (give -arch-b the first blocks of -arch), the rest from random ones")
 	fs.StringVar(&cfg.SelectB, "select-b", cfg.SelectB, "how network B's best epoch is chosen on validation: accuracy, or balanced (mean recall of cigar and edge-on); an epoch that calls every image one class is never chosen")
 	fs.StringVar(&cfg.InitFrom, "init-from", "", "start networks A and B from this exported model's weights (same widths), e.g. one trained on procedural galaxies, instead of random ones")
 	fs.BoolVar(&cfg.FitValidation, "fit-validation", false, "also train on the validation split, once a recipe is chosen; each network trained keeps its last epoch (nothing is chosen on validation), and the test split stays the same")

@@ -37,6 +37,7 @@ var settings = []struct {
 	{"-no-weighted", func(c Config) any { return !c.Weighted }},
 	{"-blas", func(c Config) any { return c.BLAS }},
 	{"-select-b", func(c Config) any { return c.SelectB }},
+	{"-init-b-from-a", func(c Config) any { return c.InitBFromA }},
 	{"-init-from", func(c Config) any { return c.InitFrom }},
 	{"-fit-validation", func(c Config) any { return c.FitValidation }},
 	{"-unlabelled", func(c Config) any { return c.Unlabelled }},

@@ -25,6 +25,7 @@ import (
 	"github.com/hiwl/hiwl/trainer/hiwlnet"
 	"github.com/hiwl/hiwl/trainer/onnxexport"
 	"github.com/hiwl/hiwl/trainer/report"
+	"gorgonia.org/tensor"
 )
 
 // Config holds a run's settings; defaults are the paper's where it has one.
@@ -79,6 +80,15 @@ type Config struct {
 	// five-class validation accuracy against 92.2 %), so accuracy stays the
 	// default. Network A is chosen by accuracy.
 	SelectB string
+	// InitBFromA starts network B from network A's trained weights
+	// wherever B has a tensor of the same name and shape (the backbone
+	// layers the two share), the rest from random ones. It needs
+	// -reuse-a: A must be finished first. B sees only cigars and edge-ons,
+	// 31 cigars in the training split; A has learnt its features on every
+	// image, the merged cigar-or-edge-on class included, so B starts from
+	// features of galaxies instead of noise (the paper starts both from
+	// ImageNet weights, which cannot be fetched here).
+	InitBFromA bool
 	// InitFrom names an exported model (ONNX) whose networks A and B, of
 	// the same widths, are this run's starting weights in place of random
 	// ones: how a model trained on procedural galaxies is fine-tuned on
@@ -329,6 +339,11 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 				return nil, err
 			}
 		}
+		if cfg.InitBFromA {
+			if err := initBFromA(st, log); err != nil {
+				return nil, err
+			}
+		}
 		if st.From != nil {
 			// the run directory holds what it exports, trained here or not
 			if err := writeCheckpoint(ckpt, st); err != nil {
@@ -521,7 +536,7 @@ func reuse(st *state, path, net string) error {
 	ignore := map[string]bool{"-init-seed": true, "-blas": true, "-select-b": true, "-fit-validation": true,
 		"-extra-data": true, "-unlabelled": true, "-teacher": true, "-pseudo-confidence": true, "-squeeze": true, "-squeeze-b": true,
 		"-epochs": true, "-patience": true, "-lr": true,
-		"-no-weighted": net == "A", "-widths-b": net == "A", "-widths": net == "B", "-arch-b": net == "A", "-arch": net == "B"}
+		"-no-weighted": net == "A", "-widths-b": net == "A", "-init-b-from-a": net == "A", "-widths": net == "B", "-arch-b": net == "A", "-arch": net == "B"}
 	var diff []string
 	for _, set := range settings {
 		if !ignore[set.flag] && fmt.Sprint(set.get(st.Config)) != fmt.Sprint(set.get(other.Config)) {
@@ -565,6 +580,33 @@ func reuse(st *state, path, net string) error {
 			st.History = append(st.History, h)
 		}
 	}
+	return nil
+}
+
+// initBFromA copies network A's chosen weights into network B's starting
+// ones (Params and Best) wherever a tensor has the same name and shape in
+// both; it runs once, before B's first epoch.
+func initBFromA(st *state, log io.Writer) error {
+	if st.From["A"] == "" {
+		return errors.New("training: -init-b-from-a needs -reuse-a: network A must be finished before B starts from it")
+	}
+	if st.From["B"] != "" {
+		return errors.New("training: -init-b-from-a and -reuse-b: network B is either taken as it is or trained from A's weights")
+	}
+	a, b := st.A.Best.params(), st.B.Params.params()
+	copied, total := 0, 0
+	for name, t := range b {
+		total += t.Shape().TotalSize()
+		if at, ok := a[name]; ok && slices.Equal(at.Shape(), t.Shape()) {
+			b[name] = at.Clone().(*tensor.Dense)
+			copied += t.Shape().TotalSize()
+		}
+	}
+	if copied == 0 {
+		return errors.New("training: -init-b-from-a: networks A and B share no layer of the same name and shape (-arch-b must repeat the first blocks of -arch)")
+	}
+	st.B.Params, st.B.Best = save(b), save(b)
+	fmt.Fprintf(log, "-init-b-from-a: network B starts from network A's weights for %d of its %d parameters\n", copied, total)
 	return nil
 }
 
