@@ -77,7 +77,7 @@ fuzz:
 	done
 
 # The default model: full HIWL on the MBConv backbone (issue 28), about
-# 2 h 45 min on 2 CPU cores, in three runs, each resumable (run the same
+# 2 h 40 min on 2 CPU cores, in three runs, each resumable (run the same
 # command again after an interruption):
 #   $(RUN)-base  the MBConv pair on the labelled training split, then
 #                calibrated on validation: the second teacher;
