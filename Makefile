@@ -29,7 +29,7 @@ SYNTH_N ?= 6000
 -include bench/loadtest/loadtest.mk
 -include catalogue/catalogue.mk
 
-.PHONY: run test test-deps test-go vet bench bench-classify fuzz data default-model default-version realcheck domaincheck
+.PHONY: run test test-deps test-go vet bench bench-classify fuzz data default-model default-version realcheck domaincheck ablation
 
 run: run-wasm
 
@@ -117,6 +117,22 @@ default-model:
 	cp $(RUN)/summary.json docs/training-summary.json
 	$(GO) run ./trainer realcheck -out docs/realcheck > docs/realcheck.txt
 	$(MAKE) --no-print-directory domaincheck
+
+# The ablation on the MBConv backbone (issue 28), at a reduced recipe:
+# 64-pixel input, 20 epochs, the default model's data and teachers (run
+# default-model's first two steps first). Each run takes one technique
+# out; each resumes. Metrics: $(ABL)/*/metrics.json (docs/ablation-mbconv/).
+ABL ?= runs/abl
+ABL_A = $(subst 80:,64:,$(MB_A))
+ABL_B = $(subst 80:,64:,$(MB_B))
+ABL_TRAIN = $(GO) run ./trainer train -data $(REAL) -epochs 20
+
+ablation:
+	$(ABL_TRAIN) $(MORE_DATA) -arch $(ABL_A) -arch-b $(ABL_B) -out $(ABL)/full $(call resume,$(ABL)/full)
+	$(ABL_TRAIN) $(MORE_DATA) -arch $(ABL_A) -arch-b $(ABL_B) -no-weighted -reuse-a $(ABL)/full/checkpoint.gob -out $(ABL)/noweighted $(call resume,$(ABL)/noweighted)
+	$(ABL_TRAIN) $(MORE_DATA) -arch $(ABL_A) -arch-b $(ABL_B) -smoothing 0 -out $(ABL)/nosmooth $(call resume,$(ABL)/nosmooth)
+	$(ABL_TRAIN) -extra-data $(EXTRA) -arch $(ABL_A) -arch-b $(ABL_B) -out $(ABL)/nounlabelled $(call resume,$(ABL)/nounlabelled)
+	$(ABL_TRAIN) $(MORE_DATA) -arch $(ABL_A) -flat -out $(ABL)/flat $(call resume,$(ABL)/flat)
 
 # The in-domain score on real cutouts and held-out non-galaxies
 # (docs/domaincheck.txt). The photographs are scikit-image's sample images
