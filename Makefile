@@ -120,7 +120,7 @@ default-model:
 
 # The ablation on the MBConv backbone (issue 28), at a reduced recipe:
 # 64-pixel input, 20 epochs, the default model's data and teachers (run
-# default-model's first two steps first). Each run takes one technique
+# default-model's first three commands first). Each run takes one technique
 # out; each resumes. Metrics: $(ABL)/*/metrics.json (docs/ablation-mbconv/).
 ABL ?= runs/abl
 ABL_A = $(subst 80:,64:,$(MB_A))
