@@ -264,9 +264,16 @@ func (r *Renderer) drawPanel(dst *image.RGBA, s *State, f *faces) {
 		drawText(dst, f.big, x0, 166, errColour, "not classified")
 	default:
 		res = it.Result
-		drawText(dst, f.big, x0, 166, textColour, res.Label.String())
+		label := res.Label.String()
+		drawText(dst, f.big, x0, 166, textColour, label)
 		if res.LabelNote != "" {
-			drawTextRight(dst, f.small, x1, 166, accentColour, "not the top class: see below")
+			// The long labels ("cigar-shaped smooth") leave no room for
+			// the whole hint beside them.
+			hint := "not the top class: see below"
+			if x0+textWidth(f.big, label)+12+textWidth(f.small, hint) > x1 {
+				hint = "see below"
+			}
+			drawTextRight(dst, f.small, x1, 166, accentColour, hint)
 		}
 	}
 
