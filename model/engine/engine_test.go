@@ -76,7 +76,8 @@ func defaultShape(t testing.TB) (steps, silus int) {
 func TestPlanFusesAndAllocatesNothing(t *testing.T) {
 	p := compileDefault(t)
 	// Anything more than defaultShape's count means a fusion was lost.
-	if got, want := p.Steps(), first(defaultShape(t)); got != want {
+	want, _ := defaultShape(t)
+	if got := p.Steps(); got != want {
 		t.Errorf("%d steps, want %d", got, want)
 	}
 	reused, separate := p.ArenaBytes()
@@ -310,5 +311,3 @@ func TestRawToFloatData(t *testing.T) {
 		}
 	}
 }
-
-func first(a, _ int) int { return a }
