@@ -43,6 +43,7 @@ func runTrain(ctx context.Context, args []string) error {
 	fs.BoolVar(&cfg.InitBFromA, "init-b-from-a", false, "with -reuse-a: start network B from network A's trained weights wherever B has a layer of the same name and shape (give -arch-b the first blocks of -arch), the rest from random ones")
 	fs.StringVar(&cfg.SelectB, "select-b", cfg.SelectB, "how network B's best epoch is chosen on validation: accuracy, or balanced (mean recall of cigar and edge-on); an epoch that calls every image one class is never chosen")
 	fs.StringVar(&cfg.InitFrom, "init-from", "", "start networks A and B from this exported model's weights (same widths), e.g. one trained on procedural galaxies, instead of random ones")
+	fs.Float64Var(&cfg.Attention, "attention", 0, "weight of the attention penalty in the loss: the share of the target class's positive activation map outside the central disc that eval counts as the galaxy (0: none)")
 	fs.BoolVar(&cfg.FitValidation, "fit-validation", false, "also train on the validation split, once a recipe is chosen; each network trained keeps its last epoch (nothing is chosen on validation), and the test split stays the same")
 	fs.StringVar(&cfg.Unlabelled, "unlabelled", "", "folder of unlabelled images (e.g. ../shared/data/gz-challenge-unlabelled) pseudo-labelled by -teacher; the confident ones join the training split with the teachers' probabilities as targets")
 	fs.StringVar(&cfg.Teachers, "teacher", "", "with -unlabelled: comma-separated ONNX models whose averaged probabilities label the images (\"default\": the embedded model)")

@@ -2,6 +2,7 @@ package hiwlnet
 
 import (
 	"fmt"
+	"math"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -31,6 +32,7 @@ type Net struct {
 	probs  *G.Node
 	feat   *G.Node
 	loss   *G.Node
+	attn   *G.Node // mean attention penalty, when the loss has one
 
 	names   []string // learnable parameter names, in learn order
 	learn   G.Nodes
@@ -39,8 +41,27 @@ type Net struct {
 	vm      G.VM
 }
 
+// Option changes how Build compiles a training net.
+type Option func(*options)
+
+type options struct {
+	attention          float32
+	attnOff, attnTotal []float32
+}
+
+// WithAttentionPenalty adds weight times the batch's mean
+// AttentionPenalty to the training loss, with off and total the cell
+// weights of the network's last feature map.
+func WithAttentionPenalty(weight float64, off, total []float32) Option {
+	return func(o *options) { o.attention, o.attnOff, o.attnTotal = float32(weight), off, total }
+}
+
 // Build compiles a network over p.
-func Build(a Arch, classes, batch int, p Params, train bool) (net *Net, err error) {
+func Build(a Arch, classes, batch int, p Params, train bool, opts ...Option) (net *Net, err error) {
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
@@ -117,6 +138,14 @@ func Build(a Arch, classes, batch int, p Params, train bool) (net *Net, err erro
 		logp := G.Must(G.LogSoftMax(n.logits))
 		total := G.Must(G.Sum(G.Must(G.HadamardProd(logp, n.y))))
 		n.loss = G.Must(G.Neg(G.Must(G.Div(total, G.NewConstant(float32(batch))))))
+		if o.attention > 0 {
+			shares, err := AttentionPenalty(n.feat, w, n.y, o.attnOff, o.attnTotal)
+			if err != nil {
+				return nil, err
+			}
+			n.attn = G.Must(G.Div(G.Must(G.Sum(shares)), G.NewConstant(float32(batch))))
+			n.loss = G.Must(G.Add(n.loss, G.Must(G.Mul(n.attn, G.NewConstant(o.attention)))))
+		}
 		if _, err = G.Grad(n.loss, n.learn...); err != nil {
 			return nil, fmt.Errorf("hiwlnet: gradients: %w", err)
 		}
@@ -350,6 +379,16 @@ func (n *Net) Step(x, y []float32) (loss float32, logits []float32, grads map[st
 		grads[n.names[i]] = g.Data().([]float32)
 	}
 	return n.loss.Value().Data().(float32), values(n.logits), grads, nil
+}
+
+// AttentionOff is the last Step's mean attention penalty: the share of
+// the target classes' positive maps off the galaxy. It is NaN when the net
+// has no penalty.
+func (n *Net) AttentionOff() float32 {
+	if n.attn == nil || n.attn.Value() == nil {
+		return float32(math.NaN())
+	}
+	return n.attn.Value().Data().(float32)
 }
 
 func values(n *G.Node) []float32 {

@@ -18,16 +18,22 @@ const attentionHow = "share of the predicted class's positive CAM mass within a 
 // centres, as the overlays draw it), so that the disc's edge does not
 // depend on a 10x10 grid's cells. A map with no positive mass gives 0.
 func AttentionShare(cam model.CAM) float64 {
-	const up = 4
-	n, side := cam.Side*up, cam.Side
-	if side == 0 {
+	in, total := discMass(cam.Side, cam.Values)
+	if total == 0 {
 		return 0
 	}
+	return in / total
+}
+
+// discMass is the positive mass of a side x side map, upsampled as
+// AttentionShare says, within the central disc and in all.
+func discMass(side int, values []float32) (in, total float64) {
+	const up = 4
+	n := side * up
 	at := func(x, y int) float64 {
 		x, y = min(max(x, 0), side-1), min(max(y, 0), side-1)
-		return float64(cam.Values[y*side+x])
+		return float64(values[y*side+x])
 	}
-	var in, total float64
 	for y := 0; y < n; y++ {
 		fy := (float64(y)+0.5)/up - 0.5
 		y0 := int(fy+1) - 1 // floor for fy >= -1
@@ -47,8 +53,22 @@ func AttentionShare(cam model.CAM) float64 {
 			}
 		}
 	}
-	if total == 0 {
-		return 0
+	return in, total
+}
+
+// attentionCells are the cell weights of hiwlnet.AttentionPenalty for a
+// side x side map: how much of a unit of mass in one cell lands off the
+// disc and in all once upsampled. For a map with no negative cells, the
+// penalty is then exactly 1 - AttentionShare; clipping before or after the
+// upsampling is the only difference elsewhere.
+func attentionCells(side int) (off, total []float32) {
+	off, total = make([]float32, side*side), make([]float32, side*side)
+	unit := make([]float32, side*side)
+	for p := range unit {
+		unit[p] = 1
+		in, all := discMass(side, unit)
+		unit[p] = 0
+		off[p], total[p] = float32(all-in), float32(all)
 	}
-	return in / total
+	return off, total
 }

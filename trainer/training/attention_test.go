@@ -2,6 +2,7 @@ package training
 
 import (
 	"math"
+	"math/rand"
 	"testing"
 
 	"github.com/hiwl/hiwl/model"
@@ -43,5 +44,30 @@ func TestAttentionShare(t *testing.T) {
 	// Negative evidence only: nothing to share.
 	if s := AttentionShare(cam(func(x, y int) float32 { return -1 })); s != 0 {
 		t.Errorf("negative map: share %v", s)
+	}
+}
+
+// The training penalty's cell weights agree with the measure: for a map
+// without negative cells, its off-disc share is 1 - AttentionShare.
+func TestAttentionCellsMatchShare(t *testing.T) {
+	const side = 10
+	off, total := attentionCells(side)
+	rng := rand.New(rand.NewSource(5))
+	for trial := 0; trial < 5; trial++ {
+		cam := model.CAM{Side: side, Values: make([]float32, side*side)}
+		var o, all float64
+		for p := range cam.Values {
+			v := float32(rng.ExpFloat64())
+			cam.Values[p] = v
+			o += float64(off[p] * v)
+			all += float64(total[p] * v)
+		}
+		if got, want := o/all, 1-AttentionShare(cam); math.Abs(got-want) > 1e-5 {
+			t.Errorf("trial %d: off share from cell weights %v, from the measure %v", trial, got, want)
+		}
+	}
+	// a corner cell is wholly off the disc, a central one wholly on it
+	if off[0] != total[0] || off[4*side+4] != 0 {
+		t.Errorf("corner off %v of %v, centre off %v", off[0], total[0], off[4*side+4])
 	}
 }

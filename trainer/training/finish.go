@@ -156,7 +156,7 @@ func (t *trainer) modelInfo(st *state, ds *gzdata.Dataset, nTest int) onnxexport
 			"hiwl.recipe": fmt.Sprintf("epochs %d, batch %d, SGD lr %g momentum %g wd %g cosine, label smoothing %g, weighted sampling on B %v, "+
 				"rotation ±%g°, zoom-out up to %g (p %g), brightness ±%g%s",
 				c.Epochs, c.Batch, c.LR, c.Momentum, c.WeightDecay, c.Smoothing, c.Weighted,
-				c.Augment.Rotation, c.Augment.ZoomOut, c.Augment.ZoomOutProb, c.Augment.Brightness, squeezeText(c)),
+				c.Augment.Rotation, c.Augment.ZoomOut, c.Augment.ZoomOutProb, c.Augment.Brightness, squeezeText(c)) + attentionText(c),
 		},
 	}
 	if nets := fitNets(st); len(nets) > 0 {
@@ -330,6 +330,14 @@ func fromText(st *state) string {
 		}
 	}
 	return b.String()
+}
+
+// attentionText names the attention penalty, if the loss had one.
+func attentionText(c Config) string {
+	if c.Attention == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", attention penalty %g (off-disc share of the target's CAM, disc radius %g)", c.Attention, AttentionRadius)
 }
 
 // extraText names the extra training set, if any.

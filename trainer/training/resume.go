@@ -40,6 +40,7 @@ var settings = []struct {
 	{"-init-b-from-a", func(c Config) any { return c.InitBFromA }},
 	{"-init-from", func(c Config) any { return c.InitFrom }},
 	{"-fit-validation", func(c Config) any { return c.FitValidation }},
+	{"-attention", func(c Config) any { return c.Attention }},
 	{"-unlabelled", func(c Config) any { return c.Unlabelled }},
 	{"-teacher", func(c Config) any { return c.Teachers }},
 	// Only with -unlabelled, where it has a default; runs without it

@@ -109,6 +109,13 @@ type Config struct {
 	// stopped by validation: each network trained keeps its last epoch.
 	// The test split is the same as without it.
 	FitValidation bool
+	// Attention weighs hiwlnet.AttentionPenalty in each network's loss:
+	// the share of the target class's positive activation map that falls
+	// off the central disc the attention measure counts as the galaxy
+	// (AttentionRadius). Challenge cutouts centre their galaxy, and
+	// rotations and zoom-outs keep it there, so evidence from the sky or
+	// a neighbour is what it discourages. 0 leaves the loss the paper's.
+	Attention float64
 }
 
 // DefaultConfig is the recipe of the default model: the paper's optimiser,
@@ -305,8 +312,8 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	if cfg.Batch < 2 || cfg.Epochs < 1 || cfg.Smoothing < 0 || cfg.Smoothing >= 1 {
-		return nil, fmt.Errorf("training: need batch >= 2, epochs >= 1, 0 <= smoothing < 1")
+	if cfg.Batch < 2 || cfg.Epochs < 1 || cfg.Smoothing < 0 || cfg.Smoothing >= 1 || !(cfg.Attention >= 0 && cfg.Attention < math.Inf(1)) {
+		return nil, fmt.Errorf("training: need batch >= 2, epochs >= 1, 0 <= smoothing < 1, 0 <= attention < inf")
 	}
 	if cfg.SelectB != "balanced" && cfg.SelectB != "accuracy" {
 		return nil, fmt.Errorf("training: -select-b %q: want balanced or accuracy", cfg.SelectB)
@@ -709,12 +716,17 @@ func (t *trainer) build(st *state) error {
 	}
 	t.nets = make([]*network, len(specs))
 	for i, s := range specs {
+		var opts []hiwlnet.Option
+		if t.cfg.Attention > 0 {
+			off, total := attentionCells(s.arch.FeatureSide())
+			opts = append(opts, hiwlnet.WithAttentionPenalty(t.cfg.Attention, off, total))
+		}
 		n := &network{name: s.name, classes: s.classes, st: s.st, target: s.target, weighted: s.weighted}
 		n.params = s.st.Params.params()
 		n.opt = hiwlnet.NewSGD(t.cfg.LR, t.cfg.Momentum, t.cfg.WeightDecay)
 		n.opt.Velocity = s.st.Velocity
 		var err error
-		if n.trainNet, err = hiwlnet.Build(s.arch, s.classes, t.cfg.Batch, n.params, true); err != nil {
+		if n.trainNet, err = hiwlnet.Build(s.arch, s.classes, t.cfg.Batch, n.params, true, opts...); err != nil {
 			return err
 		}
 		if n.evalNet, err = hiwlnet.Build(s.arch, s.classes, evalBatch, n.params, false); err != nil {
@@ -819,7 +831,7 @@ func (t *trainer) trainEpoch(ctx context.Context, rng *rand.Rand, n *network, ep
 	x := make([]float32, b*3*s*s)
 	y := make([]float32, b*k)
 	scratch := image.NewRGBA(image.Rect(0, 0, s, s))
-	var lossSum float64
+	var lossSum, offSum float64
 	correct := 0
 	start := time.Now()
 	for bi := 0; bi < batches; bi++ {
@@ -854,6 +866,7 @@ func (t *trainer) trainEpoch(ctx context.Context, rng *rand.Rand, n *network, ep
 		}
 		n.opt.Update(n.params, grads)
 		lossSum += float64(loss)
+		offSum += float64(n.trainNet.AttentionOff())
 		for i := 0; i < b; i++ {
 			if model.Argmax(logits[i*k:(i+1)*k]) == labels[i] {
 				correct++
@@ -863,8 +876,12 @@ func (t *trainer) trainEpoch(ctx context.Context, rng *rand.Rand, n *network, ep
 		n.st.ImagesPerSec = float64((bi+1)*b) / elapsed.Seconds()
 		if bi%5 == 4 || bi == batches-1 {
 			eta := time.Duration(float64(elapsed) / float64(bi+1) * float64(batches-bi-1))
-			fmt.Fprintf(t.log, "\repoch %d/%d network %s: batch %d/%d loss %.4f acc %.1f%% %.1f img/s ETA %s   ",
-				epoch, t.cfg.Epochs, n.name, bi+1, batches, lossSum/float64(bi+1), 100*float64(correct)/float64((bi+1)*b),
+			off := ""
+			if t.cfg.Attention > 0 {
+				off = fmt.Sprintf(" off-galaxy %.3f", offSum/float64(bi+1))
+			}
+			fmt.Fprintf(t.log, "\repoch %d/%d network %s: batch %d/%d loss %.4f%s acc %.1f%% %.1f img/s ETA %s   ",
+				epoch, t.cfg.Epochs, n.name, bi+1, batches, lossSum/float64(bi+1), off, 100*float64(correct)/float64((bi+1)*b),
 				n.st.ImagesPerSec, eta.Round(time.Second))
 		}
 	}

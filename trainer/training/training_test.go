@@ -82,16 +82,17 @@ func TestTrainExportClassify(t *testing.T) {
 	}
 }
 
-// The same path with MBConv backbones given as specs (B's own, smaller):
-// the exported file carries the specs, parameter counts and FLOPs, runs
-// through onnx-go as gorgonia does, and a resume with another -arch-b is
-// refused by name.
+// The same path with MBConv backbones given as specs (B's own, smaller)
+// and the attention penalty in the loss: the exported file carries the
+// specs, parameter counts, FLOPs and recipe, runs through onnx-go as
+// gorgonia does, and a resume with another -arch-b is refused by name.
 func TestTrainMBConv(t *testing.T) {
 	out := t.TempDir()
 	cfg := tinyConfig(out)
 	cfg.Backbone = "16:s8k3/2,m8e1k3q2,m12e4k5/2q3,t16"
 	cfg.BackboneB = "16:s4k3/2,m8e2k3/2q2,t8"
 	cfg.Augment.Squeeze, cfg.Augment.SqueezeB = 0.5, 0.3
+	cfg.Attention = 0.5
 	var log strings.Builder
 	res, err := Run(context.Background(), cfg, Options{Progress: &log})
 	if err != nil {
@@ -113,6 +114,12 @@ func TestTrainMBConv(t *testing.T) {
 	md, err := model.ReadMetadata(data)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), "off-galaxy 0.") {
+		t.Errorf("progress does not report the attention penalty:\n%s", log.String())
+	}
+	if !strings.Contains(md.Props["hiwl.recipe"], "attention penalty 0.5") {
+		t.Errorf("recipe %q does not name the attention penalty", md.Props["hiwl.recipe"])
 	}
 	if md.Props["hiwl.arch.a"] != cfg.Backbone || md.Props["hiwl.arch.b"] != cfg.BackboneB || md.Props["hiwl.params.a"] == "" {
 		t.Errorf("metadata %v", md.Props)
