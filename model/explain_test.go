@@ -31,7 +31,7 @@ func TestLabelNote(t *testing.T) {
 // A real cigar the hierarchy labels cigar while
 // in-between has the larger probability. The note reaches Result too.
 func TestLabelNoteRealImage(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("..", "..", "shared", "data", "gz-challenge-5class", "cigar", "586572.jpg"))
+	data, err := os.ReadFile(filepath.Join("..", "..", "shared", "data", "gz-challenge-5class", "cigar", "994573.jpg"))
 	if err != nil {
 		t.Skipf("no ../shared: %v", err)
 	}
@@ -49,7 +49,7 @@ func TestLabelNoteRealImage(t *testing.T) {
 		if r.LabelNote != "" {
 			t.Errorf("note %q where the label %v is the most probable class", r.LabelNote, p.Label)
 		}
-		t.Skipf("this model labels 586572.jpg %v, its most probable class", p.Label)
+		t.Skipf("this model labels 994573.jpg %v, its most probable class", p.Label)
 	}
 	if r.LabelNote == "" || !strings.Contains(r.LabelNote, top.String()) || !strings.Contains(r.LabelNote, p.Label.String()) {
 		t.Errorf("label %v, most probable %v; note %q", p.Label, top, r.LabelNote)
