@@ -58,6 +58,13 @@ func AttentionPenalty(feat, w, y *G.Node, off, total []float32) (*G.Node, error)
 	return G.ApplyOp(op, feat, w, y)
 }
 
+// OffShare is AttentionPenalty for one image whose class activation map
+// cam [H*W] is already computed: what validation reports.
+func OffShare(cam, off, total []float32) float32 {
+	share, _ := attention{off: off, total: total}.share(cam)
+	return share
+}
+
 // attention holds one penalty op's shapes and cell weights.
 type attention struct {
 	b, c, hw, k int

@@ -71,3 +71,25 @@ func TestAttentionCellsMatchShare(t *testing.T) {
 		t.Errorf("corner off %v of %v, centre off %v", off[0], total[0], off[4*side+4])
 	}
 }
+
+// An epoch replaces the best on higher validation accuracy; with the
+// attention penalty, also on equal accuracy with less of its maps off the
+// galaxy, never on lower accuracy.
+func TestImprovesBreaksTiesByAttention(t *testing.T) {
+	best := netState{BestAcc: 0.85, BestOff: 0.30}
+	for _, c := range []struct {
+		score, off float64
+		want       bool
+	}{
+		{0.87, math.NaN(), true},
+		{0.85, math.NaN(), false}, // no penalty: ties keep the earlier epoch
+		{0.85, 0.20, true},
+		{0.85, 0.30, false},
+		{0.85, 0.40, false},
+		{0.83, 0.01, false},
+	} {
+		if got := best.improves(c.score, c.off); got != c.want {
+			t.Errorf("score %v off %v: improves %v, want %v", c.score, c.off, got, c.want)
+		}
+	}
+}

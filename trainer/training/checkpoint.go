@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"os"
 	"slices"
 
@@ -22,6 +23,9 @@ type netState struct {
 	Params, Best savedParams
 	Velocity     map[string][]float32
 	BestAcc      float64
+	// BestOff is the best epoch's validation off-galaxy share (with
+	// -attention): among epochs of equal accuracy, the lower wins.
+	BestOff      float64
 	BestEpoch    int
 	SinceBest    int
 	Stopped      bool // early stopping has ended this network's training
@@ -29,6 +33,16 @@ type netState struct {
 	// FitValidation: trained on the validation split too (Config's), so
 	// its epoch is the last, and the split cannot score it.
 	FitValidation bool
+}
+
+// improves reports whether an epoch with this validation score and
+// off-galaxy share (NaN without -attention) replaces the best so far. With
+// -attention, an epoch as accurate as the best but with less of its maps
+// off the galaxy does: the penalty's work shows on validation only there,
+// since 47 cigar and edge-on images leave network B's accuracy flat for
+// many epochs.
+func (s *netState) improves(score, off float64) bool {
+	return score > s.BestAcc || (!math.IsNaN(off) && score == s.BestAcc && off < s.BestOff)
 }
 
 // state is everything a resumed run needs to continue exactly where the

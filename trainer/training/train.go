@@ -677,6 +677,9 @@ type network struct {
 	// cigarSources are the in-between training images that network B's
 	// draws may squeeze into cigars (-squeeze-b).
 	cigarSources []int
+	// attnOff and attnTotal are the attention penalty's cell weights,
+	// nil without -attention.
+	attnOff, attnTotal []float32
 }
 
 type trainer struct {
@@ -716,12 +719,12 @@ func (t *trainer) build(st *state) error {
 	}
 	t.nets = make([]*network, len(specs))
 	for i, s := range specs {
+		n := &network{name: s.name, classes: s.classes, st: s.st, target: s.target, weighted: s.weighted}
 		var opts []hiwlnet.Option
 		if t.cfg.Attention > 0 {
-			off, total := attentionCells(s.arch.FeatureSide())
-			opts = append(opts, hiwlnet.WithAttentionPenalty(t.cfg.Attention, off, total))
+			n.attnOff, n.attnTotal = attentionCells(s.arch.FeatureSide())
+			opts = append(opts, hiwlnet.WithAttentionPenalty(t.cfg.Attention, n.attnOff, n.attnTotal))
 		}
-		n := &network{name: s.name, classes: s.classes, st: s.st, target: s.target, weighted: s.weighted}
 		n.params = s.st.Params.params()
 		n.opt = hiwlnet.NewSGD(t.cfg.LR, t.cfg.Momentum, t.cfg.WeightDecay)
 		n.opt.Velocity = s.st.Velocity
@@ -783,12 +786,16 @@ func (t *trainer) epoch(ctx context.Context, st *state, epoch int) error {
 			st.History = append(st.History, h)
 			continue
 		}
-		var balanced float64
-		h.ValLoss, h.ValAcc, balanced, err = t.validate(n)
+		var balanced, off float64
+		h.ValLoss, h.ValAcc, balanced, off, err = t.validate(n)
 		if err != nil {
 			return err
 		}
 		score, scoreNote, eligible := h.ValAcc, "", true
+		offNote := ""
+		if !math.IsNaN(off) {
+			offNote = fmt.Sprintf(" off-galaxy %.3f", off)
+		}
 		if n.name == "B" {
 			scoreNote = fmt.Sprintf(" (balanced %.2f%%)", 100*balanced)
 			if t.cfg.SelectB == "balanced" {
@@ -798,15 +805,16 @@ func (t *trainer) epoch(ctx context.Context, st *state, epoch int) error {
 			eligible = balanced > 1/float64(n.classes)
 		}
 		mark := ""
-		if eligible && score > n.st.BestAcc {
+		if eligible && n.st.improves(score, off) {
 			n.st.Best, n.st.BestAcc, n.st.BestEpoch, n.st.SinceBest = n.st.Params, score, epoch, 0
+			n.st.BestOff = off
 			mark = " (best so far)"
 		} else if n.st.SinceBest++; n.st.SinceBest >= t.cfg.Patience {
 			n.st.Stopped = true
 			mark = fmt.Sprintf(" (no gain for %d epochs: early stop)", n.st.SinceBest)
 		}
-		fmt.Fprintf(t.log, "\repoch %d/%d network %s: train loss %.4f acc %.2f%% | val loss %.4f acc %.2f%%%s | lr %.5f | %.1f img/s%s\n",
-			epoch, t.cfg.Epochs, n.name, h.TrainLoss, 100*h.TrainAcc, h.ValLoss, 100*h.ValAcc, scoreNote, h.LR, n.st.ImagesPerSec, mark)
+		fmt.Fprintf(t.log, "\repoch %d/%d network %s: train loss %.4f acc %.2f%% | val loss %.4f acc %.2f%%%s%s | lr %.5f | %.1f img/s%s\n",
+			epoch, t.cfg.Epochs, n.name, h.TrainLoss, 100*h.TrainAcc, h.ValLoss, 100*h.ValAcc, scoreNote, offNote, h.LR, n.st.ImagesPerSec, mark)
 		st.History = append(st.History, h)
 	}
 	return nil
@@ -893,11 +901,34 @@ func (t *trainer) trainEpoch(ctx context.Context, rng *rand.Rand, n *network, ep
 
 // validate returns the network's cross-entropy (against hard labels),
 // accuracy and balanced accuracy (mean recall over the classes present) on
-// its validation images.
-func (t *trainer) validate(n *network) (loss, acc, balanced float64, err error) {
-	probs, err := forwardAll(n.evalNet, t.val, n.val, t.cfg.Input)
+// its validation images, and with -attention their mean off-galaxy share
+// (the penalty's, of the true class's map; NaN without).
+func (t *trainer) validate(n *network) (loss, acc, balanced, off float64, err error) {
+	off = math.NaN()
+	var maps []func(int, []float32)
+	if n.attnOff != nil {
+		off = 0
+		head := n.params["head.w"].Float32s() // [C,K]
+		hw := len(n.attnOff)
+		cam := make([]float32, hw)
+		maps = append(maps, func(i int, feat []float32) {
+			label, _ := n.target(t.val[n.val[i]].class)
+			clear(cam)
+			for c := 0; c < len(feat)/hw; c++ {
+				w := head[c*n.classes+label]
+				for p, f := range feat[c*hw : (c+1)*hw] {
+					cam[p] += w * f
+				}
+			}
+			off += float64(hiwlnet.OffShare(cam, n.attnOff, n.attnTotal))
+		})
+	}
+	probs, err := forwardAll(n.evalNet, t.val, n.val, t.cfg.Input, maps...)
 	if err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, 0, err
+	}
+	if n.attnOff != nil {
+		off /= float64(len(n.val))
 	}
 	correct := 0
 	seen, right := make([]int, n.classes), make([]int, n.classes)
@@ -911,11 +942,9 @@ func (t *trainer) validate(n *network) (loss, acc, balanced float64, err error) 
 			right[label]++
 		}
 	}
-	return loss / float64(len(n.val)), float64(correct) / float64(len(n.val)), balancedAccuracy(seen, right), nil
+	return loss / float64(len(n.val)), float64(correct) / float64(len(n.val)), balancedAccuracy(seen, right), off, nil
 }
 
-// balancedAccuracy is the mean recall right[c]/seen[c] over the classes
-// with examples.
 func balancedAccuracy(seen, right []int) float64 {
 	var sum float64
 	present := 0
@@ -933,7 +962,10 @@ func balancedAccuracy(seen, right []int) float64 {
 
 // forwardAll runs an evaluation net over images[idx...] in padded batches
 // and returns the probabilities, K per image.
-func forwardAll(net *hiwlnet.Net, images []evalImage, idx []int, input int) ([]float32, error) {
+//
+// When maps is not nil, it gets each image's last feature maps, in idx's
+// order.
+func forwardAll(net *hiwlnet.Net, images []evalImage, idx []int, input int, maps ...func(i int, feat []float32)) ([]float32, error) {
 	per := 3 * input * input
 	x := make([]float32, evalBatch*per)
 	var out []float32
@@ -943,11 +975,17 @@ func forwardAll(net *hiwlnet.Net, images []evalImage, idx []int, input int) ([]f
 		for i := 0; i < n; i++ {
 			copy(x[i*per:], images[idx[start+i]].x)
 		}
-		probs, _, err := net.Forward(x)
+		probs, feat, err := net.Forward(x)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, probs[:n*net.Classes]...)
+		for _, f := range maps {
+			per := len(feat) / evalBatch
+			for i := 0; i < n; i++ {
+				f(start+i, feat[i*per:(i+1)*per])
+			}
+		}
 	}
 	return out, nil
 }

@@ -11,6 +11,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -117,6 +118,9 @@ func TestTrainMBConv(t *testing.T) {
 	}
 	if !strings.Contains(log.String(), "off-galaxy 0.") {
 		t.Errorf("progress does not report the attention penalty:\n%s", log.String())
+	}
+	if !regexp.MustCompile(`val loss [0-9.]+ acc [0-9.]+%( \(balanced [0-9.]+%\))? off-galaxy 0\.[0-9]{3} `).MatchString(log.String()) {
+		t.Errorf("validation lines lack the off-galaxy share:\n%s", log.String())
 	}
 	if !strings.Contains(md.Props["hiwl.recipe"], "attention penalty 0.5") {
 		t.Errorf("recipe %q does not name the attention penalty", md.Props["hiwl.recipe"])
