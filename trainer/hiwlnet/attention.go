@@ -58,10 +58,17 @@ func AttentionPenalty(feat, w, y *G.Node, off, total []float32) (*G.Node, error)
 	return G.ApplyOp(op, feat, w, y)
 }
 
-// OffShare is AttentionPenalty for one image whose class activation map
-// cam [H*W] is already computed: what validation reports.
-func OffShare(cam, off, total []float32) float32 {
-	share, _ := attention{off: off, total: total}.share(cam)
+// OffShare is AttentionPenalty for one image of class label, from its last
+// feature maps feat [C*H*W] and the head's weights [C,K]: what validation
+// reports.
+func OffShare(feat, head []float32, label int, off, total []float32) float32 {
+	hw := len(off)
+	c := len(feat) / hw
+	a := attention{b: 1, c: c, hw: hw, k: len(head) / c, off: off, total: total}
+	y := make([]float32, a.k)
+	y[label] = 1
+	cam, _ := a.maps(feat, head, y)
+	share, _ := a.share(cam)
 	return share
 }
 

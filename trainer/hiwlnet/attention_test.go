@@ -59,3 +59,15 @@ func TestAttentionPenaltyValues(t *testing.T) {
 		t.Error("cell weights for another map size were accepted")
 	}
 }
+
+// OffShare, for one image and a one-hot class, is the penalty op's value.
+func TestOffShareMatchesPenalty(t *testing.T) {
+	feat := []float32{3, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0} // one channel, 3x4
+	head := []float32{2, -1}
+	if got, want := OffShare(feat, head, 0, testOff, testTotal), float32(6/(18+attentionEpsilon)); math.Abs(float64(got-want)) > 1e-6 {
+		t.Errorf("class 0: %v, want %v", got, want)
+	}
+	if got := OffShare(feat, head, 1, testOff, testTotal); got != 0 { // negative map
+		t.Errorf("class 1: %v, want 0", got)
+	}
+}

@@ -909,18 +909,9 @@ func (t *trainer) validate(n *network) (loss, acc, balanced, off float64, err er
 	if n.attnOff != nil {
 		off = 0
 		head := n.params["head.w"].Float32s() // [C,K]
-		hw := len(n.attnOff)
-		cam := make([]float32, hw)
 		maps = append(maps, func(i int, feat []float32) {
 			label, _ := n.target(t.val[n.val[i]].class)
-			clear(cam)
-			for c := 0; c < len(feat)/hw; c++ {
-				w := head[c*n.classes+label]
-				for p, f := range feat[c*hw : (c+1)*hw] {
-					cam[p] += w * f
-				}
-			}
-			off += float64(hiwlnet.OffShare(cam, n.attnOff, n.attnTotal))
+			off += float64(hiwlnet.OffShare(feat, head, label, n.attnOff, n.attnTotal))
 		})
 	}
 	probs, err := forwardAll(n.evalNet, t.val, n.val, t.cfg.Input, maps...)
@@ -962,9 +953,8 @@ func balancedAccuracy(seen, right []int) float64 {
 
 // forwardAll runs an evaluation net over images[idx...] in padded batches
 // and returns the probabilities, K per image.
-//
-// When maps is not nil, it gets each image's last feature maps, in idx's
-// order.
+// Each function in maps is given every image's last feature maps, with the
+// image's position in idx.
 func forwardAll(net *hiwlnet.Net, images []evalImage, idx []int, input int, maps ...func(i int, feat []float32)) ([]float32, error) {
 	per := 3 * input * input
 	x := make([]float32, evalBatch*per)
