@@ -953,6 +953,7 @@ func balancedAccuracy(seen, right []int) float64 {
 
 // forwardAll runs an evaluation net over images[idx...] in padded batches
 // and returns the probabilities, K per image.
+//
 // Each function in maps is given every image's last feature maps, with the
 // image's position in idx.
 func forwardAll(net *hiwlnet.Net, images []evalImage, idx []int, input int, maps ...func(i int, feat []float32)) ([]float32, error) {
