@@ -936,6 +936,8 @@ func (t *trainer) validate(n *network) (loss, acc, balanced, off float64, err er
 	return loss / float64(len(n.val)), float64(correct) / float64(len(n.val)), balancedAccuracy(seen, right), off, nil
 }
 
+// balancedAccuracy is the mean recall right[c]/seen[c] over the classes
+// with examples.
 func balancedAccuracy(seen, right []int) float64 {
 	var sum float64
 	present := 0
