@@ -56,3 +56,26 @@ func BenchmarkClassifyTensor(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecodeJPEG is the decoding part of BenchmarkPreprocessJPEG; the
+// rest is framing (measure, Frame), resize and normalising.
+func BenchmarkDecodeJPEG(b *testing.B) {
+	data, _ := example(b)
+	for b.Loop() {
+		if _, err := Decode(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMeasureFrame is auto-framing's measurement of a decoded image.
+func BenchmarkMeasureFrame(b *testing.B) {
+	data, _ := example(b)
+	img, err := Decode(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		measure(img)
+	}
+}
