@@ -60,11 +60,14 @@ func runCompare(args []string) error {
 		if err != nil {
 			return err
 		}
-		c := report.Candidate{Name: name, MFLOP: mflop, Accuracy: ev.Metrics.Accuracy, MacroF1: ev.Metrics.MacroF1, Shipped: name == *shipped}
+		att := ev.Metrics.Attention
+		lowest, _ := att.Lowest()
+		c := report.Candidate{Name: name, MFLOP: mflop, Accuracy: ev.Metrics.Accuracy, MacroF1: ev.Metrics.MacroF1,
+			UnderHalf: att.UnderHalf, LowestMedian: lowest.Median, Shipped: name == *shipped}
 		cs = append(cs, c)
-		fmt.Printf("%-20s %6.1f MFLOP  validation accuracy %.2f%%  macro-F1 %.2f%%  cigar %d/%d  ECE %.3f  attention under half %d/%d\n",
+		fmt.Printf("%-20s %6.1f MFLOP  validation accuracy %.2f%%  macro-F1 %.2f%%  cigar %d/%d  ECE %.3f  attention under half %d/%d, lowest median %.2f (%s)\n",
 			name, mflop, 100*c.Accuracy, 100*c.MacroF1, ev.Metrics.Confusion[model.Cigar][model.Cigar], ev.Metrics.PerClass[model.Cigar].Support,
-			ev.Metrics.Calibration.ECE, ev.Metrics.Attention.UnderHalf, ev.Metrics.Attention.Total)
+			ev.Metrics.Calibration.ECE, att.UnderHalf, att.Total, lowest.Median, lowest.Class)
 	}
 	if *out == "" {
 		return nil

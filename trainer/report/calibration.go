@@ -198,6 +198,17 @@ func SummariseAttention(classes []string, how string, share []float64, pred []in
 	return a, nil
 }
 
+// Lowest is the predicted class with the lowest median share, among those
+// predicted at least once; ok is false when no image was.
+func (a *Attention) Lowest() (c AttentionClass, ok bool) {
+	for _, pc := range a.PerClass {
+		if pc.N > 0 && (!ok || pc.Median < c.Median) {
+			c, ok = pc, true
+		}
+	}
+	return c, ok
+}
+
 // WriteText prints the measure per predicted class.
 func (a *Attention) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "attention on the galaxy (%s): %d of %d images (%.2f%%) under half\n", a.How, a.UnderHalf, a.Total, 100*float64(a.UnderHalf)/float64(max(a.Total, 1)))

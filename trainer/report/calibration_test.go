@@ -76,6 +76,17 @@ func TestSummariseAttention(t *testing.T) {
 	if _, err := SummariseAttention([]string{"x"}, "", []float64{1}, []int{3}); err == nil {
 		t.Fatal("label out of range accepted")
 	}
+	// The lowest median among the classes predicted: z never is.
+	b, err := SummariseAttention([]string{"z", "x", "y"}, "disc", []float64{0.9, 0.4, 0.8, 0.2, 0.6}, []int{1, 1, 1, 2, 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if low, ok := b.Lowest(); !ok || low.Class != "y" || low.Median != 0.4 {
+		t.Errorf("lowest %+v %v, want y at 0.4", low, ok)
+	}
+	if _, ok := (&Attention{PerClass: []AttentionClass{{Class: "z"}}}).Lowest(); ok {
+		t.Error("a class never predicted counted as lowest")
+	}
 }
 
 func TestCostPNG(t *testing.T) {

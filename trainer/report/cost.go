@@ -16,7 +16,12 @@ type Candidate struct {
 	MFLOP    float64 `json:"mflop"`    // networks A and B together, per image
 	Accuracy float64 `json:"accuracy"` // five-class, on the split named in the plot
 	MacroF1  float64 `json:"macro_f1"`
-	Shipped  bool    `json:"shipped,omitempty"`
+	// The attention measure on the same split: images with under half of
+	// the map on the galaxy, and the lowest median share of any predicted
+	// class (issue 28's bars: at most 2 %, and no median under 0.6).
+	UnderHalf    int     `json:"attention_under_half"`
+	LowestMedian float64 `json:"attention_lowest_median"`
+	Shipped      bool    `json:"shipped,omitempty"`
 }
 
 // CostPNG plots each candidate's accuracy against its MFLOP per image,
