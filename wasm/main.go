@@ -22,6 +22,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"runtime/debug"
 	"syscall/js"
 
 	"github.com/hiwl/hiwl/model"
@@ -31,6 +32,10 @@ import (
 func main() {
 	api := js.Global().Get("Object").New()
 	c, err := model.Default()
+	// static/worker.js starts Go with GOGC=off, so that initialisation and
+	// the model's load run without collections; classifying runs with Go's
+	// default.
+	debug.SetGCPercent(100)
 	if err != nil {
 		api.Set("loadError", err.Error())
 	} else {

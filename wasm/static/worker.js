@@ -148,6 +148,18 @@ async function fetchModule() {
   return res;
 }
 
+// newGo is wasm_exec.js's Go with the collector off (GOGC=off) while Go
+// initialises its packages and loads the model: in js/wasm a collection is
+// marked by the allocating code itself, in code V8 has not optimised yet,
+// and those collections were about a tenth of Go's start in Node
+// (wasm/test/coldstart.mjs). main turns Go's default back on once the model
+// is loaded.
+function newGo() {
+  const g = new Go();
+  g.env = { GOGC: "off" };
+  return g;
+}
+
 // instantiate compiles res while it streams in, reporting bytes as they
 // arrive, and (for a download) stores the module in the cache under key.
 async function instantiate(res, manifest, source, cache, key) {
@@ -157,7 +169,7 @@ async function instantiate(res, manifest, source, cache, key) {
     // keeps the optimised machine code next to the cache entry and the next
     // visit skips most of compilation and tier-up. Reading from disk needs
     // no progress bar.
-    go = new Go();
+    go = newGo();
     const count = { count: Number(res.headers.get("Content-Length")) || (manifest && manifest.wasm && manifest.wasm.bytes) || 0, downloaded: 0 };
     const { instance } = await WebAssembly.instantiateStreaming(res, go.importObject);
     count.downloaded = performance.now();
@@ -186,7 +198,7 @@ async function instantiate(res, manifest, source, cache, key) {
   }
   if (!body) body = new Response(await res.arrayBuffer()).body;
   const counted = body.pipeThrough(progress(total, source, count));
-  go = new Go();
+  go = newGo();
   // The stream is wrapped in a Response of our own, typed application/wasm,
   // so a host that serves .wasm with another Content-Type still works.
   const streamed = new Response(counted, { headers: { "Content-Type": "application/wasm" } });

@@ -20,6 +20,7 @@ if (process.argv[2] === "--child") {
   const [wasmPath, execPath] = process.argv.slice(3);
   await import(pathToFileURL(execPath).href);
   const go = new globalThis.Go();
+  go.env = { GOGC: "off" }; // as static/worker.js starts it
   const { instance } = await WebAssembly.instantiate(readFileSync(wasmPath), go.importObject);
   const t0 = performance.now();
   const c0 = process.cpuUsage();

@@ -183,8 +183,7 @@ type Info struct {
 	CSVHeader    []string `json:"csv_header"`
 }
 
-// Describe returns the Info of c as JSON.
+// Describe returns the Info of c as JSON (describe.go).
 func Describe(c *model.Classifier) []byte {
-	out, _ := json.Marshal(Info{Description: c.Describe(), MaxFileBytes: MaxFileBytes, CSVHeader: model.CSVHeader})
-	return out
+	return appendInfo(nil, Info{Description: c.Describe(), MaxFileBytes: MaxFileBytes, CSVHeader: model.CSVHeader})
 }

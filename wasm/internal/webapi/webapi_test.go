@@ -218,6 +218,38 @@ func TestDescribe(t *testing.T) {
 	}
 }
 
+// TestDescribeIsMarshal: the hand-written encoding of Info is
+// json.Marshal's, byte for byte, for the embedded model and for values
+// that need escaping or hold nil slices. A field added to Info or
+// model.Description without being added to appendInfo fails here.
+func TestDescribeIsMarshal(t *testing.T) {
+	c := classifier(t)
+	infos := []Info{
+		{Description: c.Describe(), MaxFileBytes: MaxFileBytes, CSVHeader: model.CSVHeader},
+		{
+			Description: model.Description{
+				ModelVersion: "quote \\ \" tab\t nul \x00 é 銀河",
+				InputSize:    -3,
+				CropFraction: 1e-9,
+				Classes:      []model.ClassInfo{{Class: "a\nb", Label: ""}},
+				NetworkB:     []string{},
+				Limits:       model.ImageLimits{MaxSide: 1 << 40},
+			},
+			CSVHeader: []string{"", "x,y"},
+		},
+		{},
+	}
+	for i, info := range infos {
+		want, err := json.Marshal(info)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendInfo(nil, info); !bytes.Equal(got, want) {
+			t.Errorf("info %d:\n got %s\nwant %s", i, got, want)
+		}
+	}
+}
+
 func encodePNG(t *testing.T, w, h int) []byte {
 	t.Helper()
 	var buf bytes.Buffer
