@@ -147,3 +147,27 @@ func BenchmarkCopyBandwidth(b *testing.B) {
 	}
 	b.ReportMetric(8*float64(len(src))*float64(b.N)/(cpuSeconds()-cpu0)/1e9, "cpu-GB/s")
 }
+
+// TestDeinterleave: stride 2's row scatter against the one-by-one gather,
+// for every length up to 20 and every alignment of src.
+func TestDeinterleave(t *testing.T) {
+	buf := make([]float32, 64)
+	for i := range buf {
+		buf[i] = float32(i) + 0.5
+	}
+	for at := range 3 {
+		for w := 1; w <= 20; w++ {
+			src := buf[at : at+w]
+			even, odd := make([]float32, (w+1)/2), make([]float32, w/2)
+			wantE, wantO := make([]float32, len(even)), make([]float32, len(odd))
+			gather(wantE, src, 2)
+			if w > 1 {
+				gather(wantO, src[1:], 2)
+			}
+			deinterleave(even, odd, src)
+			if fmt.Sprint(even, odd) != fmt.Sprint(wantE, wantO) {
+				t.Fatalf("offset %d width %d: %v %v, want %v %v", at, w, even, odd, wantE, wantO)
+			}
+		}
+	}
+}
