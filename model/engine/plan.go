@@ -6,6 +6,8 @@ import (
 
 	"github.com/owulveryck/onnx-go"
 	"gorgonia.org/tensor"
+
+	"github.com/hiwl/hiwl/model/engine/internal/avx"
 )
 
 // Limits on what a plan may allocate; a file claiming more is refused at
@@ -96,6 +98,11 @@ func (s *State) Output(i int) []float32 { return s.bufs[s.plan.outputs[i].slot] 
 func (s *State) Run() {
 	for _, st := range s.plan.steps {
 		st.run(s)
+		// Steps written with the portable simd package leave the upper
+		// halves of the AVX registers set, which slows the scalar float
+		// code of the next step, and the caller's after the run, until
+		// cleared (package avx).
+		avx.ClearUpper()
 	}
 }
 

@@ -1,6 +1,10 @@
 package engine
 
-import "time"
+import (
+	"time"
+
+	"github.com/hiwl/hiwl/model/engine/internal/avx"
+)
 
 // StepName names step i (0 <= i < Steps()) by the graph node whose value
 // it writes: for a convolution with its batch normalisation, residual Add
@@ -16,6 +20,7 @@ func (s *State) Profile(times []time.Duration) {
 	for i, st := range s.plan.steps {
 		t0 := time.Now()
 		st.run(s)
+		avx.ClearUpper() // as Run does
 		times[i] += time.Since(t0)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/hiwl/hiwl/model/engine/act"
+	"github.com/hiwl/hiwl/model/engine/internal/avx"
 )
 
 // Packed is a left operand A[M×K] laid out for one kernel's micro-kernel:
@@ -68,6 +69,10 @@ type Epilogue struct {
 // Residual may alias C.
 func Mul(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) {
 	mul(a, b, ldb, n, c, ldc, ep)
+	// The epilogue is portable simd code: without this, the caller's
+	// scalar float code (gorgonia's, in the trainer) would run with the
+	// AVX registers' upper halves set (package avx).
+	avx.ClearUpper()
 }
 
 // MulScaledK is Mul with A's column k scaled by scale[k] (len K): A·diag(s)·B,
@@ -87,6 +92,7 @@ func MulScaledK(a *Packed, scale, work []float32, b []float32, ldb, n int, c []f
 		}
 	}
 	mul(&t, b, ldb, n, c, ldc, ep)
+	avx.ClearUpper() // as Mul does
 }
 
 // Len is the number of floats of a's packed data (MulScaledK's work).

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/hiwl/hiwl/model/engine/act"
+	"github.com/hiwl/hiwl/model/engine/internal/avx"
 )
 
 // vectorLen is the float32 width of the portable simd vectors (16 with
@@ -105,7 +106,12 @@ func depthwiseStore(dst, out, residual []float32, wq, ow int, f act.Func) {
 	}
 }
 
-// Sum returns the sum of x, in vector lanes and then across them.
+// Sum returns the sum of x, in vector lanes and then across them. Its
+// callers pool planes of 25-1600 values, channel by channel, so the ends
+// cost as much as the middle: the last partial vector is loaded masked,
+// and the lanes are added as a tree, in halves, not one after another (a
+// chain of 15 dependent adds with AVX-512, which with a scalar tail made
+// Sum about 10 % of the default model's native inference).
 func Sum(x []float32) float32 {
 	if !hardware {
 		return sumGo(x)
@@ -116,8 +122,17 @@ func Sum(x []float32) float32 {
 	for ; i+L <= len(x); i += L {
 		acc = acc.Add(simd.LoadFloat32s(x[i:]))
 	}
+	if i < len(x) {
+		v, _ := simd.LoadFloat32sPart(x[i:])
+		acc = acc.Add(v)
+	}
 	var lanes [16]float32
 	acc.Store(lanes[:L])
-	s := sumGo(lanes[:L])
-	return s + sumGo(x[i:])
+	avx.ClearUpper() // before the scalar adds (package avx)
+	for w := L / 2; w >= 1; w /= 2 {
+		for j := range w {
+			lanes[j] += lanes[j+w]
+		}
+	}
+	return lanes[0]
 }

@@ -171,3 +171,50 @@ func TestDeinterleave(t *testing.T) {
 		}
 	}
 }
+
+// TestSum: Sum against a float64 sum for every length up to 70, so that
+// every count of whole vectors and every partial tail of both vector
+// widths (4 in wasm, 16 with AVX-512) is met.
+func TestSum(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	for n := range 71 {
+		x := randSlice(r, n)
+		var want float64
+		for _, v := range x {
+			want += float64(v)
+		}
+		if got := Sum(x); math.Abs(float64(got)-want) > 1e-5*max(1, math.Abs(want)) {
+			t.Fatalf("Sum of %d values = %v, want %v", n, got, want)
+		}
+	}
+}
+
+// BenchmarkSum: Sum on the plane sizes it pools (5x5 to 40x40), against
+// the scalar loop (BenchmarkSumGo).
+func BenchmarkSum(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{25, 100, 400, 1600} {
+		x := randSlice(r, n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			var s float32
+			for b.Loop() {
+				s += Sum(x)
+			}
+			_ = s
+		})
+	}
+}
+
+func BenchmarkSumGo(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{25, 100, 400, 1600} {
+		x := randSlice(r, n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			var s float32
+			for b.Loop() {
+				s += sumGo(x)
+			}
+			_ = s
+		})
+	}
+}
