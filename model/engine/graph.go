@@ -137,7 +137,10 @@ func (g *Graph) Nodes() graph.Nodes {
 			ns = append(ns, n)
 		}
 	}
-	return nodeList(ns)
+	if len(ns) == 0 {
+		return graph.Empty
+	}
+	return iterator.NewOrderedNodes(ns)
 }
 
 // From implements graph.Graph: the nodes at the end of id's edges.
@@ -145,11 +148,8 @@ func (g *Graph) From(id int64) graph.Nodes {
 	if id < 0 || id >= int64(len(g.from)) {
 		return graph.Empty
 	}
-	ns := make([]graph.Node, len(g.from[id]))
-	for i, e := range g.from[id] {
-		ns[i] = g.nodes[e.to]
-	}
-	return nodeList(ns)
+	es := g.from[id]
+	return g.list(len(es), func(i int) int64 { return es[i].to })
 }
 
 // To implements graph.Directed: the nodes with an edge into id.
@@ -157,16 +157,17 @@ func (g *Graph) To(id int64) graph.Nodes {
 	if id < 0 || id >= int64(len(g.to)) {
 		return graph.Empty
 	}
-	ns := make([]graph.Node, len(g.to[id]))
-	for i, f := range g.to[id] {
-		ns[i] = g.nodes[f]
-	}
-	return nodeList(ns)
+	return g.list(len(g.to[id]), func(i int) int64 { return g.to[id][i] })
 }
 
-func nodeList(ns []graph.Node) graph.Nodes {
-	if len(ns) == 0 {
+// list is the nodes with ids id(0) … id(n-1), as gonum's iterator.
+func (g *Graph) list(n int, id func(i int) int64) graph.Nodes {
+	if n == 0 {
 		return graph.Empty
+	}
+	ns := make([]graph.Node, n)
+	for i := range ns {
+		ns[i] = g.nodes[id(i)]
 	}
 	return iterator.NewOrderedNodes(ns)
 }

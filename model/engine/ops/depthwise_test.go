@@ -190,31 +190,22 @@ func TestSum(t *testing.T) {
 }
 
 // BenchmarkSum: Sum on the plane sizes it pools (5x5 to 40x40), against
-// the scalar loop (BenchmarkSumGo).
+// the scalar loop.
 func BenchmarkSum(b *testing.B) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, n := range []int{25, 100, 400, 1600} {
 		x := randSlice(r, n)
-		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			var s float32
-			for b.Loop() {
-				s += Sum(x)
-			}
-			_ = s
-		})
-	}
-}
-
-func BenchmarkSumGo(b *testing.B) {
-	r := rand.New(rand.NewPCG(1, 2))
-	for _, n := range []int{25, 100, 400, 1600} {
-		x := randSlice(r, n)
-		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			var s float32
-			for b.Loop() {
-				s += sumGo(x)
-			}
-			_ = s
-		})
+		for _, f := range []struct {
+			name string
+			sum  func([]float32) float32
+		}{{"Sum", Sum}, {"scalar", sumGo}} {
+			b.Run(fmt.Sprintf("%s/%d", f.name, n), func(b *testing.B) {
+				var s float32
+				for b.Loop() {
+					s += f.sum(x)
+				}
+				_ = s
+			})
+		}
 	}
 }
