@@ -102,6 +102,20 @@ func mul(a *Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilogue) 
 	if a.M == 0 || n == 0 {
 		return
 	}
+	if act.SliceFaster(ep.Act) {
+		// SiLU and sigmoid go over whole rows once every tile is stored:
+		// their whole-slice kernels (AVX-512 assembly, SIMD128 in wasm)
+		// are a call each, with their constants to set up, and called per
+		// tile row (32 values natively, 8 in wasm) that cost more than
+		// the activation.
+		f := ep.Act
+		ep.Act = act.None
+		mul(a, b, ldb, n, c, ldc, ep)
+		for r := range a.M {
+			f.Slice(c[r*ldc : r*ldc+n])
+		}
+		return
+	}
 	if a.K == 0 {
 		edge(a, b, ldb, 0, n, c, ldc, ep)
 		return

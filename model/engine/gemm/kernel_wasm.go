@@ -24,13 +24,7 @@ func archTiles(a Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilo
 		panic("gemm: operands smaller than M×K, K×N")
 	}
 	stride := uintptr(ldb) * 4
-	// SiLU and sigmoid go over whole rows once every tile is stored: the
-	// whole-slice kernel (act's sigmoidSIMD128) is a call of its own, and
-	// a call per tile row of 8 values cost more than the activation.
-	post := act.None
-	if act.SliceFaster(ep.Act) {
-		post, ep.Act = ep.Act, act.None
-	}
+	// (mul applies SiLU and sigmoid after all tiles, over whole rows.)
 	// Whole blocks of four rows go through kernel4xN, a call per block
 	// instead of one per 4×8 tile and four per its rows; the last, partial
 	// block (M not a multiple of 4) takes kernel4x8 and store4.
@@ -60,11 +54,6 @@ func archTiles(a Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilo
 			for r := range min(4, a.M-i) {
 				store4(c, (i+r)*ldc+j, i+r, acc[2*r], acc[2*r+1], &ep)
 			}
-		}
-	}
-	if post != act.None {
-		for r := range a.M {
-			post.Slice(c[r*ldc : r*ldc+n])
 		}
 	}
 }

@@ -147,10 +147,6 @@ func finishRows(c []float32, at, ldc, row, rows, w int, acc []float32, nr int, e
 	}
 	L, f := lanes, ep.Act
 	relu := f == act.Relu // inline: a call per vector for one Max is most of its cost
-	after := act.SliceFaster(f)
-	if after {
-		f = act.None
-	}
 	var zero simd.Float32s
 	for r := range rows {
 		o := at + r*ldc
@@ -187,9 +183,6 @@ func finishRows(c []float32, at, ldc, row, rows, w int, acc []float32, nr int, e
 				v = act.Vec(f, v)
 			}
 			v.StorePart(dst[q:])
-		}
-		if after {
-			ep.Act.Slice(dst)
 		}
 	}
 }
