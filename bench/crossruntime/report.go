@@ -59,6 +59,7 @@ type Protocol struct {
 	WarmupMS   int64 `json:"warmup_ms"`
 	Runs       int   `json:"runs"`
 	ColdStarts int   `json:"cold_starts"`
+	Rounds     int   `json:"rounds"` // of the native and Node rows, samples pooled
 }
 
 // RuntimeResult is one row of the table.
@@ -188,8 +189,15 @@ func (res *Results) Markdown() string {
 		"hiwl's runtimes take the image file (decode, crop, resize, normalise, inference, hierarchy, JSON answer with "+
 		"attention maps where the runtime gives them); onnxruntime takes the float32 tensor that Go's "+
 		"`model.Preprocess` made, so its rows are inference only. Latency ratio = median latency / the reference's; "+
-		"cold and memory ratios likewise.\n\n",
+		"cold and memory ratios likewise.",
 		pr.Images, pr.Images/2, pr.Images-pr.Images/2, pr.Warmup, float64(pr.WarmupMS)/1000, pr.Runs, pr.ColdStarts)
+	if pr.Rounds > 1 {
+		p(" The native and Node rows are measured in %d rounds, each round a reference and then ours, and each row's "+
+			"samples pooled (their cold starts too, %d each): the host swings between fast and slow spells of a few seconds, "+
+			"which one window per runtime let fall on one side of a ratio only. Chromium's rows are one session; the edge's one run.",
+			pr.Rounds, pr.Rounds*pr.ColdStarts)
+	}
+	p("\n\n")
 
 	p("| runtime | input | latency median | p90 | cold start | peak memory | reference | latency × | cold × | memory × | max \\|Δp\\| vs onnxruntime-node |\n")
 	p("|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|\n")

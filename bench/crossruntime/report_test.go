@@ -121,3 +121,19 @@ func TestParsePprofTop(t *testing.T) {
 		t.Fatal("text without a table parsed")
 	}
 }
+
+// TestMeasurementMerge: a later round's samples join the first's, series
+// in Info included, and the first round's outputs stay.
+func TestMeasurementMerge(t *testing.T) {
+	a := &Measurement{LatencyMS: []float64{1, 2}, CPUMS: []float64{1}, ColdMS: []float64{10}, PeakRSSKB: 5,
+		Raw: []*RawOutput{{}}, Info: map[string]any{"inference_ms": []any{0.5}, "note": "a"}}
+	b := &Measurement{LatencyMS: []float64{3}, CPUMS: []float64{2}, ColdMS: []float64{20}, PeakRSSKB: 9,
+		Info: map[string]any{"inference_ms": []any{0.7, 0.8}, "note": "b"}}
+	a.Merge(b)
+	if len(a.LatencyMS) != 3 || len(a.CPUMS) != 2 || len(a.ColdMS) != 2 || a.PeakRSSKB != 9 || len(a.Raw) != 1 {
+		t.Fatalf("merged: %+v", a)
+	}
+	if s := a.Info["inference_ms"].([]any); len(s) != 3 || a.Info["note"] != "a" {
+		t.Fatalf("Info: %v", a.Info)
+	}
+}

@@ -49,6 +49,29 @@ type Measurement struct {
 	Error      string         `json:"error,omitempty"`
 }
 
+// Merge adds the samples of another measurement of the same runtime to
+// m: latencies, CPU times, cold starts and every series in Info (a list of
+// numbers, such as the engine's "inference_ms") are appended; the peak
+// memory is the larger; the outputs, warm-up count and other Info stay
+// m's. Crossbench measures each pair of rows (a reference and ours) in
+// several rounds, alternately, so that a host that swings between fast
+// and slow spells weighs on both alike.
+func (m *Measurement) Merge(o *Measurement) {
+	m.ColdMS = append(m.ColdMS, o.ColdMS...)
+	m.LatencyMS = append(m.LatencyMS, o.LatencyMS...)
+	m.CPUMS = append(m.CPUMS, o.CPUMS...)
+	m.PeakRSSKB = max(m.PeakRSSKB, o.PeakRSSKB)
+	for k, v := range o.Info {
+		series, ok := v.([]any)
+		if !ok {
+			continue
+		}
+		if mine, ok := m.Info[k].([]any); ok {
+			m.Info[k] = append(mine, series...)
+		}
+	}
+}
+
 // Work is a folder holding the inputs shared by every runtime.
 type Work struct {
 	Dir      string
