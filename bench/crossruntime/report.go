@@ -59,7 +59,7 @@ type Protocol struct {
 	WarmupMS   int64 `json:"warmup_ms"`
 	Runs       int   `json:"runs"`
 	ColdStarts int   `json:"cold_starts"`
-	Rounds     int   `json:"rounds"` // of the native and Node rows, samples pooled
+	Rounds     int   `json:"rounds"` // of the native, Node and Chromium rows, samples pooled
 }
 
 // RuntimeResult is one row of the table.
@@ -192,9 +192,9 @@ func (res *Results) Markdown() string {
 		"cold and memory ratios likewise.",
 		pr.Images, pr.Images/2, pr.Images-pr.Images/2, pr.Warmup, float64(pr.WarmupMS)/1000, pr.Runs, pr.ColdStarts)
 	if pr.Rounds > 1 {
-		p(" The native and Node rows are measured in %d rounds, each round a reference and then ours, and each row's "+
+		p(" The native, Node and Chromium rows are measured in %d rounds, each round a reference and then ours, and each row's "+
 			"samples pooled (their cold starts too, %d each): the host swings between fast and slow spells of a few seconds, "+
-			"which one window per runtime let fall on one side of a ratio only. Chromium's rows are one session; the edge's one run.",
+			"which one window per runtime let fall on one side of a ratio only. The edge's row is one run.",
 			pr.Rounds, pr.Rounds*pr.ColdStarts)
 	}
 	p("\n\n")

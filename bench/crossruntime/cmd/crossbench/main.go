@@ -56,7 +56,7 @@ func main() {
 	flag.IntVar(&o.warmup, "warmup", 20, "untimed inferences before them, at least")
 	flag.DurationVar(&o.warmupFor, "warmup-for", 8*time.Second, "and at least this long (wasm engines optimise hot code late)")
 	flag.IntVar(&o.cold, "cold", 3, "cold starts per runtime")
-	flag.IntVar(&o.rounds, "rounds", 3, "rounds over the native and Node rows, each reference then ours, samples pooled")
+	flag.IntVar(&o.rounds, "rounds", 3, "rounds over the native, Node and Chromium rows, each reference then ours, samples pooled")
 	flag.DurationVar(&o.limit, "limit", 9*time.Minute, "time limit for the whole run")
 	flag.DurationVar(&o.step, "step-limit", 150*time.Second, "time limit for one runtime")
 	flag.Parse()
@@ -155,11 +155,42 @@ func run(o options) error {
 			return cr.RunNodeRuntime(ctx, w, m, script, args...)
 		}
 	}
+	chromium := func() {
+		log.Printf("measuring %s, %s and %s", cr.RowORTWebChromium, cr.RowWasmChromium, cr.RowWasmChromiumTensor)
+		defer logTime(time.Now())
+		sctx, scancel := context.WithTimeout(ctx, 3*o.step+20*time.Second)
+		defer scancel()
+		cm := m
+		cm.TimeoutMS = 3 * o.step.Milliseconds()
+		r, err := cr.RunChromium(sctx, w, cm, "ort-web", "hiwl-wasm", "hiwl-wasm-tensor")
+		if err != nil {
+			fail("Chromium", err)
+			return
+		}
+		for _, kr := range [][2]string{{"ort-web", cr.RowORTWebChromium}, {"hiwl-wasm", cr.RowWasmChromium}, {"hiwl-wasm-tensor", cr.RowWasmChromiumTensor}} {
+			got, row := r[kr[0]], kr[1]
+			if got == nil {
+				continue
+			}
+			logRow(row, got)
+			if prev := rows[row]; prev != nil {
+				prev.Merge(got)
+			} else {
+				rows[row] = got
+			}
+		}
+		if ort := r["ort-web"]; ort != nil {
+			if b, ok := ort.Info["browser"].(string); ok {
+				res.Machine.Chromium = b
+			}
+		}
+	}
 	// The host swings between fast and slow spells of a few seconds: one
 	// window per runtime let a reference and ours land in different
 	// spells (ratios of 0.6x to 1.8x between runs of the same builds). So
-	// the native and Node rows are measured in rounds, each a reference
-	// then ours, and each row's samples pooled (Measurement.Merge).
+	// the native, Node and Chromium rows are measured in rounds, each a
+	// reference then ours, and each row's samples pooled
+	// (Measurement.Merge).
 	for round := range max(1, o.rounds) {
 		if o.rounds > 1 {
 			log.Printf("round %d of %d", round+1, o.rounds)
@@ -172,27 +203,8 @@ func run(o options) error {
 		measure(cr.RowORTWebNode, nodeScript(m, "ort_node.mjs", "--backend", "web"))
 		measure(cr.RowWasmNodeTensor, nodeScript(m, "hiwl_node.mjs", "--tensor"))
 		measure(cr.RowWasmNode, nodeScript(m, "hiwl_node.mjs"))
+		chromium()
 	}
-	func() {
-		log.Printf("measuring %s, %s and %s", cr.RowORTWebChromium, cr.RowWasmChromium, cr.RowWasmChromiumTensor)
-		defer logTime(time.Now())
-		sctx, scancel := context.WithTimeout(ctx, 3*o.step+20*time.Second)
-		defer scancel()
-		cm := m
-		cm.TimeoutMS = 3 * o.step.Milliseconds()
-		r, err := cr.RunChromium(sctx, w, cm, "ort-web", "hiwl-wasm", "hiwl-wasm-tensor")
-		if err != nil {
-			fail("Chromium", err)
-			return
-		}
-		rows[cr.RowORTWebChromium], rows[cr.RowWasmChromium], rows[cr.RowWasmChromiumTensor] = r["ort-web"], r["hiwl-wasm"], r["hiwl-wasm-tensor"]
-		for _, k := range []string{cr.RowORTWebChromium, cr.RowWasmChromium, cr.RowWasmChromiumTensor} {
-			logRow(k, rows[k])
-		}
-		if b, ok := r["ort-web"].Info["browser"].(string); ok {
-			res.Machine.Chromium = b
-		}
-	}()
 	measure(cr.RowEdge, func(ctx context.Context) (*cr.Measurement, error) { return cr.RunEdge(ctx, m) })
 
 	// The reference's answers are what every other runtime is held to.
