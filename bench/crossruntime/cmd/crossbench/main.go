@@ -130,6 +130,16 @@ func run(o options) error {
 
 	// Each of ours right after its reference, so both see similar load.
 	rows := map[string]*cr.Measurement{}
+	// keep logs a row's measurement and adds it to the row: a later
+	// round's samples join the earlier ones (Measurement.Merge).
+	keep := func(name string, r *cr.Measurement) {
+		logRow(name, r)
+		if prev := rows[name]; prev != nil {
+			prev.Merge(r)
+			return
+		}
+		rows[name] = r
+	}
 	measure := func(name string, f func(context.Context) (*cr.Measurement, error)) {
 		log.Printf("measuring %s", name)
 		defer logTime(time.Now())
@@ -140,12 +150,7 @@ func run(o options) error {
 			fail(name, err)
 			return
 		}
-		logRow(name, r)
-		if prev := rows[name]; prev != nil {
-			prev.Merge(r)
-			return
-		}
-		rows[name] = r
+		keep(name, r)
 	}
 	// Native code needs no time to warm up; wasm in V8 does.
 	aot := m
@@ -168,15 +173,8 @@ func run(o options) error {
 			return
 		}
 		for _, kr := range [][2]string{{"ort-web", cr.RowORTWebChromium}, {"hiwl-wasm", cr.RowWasmChromium}, {"hiwl-wasm-tensor", cr.RowWasmChromiumTensor}} {
-			got, row := r[kr[0]], kr[1]
-			if got == nil {
-				continue
-			}
-			logRow(row, got)
-			if prev := rows[row]; prev != nil {
-				prev.Merge(got)
-			} else {
-				rows[row] = got
+			if got := r[kr[0]]; got != nil {
+				keep(kr[1], got)
 			}
 		}
 		if ort := r["ort-web"]; ort != nil {
