@@ -60,9 +60,7 @@ func im2colRows(out, plane []float32, g *Conv2D, ky, kx int) {
 		if g.StrideW == 1 {
 			copy(o[lo:hi], in[lo+dx:hi+dx])
 		} else {
-			for ox := lo; ox < hi; ox++ {
-				o[ox] = in[ox*g.StrideW+dx]
-			}
+			gather(o[lo:hi], in[lo*g.StrideW+dx:], g.StrideW)
 		}
 		clear(o[hi:])
 	}
