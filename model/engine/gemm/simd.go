@@ -132,7 +132,9 @@ func store(c []float32, at, row int, v0, v1 simd.Float32s, L int, ep *Epilogue) 
 // stride nr in acc), w columns each: row r goes to c[at+r·ldc:][:w], with
 // the bias of row row+r and the residual at the same index. The kernels in
 // assembly and archsimd share it, so every kernel applies the epilogue the
-// same way; it takes a whole tile per call, since with a small K (a 1×1
+// same way (but for kernel8x32C, which keeps bias and ReLU in registers
+// when there is no residual; TestKernelsEqualGeneric holds the two
+// alike); it takes a whole tile per call, since with a small K (a 1×1
 // convolution's 16-40 input channels) the epilogue is a large part of a
 // tile's work.
 func finishRows(c []float32, at, ldc, row, rows, w int, acc []float32, nr int, ep *Epilogue) {
