@@ -33,6 +33,11 @@ type netState struct {
 	// FitValidation: trained on the validation split too (Config's), so
 	// its epoch is the last, and the split cannot score it.
 	FitValidation bool
+	// SWA is the running mean of the weights after each epoch of the
+	// -swa window (swa.go), over SWAEpochs epochs; BestSWA is how many
+	// epochs the chosen weights average (0: one epoch's, as trained).
+	SWA                savedParams
+	SWAEpochs, BestSWA int
 }
 
 // improves reports whether an epoch with this validation score and
@@ -70,6 +75,14 @@ func save(p hiwlnet.Params) savedParams {
 		s[k] = savedTensor{Shape: t.Shape().Clone(), Data: append([]float32(nil), t.Float32s()...)}
 	}
 	return s
+}
+
+// into copies s's values into p's tensors of the same names, which the
+// networks' graphs hold.
+func (s savedParams) into(p hiwlnet.Params) {
+	for k, t := range p {
+		copy(t.Float32s(), s[k].Data)
+	}
 }
 
 func (s savedParams) params() hiwlnet.Params {

@@ -156,7 +156,7 @@ func (t *trainer) modelInfo(st *state, ds *gzdata.Dataset, nTest int) onnxexport
 			"hiwl.recipe": fmt.Sprintf("epochs %d, batch %d, SGD lr %g momentum %g wd %g cosine, label smoothing %g, weighted sampling on B %v, "+
 				"rotation ±%g°, zoom-out up to %g (p %g), brightness ±%g%s",
 				c.Epochs, c.Batch, c.LR, c.Momentum, c.WeightDecay, c.Smoothing, c.Weighted,
-				c.Augment.Rotation, c.Augment.ZoomOut, c.Augment.ZoomOutProb, c.Augment.Brightness, squeezeText(c)) + attentionText(c),
+				c.Augment.Rotation, c.Augment.ZoomOut, c.Augment.ZoomOutProb, c.Augment.Brightness, squeezeText(c)) + attentionText(c) + consistencyText(c),
 		},
 	}
 	if nets := fitNets(st); len(nets) > 0 {
@@ -188,14 +188,23 @@ func fitNets(st *state) []string {
 // epochsText names each network's epoch and how it was chosen: the best
 // on validation, or with -fit-validation the last.
 func epochsText(st *state) string {
+	averaged := func(n *netState) string {
+		if n.BestSWA == 0 {
+			return ""
+		}
+		return fmt.Sprintf(", the mean of the weights of epochs %d-%d", n.BestEpoch-n.BestSWA+1, n.BestEpoch)
+	}
 	if len(fitNets(st)) == 0 {
-		return fmt.Sprintf("best epochs A %d, B %d", st.A.BestEpoch, st.B.BestEpoch)
+		if st.A.BestSWA == 0 && st.B.BestSWA == 0 {
+			return fmt.Sprintf("best epochs A %d, B %d", st.A.BestEpoch, st.B.BestEpoch)
+		}
+		return fmt.Sprintf("best on validation: A epoch %d%s; B epoch %d%s", st.A.BestEpoch, averaged(&st.A), st.B.BestEpoch, averaged(&st.B))
 	}
 	how := func(n *netState) string {
 		if n.FitValidation {
 			return "its last; the validation split was trained on too (-fit-validation)"
 		}
-		return "best on validation"
+		return "best on validation" + averaged(n)
 	}
 	return fmt.Sprintf("epochs A %d (%s), B %d (%s)", st.A.BestEpoch, how(&st.A), st.B.BestEpoch, how(&st.B))
 }
@@ -338,6 +347,18 @@ func attentionText(c Config) string {
 		return ""
 	}
 	return fmt.Sprintf(", attention penalty %g (off-disc share of the target's CAM, disc radius %g)", c.Attention, AttentionRadius)
+}
+
+// consistencyText names the consistency loss, if the run had one.
+func consistencyText(c Config) string {
+	if c.Consistency == 0 {
+		return ""
+	}
+	net := "network A"
+	if c.Flat {
+		net = "the flat network"
+	}
+	return fmt.Sprintf(", FixMatch consistency for %s on %s (weight %g, confidence %g)", net, filepath.Base(c.Unlabelled), c.Consistency, c.ConsistencyConfidence)
 }
 
 // extraText names the extra training set, if any.

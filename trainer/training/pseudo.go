@@ -30,21 +30,22 @@ type teacherVote struct {
 	b     [model.NumB]float64
 }
 
-// pseudoLabel classifies every image in cfg.Unlabelled with cfg.Teachers
-// and keeps those whose averaged top probability reaches
-// cfg.PseudoConfidence, as training images with soft targets.
-func pseudoLabel(cfg Config, workers int, log io.Writer) ([]trainImage, error) {
+// loadUnlabelled decodes every image in cfg.Unlabelled and, with
+// cfg.Teachers, records what the teachers say about each.
+func loadUnlabelled(cfg Config, workers int, log io.Writer) ([]teacherVote, error) {
 	var teachers []*model.Classifier
-	for _, path := range strings.Split(cfg.Teachers, ",") {
-		path = strings.TrimSpace(path)
-		if path == "default" {
-			path = "" // the embedded model
+	if cfg.Teachers != "" {
+		for _, path := range strings.Split(cfg.Teachers, ",") {
+			path = strings.TrimSpace(path)
+			if path == "default" {
+				path = "" // the embedded model
+			}
+			clf, err := model.Open(path)
+			if err != nil {
+				return nil, fmt.Errorf("training: -teacher %q: %w", path, err)
+			}
+			teachers = append(teachers, clf)
 		}
-		clf, err := model.Open(path)
-		if err != nil {
-			return nil, fmt.Errorf("training: -teacher %q: %w", path, err)
-		}
-		teachers = append(teachers, clf)
 	}
 	entries, err := os.ReadDir(cfg.Unlabelled)
 	if err != nil {
@@ -63,6 +64,10 @@ func pseudoLabel(cfg Config, workers int, log io.Writer) ([]trainImage, error) {
 		return nil, fmt.Errorf("training: -unlabelled %s: no images", cfg.Unlabelled)
 	}
 	prepare := prepareTrain(cfg.Input)
+	what := "decoding"
+	if len(teachers) > 0 {
+		what = "pseudo-labelling"
+	}
 	votes, bad := loadImages(samples, workers, func(s gzdata.Sample, img image.Image) teacherVote {
 		v := teacherVote{img: prepare(s, img)}
 		for _, t := range teachers {
@@ -82,17 +87,30 @@ func pseudoLabel(cfg Config, workers int, log io.Writer) ([]trainImage, error) {
 			}
 		}
 		return v
-	}, func(done, total int) { fmt.Fprintf(log, "\rpseudo-labelling %d/%d unlabelled images", done, total) })
+	}, func(done, total int) { fmt.Fprintf(log, "\r%s %d/%d unlabelled images", what, done, total) })
 	fmt.Fprintln(log)
 	for _, e := range bad {
 		fmt.Fprintf(log, "skipped unreadable image: %v\n", e)
 	}
+	kept := votes[:0]
+	for _, v := range votes {
+		if v.img.full != nil {
+			kept = append(kept, v)
+		}
+	}
+	if len(kept) == 0 {
+		return nil, fmt.Errorf("training: -unlabelled %s: no readable images", cfg.Unlabelled)
+	}
+	return kept, nil
+}
+
+// pseudoLabel keeps the unlabelled images whose averaged teacher top
+// probability reaches cfg.PseudoConfidence, as training images with soft
+// targets.
+func pseudoLabel(votes []teacherVote, cfg Config, log io.Writer) ([]trainImage, error) {
 	var kept []trainImage
 	var perClass [model.NumClasses]int
 	for _, v := range votes {
-		if v.img.full == nil {
-			continue
-		}
 		best := 0
 		for c := range v.probs {
 			if v.probs[c] > v.probs[best] {

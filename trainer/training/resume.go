@@ -51,6 +51,15 @@ var settings = []struct {
 		}
 		return c.PseudoConfidence
 	}},
+	{"-consistency", func(c Config) any { return c.Consistency }},
+	{"-swa", func(c Config) any { return c.SWA }},
+	// Only with -consistency, as -pseudo-confidence.
+	{"-consistency-confidence", func(c Config) any {
+		if c.Consistency == 0 {
+			return ""
+		}
+		return c.ConsistencyConfidence
+	}},
 }
 
 // resumeConfig checks the settings of a resumed run against its

@@ -98,10 +98,23 @@ type Config struct {
 	// Teachers (comma-separated ONNX files; "default" is the embedded
 	// model, probabilities averaged): those whose top probability reaches
 	// PseudoConfidence join the training split with the teachers'
-	// probabilities as targets. "" uses none.
+	// probabilities as targets. "" uses none. Without Teachers, the images
+	// serve Consistency only.
 	Unlabelled       string
 	Teachers         string
 	PseudoConfidence float64
+	// Consistency weighs FixMatch's loss on the unlabelled images
+	// (consistency.go) for network A and the flat network: each training
+	// batch is joined by as many of them, and the network's own confident
+	// answer on a weak view of an image becomes the target of a strong view
+	// of it. ConsistencyConfidence is the top probability an answer needs.
+	// 0 (and old checkpoints) means none.
+	Consistency           float64
+	ConsistencyConfidence float64
+	// SWA averages each network's weights over the last SWA epochs
+	// (swa.go); the average is one more candidate for the network's best,
+	// chosen on validation. 0 (and old checkpoints) means none.
+	SWA int
 	// FitValidation adds the validation split to the training images, for
 	// a last fit once a recipe has been chosen on validation: 382
 	// validation images cannot tell 1-point differences apart, but as
@@ -315,6 +328,9 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 	if cfg.Batch < 2 || cfg.Epochs < 1 || cfg.Smoothing < 0 || cfg.Smoothing >= 1 || !(cfg.Attention >= 0 && cfg.Attention < math.Inf(1)) {
 		return nil, fmt.Errorf("training: need batch >= 2, epochs >= 1, 0 <= smoothing < 1, 0 <= attention < inf")
 	}
+	if cfg.SWA < 0 || cfg.SWA > cfg.Epochs || (cfg.SWA > 0 && cfg.FitValidation) {
+		return nil, fmt.Errorf("training: -swa %d: want 0 to -epochs (%d), and not with -fit-validation (the average is chosen on validation)", cfg.SWA, cfg.Epochs)
+	}
 	if cfg.SelectB != "balanced" && cfg.SelectB != "accuracy" {
 		return nil, fmt.Errorf("training: -select-b %q: want balanced or accuracy", cfg.SelectB)
 	}
@@ -396,15 +412,35 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 	if nTrain == 0 || nVal == 0 {
 		return nil, errors.New("training: no readable training or validation images")
 	}
+	var unlabelled []trainImage
 	if cfg.Unlabelled != "" {
-		if cfg.Teachers == "" || !(cfg.PseudoConfidence > 0 && cfg.PseudoConfidence <= 1) {
-			return nil, errors.New("training: -unlabelled needs -teacher and a -pseudo-confidence in (0, 1]")
+		if cfg.Teachers == "" && cfg.Consistency == 0 {
+			return nil, errors.New("training: -unlabelled needs -teacher (pseudo-labels) or -consistency")
 		}
-		pseudo, err := pseudoLabel(cfg, opt.Workers, log)
+		if cfg.Teachers != "" && !(cfg.PseudoConfidence > 0 && cfg.PseudoConfidence <= 1) {
+			return nil, errors.New("training: -teacher needs a -pseudo-confidence in (0, 1]")
+		}
+		votes, err := loadUnlabelled(cfg, opt.Workers, log)
 		if err != nil {
 			return nil, err
 		}
-		train = append(train, pseudo...)
+		if cfg.Teachers != "" {
+			pseudo, err := pseudoLabel(votes, cfg, log)
+			if err != nil {
+				return nil, err
+			}
+			train = append(train, pseudo...)
+		}
+		for _, v := range votes {
+			unlabelled = append(unlabelled, v.img)
+		}
+	}
+	if cfg.Consistency != 0 {
+		if cfg.Unlabelled == "" || !(cfg.Consistency > 0 && cfg.Consistency < math.Inf(1)) || !(cfg.ConsistencyConfidence > 0 && cfg.ConsistencyConfidence <= 1) {
+			return nil, errors.New("training: -consistency needs -unlabelled, a weight > 0 and a -consistency-confidence in (0, 1]")
+		}
+		fmt.Fprintf(log, "-consistency %g: each batch of network %s is joined by %d of the %d unlabelled images, trained on where the network's answer on a weak view reaches %g\n",
+			cfg.Consistency, map[bool]string{true: "flat", false: "A"}[cfg.Flat], cfg.Batch, len(unlabelled), cfg.ConsistencyConfidence)
 	}
 	if cfg.FitValidation {
 		fmt.Fprintf(log, "-fit-validation: training on %d training and %d validation images; each network keeps its last epoch\n", nTrain, nVal)
@@ -417,6 +453,9 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 	fmt.Fprintf(log, "device: %s; %dx%d input, %s, %.1f MFLOPs per image (%s)\n",
 		hiwlnet.Device, cfg.Input, cfg.Input, cfg.backboneText(), float64(cfg.FLOPs())/1e6, nets)
 	t := &trainer{cfg: cfg, log: log, train: train, val: val, nTrain: nTrain, nVal: nVal, modelVersion: opt.ModelVersion}
+	if cfg.Consistency > 0 {
+		t.unlabelled = unlabelled
+	}
 	if cfg.Augment.Squeeze > 0 || cfg.Augment.SqueezeB > 0 {
 		t.squeeze = fitSqueezeBounds(train)
 		fmt.Fprintf(log, "-squeeze %g, -squeeze-b %g: smooth galaxies squeezed and relabelled by axis ratio; boundaries fitted on the training images: round/in-between %.3f, in-between/cigar %.3f\n",
@@ -535,14 +574,16 @@ func reuse(st *state, path, net string) error {
 	// Nor -fit-validation: the network says itself whether it saw the
 	// validation split (netState.FitValidation), and the export says so.
 	// Nor what only adds or alters training images (-extra-data,
-	// -unlabelled and its teachers, -squeeze), nor the schedule (-epochs,
-	// -patience, -lr): the split stays the same, so a network trained here
-	// with more data or epochs (B alone trains in minutes) can be paired
-	// with one trained without, and the file's doc names the run each came
-	// from.
+	// -unlabelled and its teachers, -squeeze, -consistency), nor the
+	// schedule (-epochs, -patience, -lr), nor where the weights started
+	// (-init-from, as -init-seed): the split stays the same, so a network
+	// trained here with more data or epochs (B alone trains in minutes) can
+	// be paired with one trained without, and the file's doc names the run
+	// each came from.
 	ignore := map[string]bool{"-init-seed": true, "-blas": true, "-select-b": true, "-fit-validation": true,
 		"-extra-data": true, "-unlabelled": true, "-teacher": true, "-pseudo-confidence": true, "-squeeze": true, "-squeeze-b": true,
-		"-epochs": true, "-patience": true, "-lr": true,
+		"-consistency": true, "-consistency-confidence": true, "-swa": true,
+		"-epochs": true, "-patience": true, "-lr": true, "-init-from": true,
 		"-no-weighted": net == "A", "-widths-b": net == "A", "-init-b-from-a": net == "A", "-widths": net == "B", "-arch-b": net == "A", "-arch": net == "B"}
 	var diff []string
 	for _, set := range settings {
@@ -680,6 +721,9 @@ type network struct {
 	// attnOff and attnTotal are the attention penalty's cell weights,
 	// nil without -attention.
 	attnOff, attnTotal []float32
+	// consistent networks train on batches twice cfg.Batch: the labelled
+	// draws, then as many unlabelled ones (Consistency).
+	consistent bool
 }
 
 type trainer struct {
@@ -694,6 +738,8 @@ type trainer struct {
 
 	modelVersion int64
 	squeeze      squeezeBounds // fitted on the training images when Augment.Squeeze > 0
+	// unlabelled are the images of Consistency's loss; nil without it.
+	unlabelled []trainImage
 }
 
 // evalBatch is the batch size of the evaluation graphs.
@@ -720,16 +766,26 @@ func (t *trainer) build(st *state) error {
 	t.nets = make([]*network, len(specs))
 	for i, s := range specs {
 		n := &network{name: s.name, classes: s.classes, st: s.st, target: s.target, weighted: s.weighted}
+		// Network B tells cigar from edge-on, which most unlabelled images
+		// are neither: it has no consistency loss.
+		n.consistent = t.unlabelled != nil && s.name != "B"
+		batch, attention := t.cfg.Batch, t.cfg.Attention
+		if n.consistent {
+			// The loss is a mean over the whole batch; doubling the
+			// penalty's weight keeps it per labelled image what it is
+			// without (the targets are doubled for the same reason).
+			batch, attention = 2*batch, 2*attention
+		}
 		var opts []hiwlnet.Option
 		if t.cfg.Attention > 0 {
 			n.attnOff, n.attnTotal = attentionCells(s.arch.FeatureSide())
-			opts = append(opts, hiwlnet.WithAttentionPenalty(t.cfg.Attention, n.attnOff, n.attnTotal))
+			opts = append(opts, hiwlnet.WithAttentionPenalty(attention, n.attnOff, n.attnTotal))
 		}
 		n.params = s.st.Params.params()
 		n.opt = hiwlnet.NewSGD(t.cfg.LR, t.cfg.Momentum, t.cfg.WeightDecay)
 		n.opt.Velocity = s.st.Velocity
 		var err error
-		if n.trainNet, err = hiwlnet.Build(s.arch, s.classes, t.cfg.Batch, n.params, true, opts...); err != nil {
+		if n.trainNet, err = hiwlnet.Build(s.arch, s.classes, batch, n.params, true, opts...); err != nil {
 			return err
 		}
 		if n.evalNet, err = hiwlnet.Build(s.arch, s.classes, evalBatch, n.params, false); err != nil {
@@ -816,11 +872,31 @@ func (t *trainer) epoch(ctx context.Context, st *state, epoch int) error {
 		fmt.Fprintf(t.log, "\repoch %d/%d network %s: train loss %.4f acc %.2f%% | val loss %.4f acc %.2f%%%s%s | lr %.5f | %.1f img/s%s\n",
 			epoch, t.cfg.Epochs, n.name, h.TrainLoss, 100*h.TrainAcc, h.ValLoss, 100*h.ValAcc, scoreNote, offNote, h.LR, n.st.ImagesPerSec, mark)
 		st.History = append(st.History, h)
+		if t.cfg.swaWindow(epoch) {
+			n.st.accumulate(n.st.Params)
+		}
+		if n.st.SWAEpochs > 1 && (epoch == t.cfg.Epochs || n.st.Stopped) {
+			if err := t.averageCandidate(ctx, n, epoch); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
 
 func (t *trainer) trainEpoch(ctx context.Context, rng *rand.Rand, n *network, epoch int) (report.Epoch, error) {
+	return t.trainBatches(ctx, rng, n, epoch, 0, true)
+}
+
+// trainBatches runs an epoch's batches, at most maxBatches of them (0: all).
+// Without update it only runs them, silently: the training net's
+// batch-norm statistics follow the network's weights, nothing else
+// changes.
+func (t *trainer) trainBatches(ctx context.Context, rng *rand.Rand, n *network, epoch, maxBatches int, update bool) (report.Epoch, error) {
+	log := t.log
+	if !update {
+		log = io.Discard
+	}
 	order := make([]int, len(n.train))
 	if n.weighted {
 		classes := make([]int, len(n.train))
@@ -836,9 +912,17 @@ func (t *trainer) trainEpoch(ctx context.Context, rng *rand.Rand, n *network, ep
 	}
 	b, s, k := t.cfg.Batch, t.cfg.Input, n.classes
 	batches := len(order) / b
-	x := make([]float32, b*3*s*s)
-	y := make([]float32, b*k)
+	if maxBatches > 0 {
+		batches = min(batches, maxBatches)
+	}
+	rows := b
+	if n.consistent {
+		rows = 2 * b
+	}
+	x := make([]float32, rows*3*s*s)
+	y := make([]float32, rows*k)
 	scratch := image.NewRGBA(image.Rect(0, 0, s, s))
+	var unl consistencyStats
 	var lossSum, offSum float64
 	correct := 0
 	start := time.Now()
@@ -865,6 +949,22 @@ func (t *trainer) trainEpoch(ctx context.Context, rng *rand.Rand, n *network, ep
 				smoothed(y[i*k:(i+1)*k], labels[i], k, t.cfg.Smoothing)
 			}
 		}
+		if n.consistent {
+			for i := range y[:b*k] {
+				y[i] *= 2 // see fillConsistency
+			}
+			// The weak views are answered by the evaluation net, whose
+			// batch-norm statistics follow the training net's this often.
+			if bi%10 == 0 {
+				n.trainNet.SaveStats(n.params)
+				if err := n.evalNet.LoadStats(n.params); err != nil {
+					return report.Epoch{}, err
+				}
+			}
+			if err := t.fillConsistency(rng, n, x[b*3*s*s:], y[b*k:], scratch, &unl); err != nil {
+				return report.Epoch{}, err
+			}
+		}
 		loss, logits, grads, err := n.trainNet.Step(x, y)
 		if err != nil {
 			return report.Epoch{}, err
@@ -872,13 +972,18 @@ func (t *trainer) trainEpoch(ctx context.Context, rng *rand.Rand, n *network, ep
 		if math.IsNaN(float64(loss)) || math.IsInf(float64(loss), 0) {
 			return report.Epoch{}, fmt.Errorf("training: network %s diverged at epoch %d batch %d (loss %v)", n.name, epoch, bi+1, loss)
 		}
-		n.opt.Update(n.params, grads)
+		if update {
+			n.opt.Update(n.params, grads)
+		}
 		lossSum += float64(loss)
 		offSum += float64(n.trainNet.AttentionOff())
 		for i := 0; i < b; i++ {
 			if model.Argmax(logits[i*k:(i+1)*k]) == labels[i] {
 				correct++
 			}
+		}
+		if !update {
+			continue
 		}
 		elapsed := time.Since(start)
 		n.st.ImagesPerSec = float64((bi+1)*b) / elapsed.Seconds()
@@ -888,10 +993,16 @@ func (t *trainer) trainEpoch(ctx context.Context, rng *rand.Rand, n *network, ep
 			if t.cfg.Attention > 0 {
 				off = fmt.Sprintf(" off-galaxy %.3f", offSum/float64(bi+1))
 			}
-			fmt.Fprintf(t.log, "\repoch %d/%d network %s: batch %d/%d loss %.4f%s acc %.1f%% %.1f img/s ETA %s   ",
+			if n.consistent {
+				off += fmt.Sprintf(" unlabelled kept %.0f%%", 100*float64(unl.kept)/float64(max(unl.seen, 1)))
+			}
+			fmt.Fprintf(log, "\repoch %d/%d network %s: batch %d/%d loss %.4f%s acc %.1f%% %.1f img/s ETA %s   ",
 				epoch, t.cfg.Epochs, n.name, bi+1, batches, lossSum/float64(bi+1), off, 100*float64(correct)/float64((bi+1)*b),
 				n.st.ImagesPerSec, eta.Round(time.Second))
 		}
+	}
+	if n.consistent {
+		fmt.Fprintf(log, "\repoch %d/%d network %s: %s\n", epoch, t.cfg.Epochs, n.name, unl)
 	}
 	return report.Epoch{
 		Epoch: epoch, Network: n.name, LR: n.opt.LR,
