@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -28,6 +30,7 @@ func runCompare(args []string) error {
 	seed := fs.Int64("seed", training.DefaultConfig().Seed, "split seed")
 	out := fs.String("out", "", "PNG to write (a .json beside it lists the numbers); default: print only")
 	shipped := fs.String("shipped", "", "NAME of the candidate that is shipped, ringed on the plot")
+	keep := fs.Bool("keep", false, "with -out: keep the candidates already listed in the .json beside it (scored by earlier runs), replacing any named again, so that the plot shows every candidate trained")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -63,7 +66,7 @@ func runCompare(args []string) error {
 		att := ev.Metrics.Attention
 		lowest, _ := att.Lowest()
 		c := report.Candidate{Name: name, MFLOP: mflop, Accuracy: ev.Metrics.Accuracy, MacroF1: ev.Metrics.MacroF1,
-			UnderHalf: att.UnderHalf, LowestMedian: lowest.Median, Shipped: name == *shipped}
+			UnderHalf: att.UnderHalf, LowestMedian: lowest.Median}
 		cs = append(cs, c)
 		fmt.Printf("%-20s %6.1f MFLOP  validation accuracy %.2f%%  macro-F1 %.2f%%  cigar %d/%d  ECE %.3f  attention under half %d/%d, lowest median %.2f (%s)\n",
 			name, mflop, 100*c.Accuracy, 100*c.MacroF1, ev.Metrics.Confusion[model.Cigar][model.Cigar], ev.Metrics.PerClass[model.Cigar].Support,
@@ -72,6 +75,16 @@ func runCompare(args []string) error {
 	if *out == "" {
 		return nil
 	}
+	listed := strings.TrimSuffix(*out, ".png") + ".json"
+	if *keep {
+		var err error
+		if cs, err = keepListed(listed, cs); err != nil {
+			return err
+		}
+	}
+	for i := range cs {
+		cs[i].Shipped = cs[i].Name == *shipped
+	}
 	if err := report.CostPNG(*out, "candidates on the validation split", mflopBudget, cs); err != nil {
 		return err
 	}
@@ -79,7 +92,35 @@ func runCompare(args []string) error {
 	if err != nil {
 		return err
 	}
-	return atomicfile.WriteBytes(strings.TrimSuffix(*out, ".png")+".json", append(js, '\n'))
+	return atomicfile.WriteBytes(listed, append(js, '\n'))
+}
+
+// keepListed puts the candidates listed in the file at path before the
+// ones just scored, leaving out those scored again. A missing file lists
+// none.
+func keepListed(path string, scored []report.Candidate) ([]report.Candidate, error) {
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return scored, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var listed []report.Candidate
+	if err := json.Unmarshal(raw, &listed); err != nil {
+		return nil, fmt.Errorf("compare: -keep: %s: %w", path, err)
+	}
+	again := map[string]bool{}
+	for _, c := range scored {
+		again[c.Name] = true
+	}
+	var out []report.Candidate
+	for _, c := range listed {
+		if !again[c.Name] {
+			out = append(out, c)
+		}
+	}
+	return append(out, scored...), nil
 }
 
 // mflopOf is a model's cost: the metadata's, or for files from before it
