@@ -133,17 +133,10 @@ func TestConsistencyRun(t *testing.T) {
 	cfg.Epochs, cfg.Unlabelled = 1, unlabelledDir(t, 24)
 	cfg.Consistency, cfg.ConsistencyConfidence = 1, 0.26 // a fresh 4-way net is barely above 0.25
 	cfg.Attention = 0.3
-	var log strings.Builder
-	res, err := Run(context.Background(), cfg, Options{Progress: &log})
-	if err != nil {
-		t.Fatalf("%v\n%s", err, log.String())
-	}
-	if res.ParityMaxAbs > 1e-4 || math.IsNaN(res.ParityMaxAbs) {
-		t.Fatalf("parity %g", res.ParityMaxAbs)
-	}
-	m := regexp.MustCompile(`epoch 1/1 network A: (\d+) of (\d+) unlabelled draws confident enough`).FindStringSubmatch(log.String())
+	res, log := runLogged(t, cfg)
+	m := regexp.MustCompile(`epoch 1/1 network A: (\d+) of (\d+) unlabelled draws confident enough`).FindStringSubmatch(log)
 	if m == nil {
-		t.Fatalf("no consistency line for network A:\n%s", log.String())
+		t.Fatalf("no consistency line for network A:\n%s", log)
 	}
 	var kept, seen int
 	fmt.Sscan(m[1], &kept)
@@ -152,19 +145,11 @@ func TestConsistencyRun(t *testing.T) {
 	if seen != batches*cfg.Batch || kept == 0 {
 		t.Fatalf("%d of %d draws kept; want some of %d (%d batches of %d)", kept, seen, batches*cfg.Batch, batches, cfg.Batch)
 	}
-	if regexp.MustCompile(`network B: \d+ of \d+ unlabelled`).MatchString(log.String()) {
-		t.Errorf("network B has a consistency loss:\n%s", log.String())
+	if regexp.MustCompile(`network B: \d+ of \d+ unlabelled`).MatchString(log) {
+		t.Errorf("network B has a consistency loss:\n%s", log)
 	}
-	data, err := os.ReadFile(res.ModelPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	md, err := model.ReadMetadata(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(md.Props["hiwl.recipe"], "FixMatch consistency for network A") {
-		t.Errorf("recipe %q does not name the consistency loss", md.Props["hiwl.recipe"])
+	if recipe := modelProps(t, res.ModelPath)["hiwl.recipe"]; !strings.Contains(recipe, "FixMatch consistency for network A") {
+		t.Errorf("recipe %q does not name the consistency loss", recipe)
 	}
 	changed := cfg
 	changed.Epochs, changed.Consistency = 2, 0.5

@@ -36,18 +36,11 @@ func TestAccumulateMean(t *testing.T) {
 func TestSWARun(t *testing.T) {
 	cfg := tinyConfig(t.TempDir())
 	cfg.Epochs, cfg.SWA = 3, 2
-	var log strings.Builder
-	res, err := Run(context.Background(), cfg, Options{Progress: &log})
-	if err != nil {
-		t.Fatalf("%v\n%s", err, log.String())
-	}
-	if res.ParityMaxAbs > 1e-4 || math.IsNaN(res.ParityMaxAbs) {
-		t.Fatalf("parity %g", res.ParityMaxAbs)
-	}
+	_, log := runLogged(t, cfg)
 	for _, net := range []string{"A", "B"} {
 		re := regexp.MustCompile(`epoch 3/3 network ` + net + `: weights averaged over the last 2 epochs: val loss [0-9.]+ acc [0-9.]+%`)
-		if !re.MatchString(log.String()) {
-			t.Errorf("no averaged candidate for network %s:\n%s", net, log.String())
+		if !re.MatchString(log) {
+			t.Errorf("no averaged candidate for network %s:\n%s", net, log)
 		}
 	}
 	st, err := readCheckpoint(cfg.OutDir + "/" + CheckpointFile)

@@ -202,20 +202,7 @@ func TestExtraData(t *testing.T) {
 // -unlabelled: images without labels are labelled by the teacher and the
 // confident ones join training; without a teacher the run is refused.
 func TestPseudoLabels(t *testing.T) {
-	ds, err := gzdata.Load(synthDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	unl := t.TempDir()
-	for i, s := range ds.Samples[:24] {
-		data, err := os.ReadFile(s.Path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(unl, fmt.Sprintf("%d.jpg", 800000+i)), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	unl := unlabelledDir(t, 24)
 	cfg := tinyConfig(t.TempDir())
 	cfg.Epochs, cfg.Unlabelled, cfg.Teachers, cfg.PseudoConfidence = 1, unl, "default", 0.3
 	var log strings.Builder
@@ -758,4 +745,34 @@ func openModel(t *testing.T, path string) *model.Classifier {
 		t.Fatal(err)
 	}
 	return clf
+}
+
+// runLogged runs cfg from scratch and fails the test on an error or on an
+// exported model that does not match gorgonia; it returns the result and
+// the progress log.
+func runLogged(t *testing.T, cfg Config) (*Result, string) {
+	t.Helper()
+	var log strings.Builder
+	res, err := Run(context.Background(), cfg, Options{Progress: &log})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if res.ParityMaxAbs > 1e-4 || math.IsNaN(res.ParityMaxAbs) {
+		t.Fatalf("parity %g", res.ParityMaxAbs)
+	}
+	return res, log.String()
+}
+
+// modelProps reads an exported model's metadata.
+func modelProps(t *testing.T, path string) map[string]string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, err := model.ReadMetadata(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return md.Props
 }
