@@ -431,8 +431,10 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 			}
 			train = append(train, pseudo...)
 		}
-		for _, v := range votes {
-			unlabelled = append(unlabelled, v.img)
+		if cfg.Consistency > 0 {
+			for _, v := range votes {
+				unlabelled = append(unlabelled, v.img)
+			}
 		}
 	}
 	if cfg.Consistency != 0 {
@@ -452,10 +454,7 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 	}
 	fmt.Fprintf(log, "device: %s; %dx%d input, %s, %.1f MFLOPs per image (%s)\n",
 		hiwlnet.Device, cfg.Input, cfg.Input, cfg.backboneText(), float64(cfg.FLOPs())/1e6, nets)
-	t := &trainer{cfg: cfg, log: log, train: train, val: val, nTrain: nTrain, nVal: nVal, modelVersion: opt.ModelVersion}
-	if cfg.Consistency > 0 {
-		t.unlabelled = unlabelled
-	}
+	t := &trainer{cfg: cfg, log: log, train: train, val: val, nTrain: nTrain, nVal: nVal, modelVersion: opt.ModelVersion, unlabelled: unlabelled}
 	if cfg.Augment.Squeeze > 0 || cfg.Augment.SqueezeB > 0 {
 		t.squeeze = fitSqueezeBounds(train)
 		fmt.Fprintf(log, "-squeeze %g, -squeeze-b %g: smooth galaxies squeezed and relabelled by axis ratio; boundaries fitted on the training images: round/in-between %.3f, in-between/cigar %.3f\n",
