@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/hiwl/hiwl/trainer/atomicfile"
 	"github.com/hiwl/hiwl/trainer/hiwlnet"
@@ -75,6 +76,12 @@ func save(p hiwlnet.Params) savedParams {
 		s[k] = savedTensor{Shape: t.Shape().Clone(), Data: append([]float32(nil), t.Float32s()...)}
 	}
 	return s
+}
+
+// isBNStat reports whether a parameter is a batch-norm running statistic,
+// measured rather than learnt.
+func isBNStat(name string) bool {
+	return strings.HasSuffix(name, ".bn.mean") || strings.HasSuffix(name, ".bn.var")
 }
 
 // into copies s's values into p's tensors of the same names, which the

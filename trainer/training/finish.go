@@ -308,7 +308,7 @@ func learnable(p hiwlnet.Params) int { return p.Count() - bnStatCount(p) }
 func bnStatCount(p hiwlnet.Params) int {
 	n := 0
 	for k, t := range p {
-		if strings.HasSuffix(k, ".bn.mean") || strings.HasSuffix(k, ".bn.var") {
+		if isBNStat(k) {
 			n += t.Shape().TotalSize()
 		}
 	}

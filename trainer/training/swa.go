@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
-	"strings"
 )
 
 // Weight averaging (stochastic weight averaging: Izmailov et al. 2018,
@@ -56,16 +55,12 @@ func (s *netState) accumulate(p savedParams) {
 	}
 }
 
-func isBNStat(name string) bool {
-	return strings.HasSuffix(name, ".bn.mean") || strings.HasSuffix(name, ".bn.var")
-}
-
 // averageCandidate scores network n with its averaged weights on
 // validation, after measuring their batch-norm statistics on training
 // batches (no update), and takes them as the best if they beat every
 // epoch. n's weights are its last epoch's again afterwards.
 func (t *trainer) averageCandidate(ctx context.Context, n *network, epoch int) error {
-	scored, score, acc, balanced, loss, off, err := t.scoreAverage(ctx, n, epoch)
+	scored, loss, acc, balanced, off, err := t.scoreAverage(ctx, n, epoch)
 	// The last epoch's weights and statistics back, whatever happened.
 	n.st.Params.into(n.params)
 	if err := n.trainNet.LoadStats(n.params); err != nil {
@@ -78,8 +73,7 @@ func (t *trainer) averageCandidate(ctx context.Context, n *network, epoch int) e
 		return err
 	}
 	mark := ""
-	eligible := n.name != "B" || balanced > 1/float64(n.classes)
-	if eligible && n.st.improves(score, off) {
+	if score, eligible := t.selectionScore(n, acc, balanced); eligible && n.st.improves(score, off) {
 		n.st.Best, n.st.BestAcc, n.st.BestEpoch, n.st.BestOff, n.st.BestSWA = scored, score, epoch, off, n.st.SWAEpochs
 		mark = " (better than every epoch: taken)"
 	}
@@ -89,9 +83,9 @@ func (t *trainer) averageCandidate(ctx context.Context, n *network, epoch int) e
 }
 
 // scoreAverage puts the averaged weights into n, measures their
-// batch-norm statistics and scores them on validation; scored is the
+// batch-norm statistics and validates them (as validate); scored is the
 // weights with those statistics.
-func (t *trainer) scoreAverage(ctx context.Context, n *network, epoch int) (scored savedParams, score, acc, balanced, loss, off float64, err error) {
+func (t *trainer) scoreAverage(ctx context.Context, n *network, epoch int) (scored savedParams, loss, acc, balanced, off float64, err error) {
 	n.st.SWA.into(n.params)
 	rng := rand.New(rand.NewSource(t.cfg.initSeed()*7_000_003 + int64(epoch)))
 	if _, err = t.trainBatches(ctx, rng, n, epoch, swaStatsBatches, false); err != nil {
@@ -102,12 +96,6 @@ func (t *trainer) scoreAverage(ctx context.Context, n *network, epoch int) (scor
 		return
 	}
 	scored = save(n.params)
-	if loss, acc, balanced, off, err = t.validate(n); err != nil {
-		return
-	}
-	score = acc
-	if n.name == "B" && t.cfg.SelectB == "balanced" {
-		score = balanced
-	}
+	loss, acc, balanced, off, err = t.validate(n)
 	return
 }

@@ -846,18 +846,13 @@ func (t *trainer) epoch(ctx context.Context, st *state, epoch int) error {
 		if err != nil {
 			return err
 		}
-		score, scoreNote, eligible := h.ValAcc, "", true
-		offNote := ""
+		score, eligible := t.selectionScore(n, h.ValAcc, balanced)
+		scoreNote, offNote := "", ""
 		if !math.IsNaN(off) {
 			offNote = fmt.Sprintf(" off-galaxy %.3f", off)
 		}
 		if n.name == "B" {
 			scoreNote = fmt.Sprintf(" (balanced %.2f%%)", 100*balanced)
-			if t.cfg.SelectB == "balanced" {
-				score = balanced
-			}
-			// No better than calling everything one class: never chosen.
-			eligible = balanced > 1/float64(n.classes)
 		}
 		mark := ""
 		if eligible && n.st.improves(score, off) {
@@ -1044,6 +1039,21 @@ func (t *trainer) validate(n *network) (loss, acc, balanced, off float64, err er
 		}
 	}
 	return loss / float64(len(n.val)), float64(correct) / float64(len(n.val)), balancedAccuracy(seen, right), off, nil
+}
+
+// selectionScore is what chooses network n's best epoch from its
+// validation accuracy and balanced accuracy: accuracy, or for B with
+// -select-b balanced the balanced one; and whether the epoch may be chosen
+// at all: a B no better than calling everything one class never is.
+func (t *trainer) selectionScore(n *network, acc, balanced float64) (score float64, eligible bool) {
+	if n.name != "B" {
+		return acc, true
+	}
+	score = acc
+	if t.cfg.SelectB == "balanced" {
+		score = balanced
+	}
+	return score, balanced > 1/float64(n.classes)
 }
 
 // balancedAccuracy is the mean recall right[c]/seen[c] over the classes
