@@ -56,18 +56,9 @@ func TestFillConsistency(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prepare := prepareTrain(input)
-	var unl []trainImage
-	for _, s := range ds.Samples[:12] {
-		data, err := os.ReadFile(s.Path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		img, err := model.Decode(data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		unl = append(unl, prepare(s, img))
+	unl, bad := loadImages(ds.Samples[:12], 1, prepareTrain(input), nil)
+	if len(bad) > 0 || len(unl) != 12 {
+		t.Fatalf("%d images decoded: %v", len(unl), bad)
 	}
 	n := &network{name: "A", classes: model.NumA, evalNet: evalNet, consistent: true}
 	scratch := image.NewRGBA(image.Rect(0, 0, input, input))

@@ -101,28 +101,21 @@ func TestTrainMBConv(t *testing.T) {
 	if !strings.Contains(log, "backbone A 16:s8k3/2,m8e1k3q2,m12e4k5/2q3,t16, B 16:s4k3/2,m8e2k3/2q2,t8") {
 		t.Errorf("progress does not name the backbones:\n%s", log)
 	}
-	data, err := os.ReadFile(res.ModelPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	md, err := model.ReadMetadata(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	props := modelProps(t, res.ModelPath)
 	if !strings.Contains(log, "off-galaxy 0.") {
 		t.Errorf("progress does not report the attention penalty:\n%s", log)
 	}
 	if !regexp.MustCompile(`val loss [0-9.]+ acc [0-9.]+%( \(balanced [0-9.]+%\))? off-galaxy 0\.[0-9]{3} `).MatchString(log) {
 		t.Errorf("validation lines lack the off-galaxy share:\n%s", log)
 	}
-	if !strings.Contains(md.Props["hiwl.recipe"], "attention penalty 0.5") {
-		t.Errorf("recipe %q does not name the attention penalty", md.Props["hiwl.recipe"])
+	if !strings.Contains(props["hiwl.recipe"], "attention penalty 0.5") {
+		t.Errorf("recipe %q does not name the attention penalty", props["hiwl.recipe"])
 	}
-	if md.Props["hiwl.arch.a"] != cfg.Backbone || md.Props["hiwl.arch.b"] != cfg.BackboneB || md.Props["hiwl.params.a"] == "" {
-		t.Errorf("metadata %v", md.Props)
+	if props["hiwl.arch.a"] != cfg.Backbone || props["hiwl.arch.b"] != cfg.BackboneB || props["hiwl.params.a"] == "" {
+		t.Errorf("metadata %v", props)
 	}
-	if want := fmt.Sprintf("%.2f", float64(res.Summary.FLOPsPerImage)/1e6); md.Props["hiwl.mflops"] != want {
-		t.Errorf("hiwl.mflops %q, summary %s", md.Props["hiwl.mflops"], want)
+	if want := fmt.Sprintf("%.2f", float64(res.Summary.FLOPsPerImage)/1e6); props["hiwl.mflops"] != want {
+		t.Errorf("hiwl.mflops %q, summary %s", props["hiwl.mflops"], want)
 	}
 	if clf := openModel(t, res.ModelPath); clf.InputSize() != 16 {
 		t.Fatalf("exported input %d", clf.InputSize())
