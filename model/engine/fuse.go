@@ -20,7 +20,7 @@ import (
 
 // activation matches the activation applied to the value of node n, when
 // n's only use is that activation, and marks its nodes fused: Relu,
-// Sigmoid, HardSwish, and SiLU and hard-swish written out as
+// Sigmoid, HardSwish, Clip(0, 6) (ReLU6), and SiLU and hard-swish written out as
 // x·Sigmoid(x) and x·HardSigmoid(x) (alpha 1/6, beta 1/2), as exporters
 // emit them. It returns the function and the node that carries its
 // result, or act.None.
@@ -36,6 +36,13 @@ func (c *compiler) activation(n *Node) (act.Func, *Node) {
 		case "HardSwish":
 			c.done[r] = true
 			return act.HardSwish, r
+		case "Clip":
+			at := attrsOf(r)
+			lo, hi := at.Float("min", -math.MaxFloat32), at.Float("max", math.MaxFloat32)
+			if at.Err() == nil && lo == 0 && hi == 6 && len(c.g.inputs(r)) == 1 {
+				c.done[r] = true
+				return act.ReLU6, r
+			}
 		}
 	}
 	// x·gate(x): n read by the gate and by a Mul that reads the gate,

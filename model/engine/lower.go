@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/hiwl/hiwl/model/engine/act"
@@ -20,6 +21,7 @@ func init() {
 		"LeakyRelu":          unary(ops.LeakyRelu, "alpha", 0.01),
 		"Sigmoid":            unary(func(d, s []float32, _ float32) { ops.Sigmoid(d, s) }, "", 0),
 		"HardSigmoid":        lowerHardSigmoid,
+		"Clip":               lowerClip,
 		"HardSwish":          unary(func(d, s []float32, _ float32) { copy(d, s); act.HardSwish.Slice(d) }, "", 0),
 		"MaxPool":            lowerPool(false),
 		"AveragePool":        lowerPool(true),
@@ -107,6 +109,21 @@ func lowerHardSigmoid(c *compiler, n *Node, in []*value) error {
 		return err
 	}
 	return unary(func(d, s []float32, _ float32) { act.HardSigmoid(d, s, alpha, beta) }, "", 0)(c, n, in)
+}
+
+// lowerClip is Clip with its bounds as attributes (opset 6 to 10): ReLU6
+// is Clip(0, 6). Opset 11 moved the bounds to inputs, which this engine
+// does not read.
+func lowerClip(c *compiler, n *Node, in []*value) error {
+	at := attrsOf(n)
+	lo, hi := at.Float("min", -math.MaxFloat32), at.Float("max", math.MaxFloat32)
+	if err := at.Err(); err != nil {
+		return err
+	}
+	if len(in) > 1 {
+		return fmt.Errorf("%w: Clip with its bounds as inputs (opset 11 and later)", ErrUnsupported)
+	}
+	return unary(func(d, s []float32, _ float32) { ops.Clip(d, s, lo, hi) }, "", 0)(c, n, in)
 }
 
 func lowerBatchNorm(c *compiler, n *Node, in []*value) error {

@@ -85,6 +85,8 @@ func (b *builder) activate(f act.Func, form string, x *Node) *Node {
 		return b.op("HardSwish", nil, x)
 	case f == act.Relu:
 		return b.op("Relu", nil, x)
+	case f == act.ReLU6:
+		return b.op("Clip", map[string]any{"min": float32(0), "max": float32(6)}, x)
 	case f == act.Sigmoid:
 		return b.op("Sigmoid", nil, x)
 	}
@@ -127,7 +129,7 @@ func TestConvActivationFusion(t *testing.T) {
 		f    act.Func
 		form string
 	}
-	pats := []pattern{{act.SiLU, ""}, {act.HardSwish, ""}, {act.HardSwish, "gate"}, {act.Sigmoid, ""}, {act.Relu, ""}}
+	pats := []pattern{{act.SiLU, ""}, {act.HardSwish, ""}, {act.HardSwish, "gate"}, {act.Sigmoid, ""}, {act.Relu, ""}, {act.ReLU6, ""}}
 	for _, tc := range []struct{ c, h, m, k, group, stride int }{
 		{16, 10, 48, 1, 1, 1}, // expand
 		{24, 9, 24, 3, 24, 1}, // depthwise 3x3

@@ -1,8 +1,8 @@
 // Package act holds the activation functions the engine applies in its
 // kernels' epilogues (a convolution's GEMM, the depthwise kernel), so that
-// an activation costs no pass of its own over memory: ReLU, SiLU (x·σ(x),
-// MBConv's "swish"), hard-swish (x·relu6(x+3)/6), hard-sigmoid and the
-// sigmoid. Each has a scalar form (float64 inside, correctly rounded) and,
+// an activation costs no pass of its own over memory: ReLU, ReLU6
+// (MobileNetV2's), SiLU (x·σ(x), MBConv's "swish"), hard-swish
+// (x·relu6(x+3)/6), hard-sigmoid and the sigmoid. Each has a scalar form (float64 inside, correctly rounded) and,
 // under GOEXPERIMENT=simd, a vector form on the portable simd package whose
 // exponential is a polynomial within 2 float32 ulps of the scalar one.
 package act
@@ -18,9 +18,10 @@ const (
 	Sigmoid
 	SiLU      // x·σ(x)
 	HardSwish // x·min(max(x+3, 0), 6)/6 (ONNX HardSwish)
+	ReLU6     // min(max(x, 0), 6) (ONNX Clip with min 0 and max 6)
 )
 
-var names = [...]string{"none", "relu", "sigmoid", "silu", "hardswish"}
+var names = [...]string{"none", "relu", "sigmoid", "silu", "hardswish", "relu6"}
 
 func (f Func) String() string {
 	if int(f) < len(names) {
@@ -43,6 +44,8 @@ func (f Func) Apply(x float32) float32 {
 		return float32(float64(x) / (1 + math.Exp(-float64(x))))
 	case HardSwish:
 		return x * min(max(x+3, 0), 6) / 6
+	case ReLU6:
+		return min(max(x, 0), 6)
 	}
 	return x
 }

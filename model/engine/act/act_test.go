@@ -14,7 +14,7 @@ func TestSliceMatchesApply(t *testing.T) {
 		xs = append(xs, float32(i-1001)*0.1)
 	}
 	xs = append(xs, 0, -3, 3, 100, -100)
-	for _, f := range []Func{Relu, Sigmoid, SiLU, HardSwish} {
+	for _, f := range []Func{Relu, Sigmoid, SiLU, HardSwish, ReLU6} {
 		got := append([]float32(nil), xs...)
 		f.Slice(got)
 		for i, x := range xs {
@@ -31,7 +31,7 @@ func TestApplyDefinitions(t *testing.T) {
 		f    Func
 		x, y float32
 	}{{Relu, -2, 0}, {Relu, 2, 2}, {Sigmoid, 0, 0.5}, {SiLU, 0, 0}, {SiLU, 2, 2 / (1 + float32(math.Exp(-2)))},
-		{HardSwish, -4, 0}, {HardSwish, 4, 4}, {HardSwish, 1, 1 * 4.0 / 6}, {None, -7, -7}} {
+		{HardSwish, -4, 0}, {HardSwish, 4, 4}, {HardSwish, 1, 1 * 4.0 / 6}, {ReLU6, -1, 0}, {ReLU6, 2.5, 2.5}, {ReLU6, 7, 6}, {None, -7, -7}} {
 		if got := c.f.Apply(c.x); math.Abs(float64(got-c.y)) > 1e-6 {
 			t.Errorf("%v(%v) = %v, want %v", c.f, c.x, got, c.y)
 		}

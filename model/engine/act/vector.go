@@ -46,6 +46,8 @@ func Vec(f Func, v simd.Float32s) simd.Float32s {
 		return sigmoidVec(v)
 	case SiLU:
 		return v.Mul(sigmoidVec(v))
+	case ReLU6:
+		return v.Max(simd.Float32s{}).Min(simd.BroadcastFloat32s(6))
 	case HardSwish:
 		t := v.Add(simd.BroadcastFloat32s(3)).Max(simd.Float32s{}).Min(simd.BroadcastFloat32s(6))
 		return v.Mul(t).Mul(simd.BroadcastFloat32s(1.0 / 6))

@@ -13,6 +13,19 @@ func Relu(dst, src []float32) {
 	}
 }
 
+// Clip limits each value to [lo, hi] (ONNX Clip; ReLU6 is Clip(0, 6)).
+// NaN stays NaN, as in ONNX.
+func Clip(dst, src []float32, lo, hi float32) {
+	for i, v := range src {
+		if v < lo {
+			v = lo
+		} else if v > hi {
+			v = hi
+		}
+		dst[i] = v
+	}
+}
+
 // LeakyRelu writes x for x >= 0 and alpha·x below.
 func LeakyRelu(dst, src []float32, alpha float32) {
 	for i, v := range src {
