@@ -29,7 +29,7 @@ SYNTH_N ?= 6000
 -include bench/loadtest/loadtest.mk
 -include catalogue/catalogue.mk
 
-.PHONY: run test test-deps test-go vet bench bench-classify fuzz data default-model default-version realcheck domaincheck ablation
+.PHONY: run test test-deps test-go vet bench bench-classify fuzz data default-model default-version realcheck domaincheck ablation pretrained-weights
 
 run: run-wasm
 
@@ -139,6 +139,16 @@ ablation:
 	$(ABL_TRAIN) $(MORE_DATA) -arch $(ABL_A) -arch-b $(ABL_B) -smoothing 0 -out $(ABL)/nosmooth $(call resume,$(ABL)/nosmooth)
 	$(ABL_TRAIN) -extra-data $(EXTRA) -arch $(ABL_A) -arch-b $(ABL_B) -out $(ABL)/nounlabelled $(call resume,$(ABL)/nounlabelled)
 	$(ABL_TRAIN) $(MORE_DATA) -arch $(ABL_A) -flat -out $(ABL)/flat $(call resume,$(ABL)/flat)
+
+# MobileNetV2's ImageNet weights as npm's nsfwjs 4.4.0 (MIT) bundles them,
+# unpacked into the TF.js layers format for `trainer pretrained`
+# (trainer/pretrained). npm serves the package; nothing else is fetched.
+PRETRAINED ?= build/mobilenet_v2
+pretrained-weights: $(PRETRAINED)/model.json
+$(PRETRAINED)/model.json: scripts/mobilenet-v2-weights.mjs
+	mkdir -p build/nsfwjs
+	cd build/nsfwjs && npm pack nsfwjs@4.4.0 >/dev/null && tar xzf nsfwjs-4.4.0.tgz
+	node scripts/mobilenet-v2-weights.mjs build/nsfwjs/package $(PRETRAINED)
 
 # The in-domain score on real cutouts and held-out non-galaxies
 # (docs/domaincheck.txt). The photographs are scikit-image's sample images

@@ -31,6 +31,7 @@ commands:
   compare    score candidate models on the validation split, plot accuracy against MFLOP
   calibrate  fit each network's temperature on the validation split, write the calibrated model
   standin    write an untrained model of given backbones (random weights), for engine work
+  pretrained write a starting model whose backbones hold MobileNetV2's ImageNet weights (for train -init-from)
   domain     fit a model's in-domain score on its training data and write it into the file
   domaincheck measure the in-domain score on real galaxies and held-out non-galaxies
 
@@ -60,6 +61,8 @@ func main() {
 		err = runCalibrate(args)
 	case "standin":
 		err = runStandIn(args)
+	case "pretrained":
+		err = runPretrained(args)
 	case "domain":
 		err = runDomain(args)
 	case "domaincheck":

@@ -138,3 +138,38 @@ func ChannelMean(x *G.Node) (*G.Node, error) {
 	}
 	return G.ApplyOp(op, x)
 }
+
+// ReLU6 is min(max(x, 0), 6), MobileNetV2's activation: the blocks of a
+// network started from MobileNetV2's pretrained weights keep the function
+// those weights were learnt with. The export writes ONNX Clip.
+func ReLU6(x *G.Node) (*G.Node, error) {
+	shape := x.Shape().Clone()
+	dims := len(shape)
+	op := &kernel{name: "ReLU6", in: []int{dims}, out: shape, run: func(out []float32, in [][]float32) {
+		x := in[0]
+		parallel(len(x)/4096+1, func(lo, hi int) {
+			for i := lo * 4096; i < min(hi*4096, len(x)); i++ {
+				out[i] = min(max(x[i], 0), 6)
+			}
+		})
+	}}
+	op.grads = func(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+		dx, err := G.ApplyOp(&kernel{name: "ReLU6Grad", in: []int{dims, dims}, out: shape, run: func(out []float32, in [][]float32) {
+			x, dy := in[0], in[1]
+			parallel(len(x)/4096+1, func(lo, hi int) {
+				for i := lo * 4096; i < min(hi*4096, len(x)); i++ {
+					if v := x[i]; v > 0 && v < 6 {
+						out[i] = dy[i]
+					} else {
+						out[i] = 0
+					}
+				}
+			})
+		}}, inputs[0], grad)
+		if err != nil {
+			return nil, err
+		}
+		return G.Nodes{dx}, nil
+	}
+	return G.ApplyOp(op, x)
+}

@@ -27,17 +27,18 @@ const (
 	// (a ResNet basic block without downsampling).
 	Residual
 	// Stem is a Kernel×Kernel convolution at Stride (pad Kernel/2), batch
-	// normalisation and SiLU: the first layer of an MBConv backbone.
+	// normalisation and the activation (Arch.Act, SiLU by default): the
+	// first layer of an MBConv backbone.
 	Stem
 	// MBConv is EfficientNet's inverted residual block: a 1x1 convolution
 	// expanding In to In·Expand channels (left out when Expand is 1), a
 	// Kernel×Kernel depthwise convolution at Stride, squeeze-excitation
 	// with Squeeze channels (none when 0), and a 1x1 projection to Out,
 	// each convolution followed by batch normalisation and, but for the
-	// projection, SiLU. The input is added back when the shape allows
+	// projection, the activation. The input is added back when the shape allows
 	// (Stride 1, In = Out).
 	MBConv
-	// Top is a 1x1 convolution, batch normalisation and SiLU: the last
+	// Top is a 1x1 convolution, batch normalisation and the activation: the last
 	// feature map of an MBConv backbone, the one class activation maps show.
 	Top
 )
@@ -60,7 +61,21 @@ type Layer struct {
 type Arch struct {
 	Input  int // square input side in pixels
 	Layers []Layer
+	// Act is the activation of the Stem, MBConv and Top layers (SiLU unless
+	// set); squeeze-excitation keeps SiLU inside.
+	Act Activation
 }
+
+// Activation is the nonlinearity of an MBConv backbone.
+type Activation int
+
+const (
+	// ActSiLU is x·sigmoid(x), EfficientNet's.
+	ActSiLU Activation = iota
+	// ActReLU6 is min(max(x, 0), 6), MobileNetV2's: a backbone started
+	// from MobileNetV2's pretrained weights keeps it.
+	ActReLU6
+)
 
 // DefaultArch is the backbone of the first default models: 80x80 input,
 // widths 16-32-64, two residual blocks, a 10x10x64 last feature map.
@@ -79,6 +94,18 @@ func NewArch(input, w1, w2, w3 int) Arch {
 		{Kind: MaxPool, Name: "pool3", In: w3, Out: w3},
 		{Kind: Residual, Name: "res2", In: w3, Out: w3},
 	}}
+}
+
+// BNEpsilon is the epsilon of a's batch norms: hiwlnet's BNEpsilon, or
+// for a ReLU6 backbone Keras's 1e-3, which MobileNetV2's weights were
+// trained with. ReLU6 can hold a channel at 0 or at 6 over a whole batch;
+// the batch norm after it then divides by √ε, and at 1e-5 two ReLU6 runs
+// blew up (training loss from 0.76 to 2.04 within an epoch).
+func (a Arch) BNEpsilon() float64 {
+	if a.Act == ActReLU6 {
+		return 1e-3
+	}
+	return BNEpsilon
 }
 
 // Features is the number of channels of the last feature map.
@@ -114,6 +141,9 @@ func (l Layer) residual() bool { return l.Stride == 1 && l.In == l.Out }
 func (a Arch) Validate() error {
 	if len(a.Layers) == 0 {
 		return fmt.Errorf("hiwlnet: a backbone needs layers")
+	}
+	if a.Act != ActSiLU && a.IsResidualCNN() {
+		return fmt.Errorf("hiwlnet: the residual CNN has ReLU; only an MBConv backbone takes another activation")
 	}
 	if a.Input < 8 || a.Input%8 != 0 {
 		return fmt.Errorf("hiwlnet: input side %d must be a positive multiple of 8", a.Input)

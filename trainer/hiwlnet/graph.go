@@ -102,7 +102,7 @@ func Build(a Arch, classes, batch int, p Params, train bool, opts ...Option) (ne
 			}
 		case Stem, Top:
 			if h, err = n.convBN(h, p, convs[l.Name]); err == nil {
-				h, err = SiLU(h)
+				h, err = n.act(h)
 			}
 		case MBConv:
 			h, err = n.mbconv(h, p, l, convs)
@@ -194,12 +194,20 @@ func (n *Net) convBN(x *G.Node, p Params, c Conv) (*G.Node, error) {
 	// shares the backing array.
 	scale := n.param(p, c.Name+".bn.scale", view(p[c.Name+".bn.scale"], 1, c.Out, 1, 1))
 	bias := n.param(p, c.Name+".bn.bias", view(p[c.Name+".bn.bias"], 1, c.Out, 1, 1))
-	y, _, _, _, err := G.BatchNorm(h, scale, bias, BNMomentum, BNEpsilon)
+	y, _, _, _, err := G.BatchNorm(h, scale, bias, BNMomentum, n.Arch.BNEpsilon())
 	if err != nil {
 		return nil, err
 	}
 	n.bnNames = append(n.bnNames, c.Name)
 	return y, nil
+}
+
+// act is the backbone's activation.
+func (n *Net) act(x *G.Node) (*G.Node, error) {
+	if n.Arch.Act == ActReLU6 {
+		return ReLU6(x)
+	}
+	return SiLU(x)
 }
 
 // mbconv builds one MBConv block (see the MBConv layer kind).
@@ -210,14 +218,14 @@ func (n *Net) mbconv(x *G.Node, p Params, l Layer, convs map[string]Conv) (*G.No
 		if h, err = n.convBN(h, p, convs[l.Name+".expand"]); err != nil {
 			return nil, err
 		}
-		if h, err = SiLU(h); err != nil {
+		if h, err = n.act(h); err != nil {
 			return nil, err
 		}
 	}
 	if h, err = n.convBN(h, p, convs[l.Name+".dw"]); err != nil {
 		return nil, err
 	}
-	if h, err = SiLU(h); err != nil {
+	if h, err = n.act(h); err != nil {
 		return nil, err
 	}
 	if l.Squeeze > 0 {

@@ -133,6 +133,16 @@ func TestMBConvGradientsMatchFiniteDifferences(t *testing.T) {
 	gradientsMatch(t, tinyMBConv(t), []string{"stem.w", "mb1.dw.w", "mb2.expand.w", "mb2.dw.bn.bias", "mb2.se.c1.w", "mb3.se.c2.b", "mb3.project.w", "top.bn.scale", "head.w"})
 }
 
+// The same with ReLU6, MobileNetV2's activation, in the stem, blocks and
+// top (the blocks of a network started from MobileNetV2's weights).
+func TestReLU6MBConvGradientsMatchFiniteDifferences(t *testing.T) {
+	a, err := ParseArch("16:relu6:s8k3/2,m8e1k3,m12e6k3/2,m12e6k3,t16")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gradientsMatch(t, a, []string{"stem.w", "mb1.dw.w", "mb2.expand.w", "mb2.dw.bn.bias", "mb3.project.w", "top.bn.scale", "head.w"})
+}
+
 func gradientsMatch(t *testing.T, a Arch, names []string) {
 	p := NewParams(a, 3, 5)
 	net, err := Build(a, 3, 4, p, true)
@@ -196,7 +206,7 @@ func gradientsMatch(t *testing.T, a Arch, names []string) {
 }
 
 func TestSpecRoundTrip(t *testing.T) {
-	for _, spec := range []string{"80:c16,p,c32,p,r32,c64,p,r64", tinyMBConvSpec, "96:s24k3/2,m16e1k3q6,m24e6k5/2,m40e4k3/2q10,t128"} {
+	for _, spec := range []string{"80:c16,p,c32,p,r32,c64,p,r64", tinyMBConvSpec, "96:s24k3/2,m16e1k3q6,m24e6k5/2,m40e4k3/2q10,t128", "64:relu6:s32k3/2,m16e1k3,m24e6k3/2,t96"} {
 		a, err := ParseArch(spec)
 		if err != nil {
 			t.Fatalf("%s: %v", spec, err)
@@ -209,7 +219,7 @@ func TestSpecRoundTrip(t *testing.T) {
 	if !slices.Equal(a.Layers, DefaultArch().Layers) || a.Input != 80 {
 		t.Errorf("the residual CNN's spec reads as %+v, want DefaultArch", a)
 	}
-	for _, bad := range []string{"", "80", "80:", "80:x3", "80:m8e0k3", "81:c8", "16:s8k4/2", "16:s8k3/3", "16:c8,r9", "16:s8k3/2,s8k3/1"} {
+	for _, bad := range []string{"", "80", "80:", "80:x3", "80:m8e0k3", "81:c8", "16:s8k4/2", "16:s8k3/3", "16:c8,r9", "16:s8k3/2,s8k3/1", "16:relu:s8k3/2", "16:relu6:c8,p", "16::s8k3/2"} {
 		if _, err := ParseArch(bad); err == nil {
 			t.Errorf("ParseArch(%q) accepted", bad)
 		}

@@ -165,6 +165,65 @@ func TestSiLUValues(t *testing.T) {
 	}
 }
 
+// ReLU6's gradient, taken through gorgonia's Grad, is dy where 0 < x < 6
+// and zero elsewhere. Being piecewise linear, it is checked against that
+// definition exactly rather than by finite differences, which straddle
+// the kinks.
+func TestReLU6Gradient(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	xs, r := randSlice(rng, 2*3*4*5), randSlice(rng, 2*3*4*5)
+	for i := range xs {
+		xs[i] *= 5 // both bounds crossed
+	}
+	g := G.NewGraph()
+	x := G.NodeFromAny(g, tensor.New(tensor.WithShape(2, 3, 4, 5), tensor.WithBacking(xs)), G.WithName("x"))
+	rn := G.NodeFromAny(g, tensor.New(tensor.WithShape(2, 3, 4, 5), tensor.WithBacking(r)), G.WithName("r"))
+	loss := G.Must(G.Sum(G.Must(G.HadamardProd(G.Must(ReLU6(x)), rn))))
+	if _, err := G.Grad(loss, x); err != nil {
+		t.Fatal(err)
+	}
+	m := G.NewTapeMachine(g, G.BindDualValues(x))
+	defer m.Close()
+	if err := m.RunAll(); err != nil {
+		t.Fatal(err)
+	}
+	gv, err := x.Grad()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inside := 0
+	for i, got := range gv.Data().([]float32) {
+		var want float32
+		if xs[i] > 0 && xs[i] < 6 {
+			want = r[i]
+			inside++
+		}
+		if got != want {
+			t.Fatalf("d loss / d x[%d] at x = %v: %v, want %v", i, xs[i], got, want)
+		}
+	}
+	if inside == 0 || inside == len(xs) {
+		t.Fatalf("%d of %d inputs inside (0, 6): the test does not cross the bounds", inside, len(xs))
+	}
+}
+
+func TestReLU6Values(t *testing.T) {
+	g := G.NewGraph()
+	xs := []float32{-3, 0, 1, 5.5, 6, 7}
+	x := G.NodeFromAny(g, tensor.New(tensor.WithShape(1, len(xs)), tensor.WithBacking(xs)))
+	y := G.Must(ReLU6(x))
+	m := G.NewTapeMachine(g)
+	defer m.Close()
+	if err := m.RunAll(); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []float32{0, 0, 1, 5.5, 6, 6} {
+		if got := y.Value().Data().([]float32)[i]; got != want {
+			t.Errorf("ReLU6(%v) = %v, want %v", xs[i], got, want)
+		}
+	}
+}
+
 func TestChannelScaleGradient(t *testing.T) {
 	gradCheck(t, "channel scale", 0.5, 2e-3, []tensor.Shape{{2, 3, 4, 5}, {2, 3}},
 		func(in []*G.Node) (*G.Node, error) { return ChannelScale(in[0], in[1]) })

@@ -11,6 +11,7 @@ import (
 // checkpoints and the exported file's metadata (hiwl.arch.a, hiwl.arch.b):
 //
 //	INPUT:LAYER,LAYER,...
+//	INPUT:relu6:LAYER,LAYER,...   (ReLU6 instead of SiLU; see Arch.Act)
 //
 // with one token a layer, its input width being the previous layer's
 // output (3 for the first):
@@ -34,6 +35,12 @@ func ParseArch(spec string) (Arch, error) {
 		return Arch{}, fmt.Errorf("hiwlnet: arch %q: want INPUT:LAYER,LAYER,...", spec)
 	}
 	a := Arch{Input: input}
+	if act, rest, ok := strings.Cut(layers, ":"); ok {
+		if act != "relu6" {
+			return Arch{}, fmt.Errorf("hiwlnet: arch %q: activation %q (want relu6, or none for SiLU)", spec, act)
+		}
+		a.Act, layers = ActReLU6, rest
+	}
 	ch := 3
 	count := map[string]int{}
 	name := func(base string) string {
@@ -107,6 +114,9 @@ func (a Arch) String() string {
 			}
 			toks[i] = t
 		}
+	}
+	if a.Act == ActReLU6 {
+		return fmt.Sprintf("%d:relu6:%s", a.Input, strings.Join(toks, ","))
 	}
 	return fmt.Sprintf("%d:%s", a.Input, strings.Join(toks, ","))
 }

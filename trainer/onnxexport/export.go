@@ -99,10 +99,13 @@ type netWriter struct {
 	prefix string
 	p      hiwlnet.Params
 	convs  map[string]hiwlnet.Conv
+	relu6  bool // the backbone's activation is ReLU6, not SiLU
+	// bnEpsilon is the backbone's batch-norm epsilon (Arch.BNEpsilon).
+	bnEpsilon float64
 }
 
 func addNetwork(g *graph, arch hiwlnet.Arch, prefix string, classes int, p hiwlnet.Params, probName, featName string) error {
-	w := &netWriter{g: g, prefix: prefix, p: p, convs: map[string]hiwlnet.Conv{}}
+	w := &netWriter{g: g, prefix: prefix, p: p, convs: map[string]hiwlnet.Conv{}, relu6: arch.Act == hiwlnet.ActReLU6, bnEpsilon: arch.BNEpsilon()}
 	for _, c := range arch.Convs() {
 		w.convs[c.Name] = c
 	}
@@ -131,7 +134,7 @@ func addNetwork(g *graph, arch hiwlnet.Arch, prefix string, classes int, p hiwln
 			if h, err = w.convBN(h, l.Name); err != nil {
 				return err
 			}
-			h = w.silu(h, l.Name)
+			h = w.act(h, l.Name)
 		case hiwlnet.MBConv:
 			if h, err = w.mbconv(h, l); err != nil {
 				return err
@@ -232,7 +235,7 @@ func (w *netWriter) convBN(x, name string) (string, error) {
 		}
 		args = append(args, t)
 	}
-	return w.add("BatchNormalization", name+".bn", append(args, float("epsilon", hiwlnet.BNEpsilon))...), nil
+	return w.add("BatchNormalization", name+".bn", append(args, float("epsilon", w.bnEpsilon))...), nil
 }
 
 // silu is x·sigmoid(x): opset 9 has no operator of its own for it.
@@ -240,8 +243,17 @@ func (w *netWriter) silu(x, name string) string {
 	return w.add("Mul", name+".silu", x, w.add("Sigmoid", name+".sigmoid", x))
 }
 
-// mbconv writes one MBConv block: [expand 1x1, BN, SiLU], depthwise Conv
-// (group = channels), BN, SiLU, [squeeze-excitation: GlobalAveragePool,
+// act is the backbone's activation: SiLU, or ReLU6 as Clip (opset 9
+// takes its bounds as attributes).
+func (w *netWriter) act(x, name string) string {
+	if w.relu6 {
+		return w.add("Clip", name+".relu6", x, float("min", 0), float("max", 6))
+	}
+	return w.silu(x, name)
+}
+
+// mbconv writes one MBConv block: [expand 1x1, BN, activation], depthwise Conv
+// (group = channels), BN, activation, [squeeze-excitation: GlobalAveragePool,
 // 1x1 Conv with bias, SiLU, 1x1 Conv with bias, Sigmoid, Mul broadcasting
 // [1,C,1,1] over the map], project 1x1, BN, [Add the input].
 func (w *netWriter) mbconv(x string, l hiwlnet.Layer) (string, error) {
@@ -251,12 +263,12 @@ func (w *netWriter) mbconv(x string, l hiwlnet.Layer) (string, error) {
 		if h, err = w.convBN(h, l.Name+".expand"); err != nil {
 			return "", err
 		}
-		h = w.silu(h, l.Name+".expand")
+		h = w.act(h, l.Name+".expand")
 	}
 	if h, err = w.convBN(h, l.Name+".dw"); err != nil {
 		return "", err
 	}
-	h = w.silu(h, l.Name+".dw")
+	h = w.act(h, l.Name+".dw")
 	if l.Squeeze > 0 {
 		s := w.add("GlobalAveragePool", l.Name+".se.pool", h)
 		if s, err = w.conv(s, l.Name+".se.c1"); err != nil {

@@ -63,6 +63,20 @@ func TestExportMBConvMatchesGorgonia(t *testing.T) {
 	exportMatchesGorgonia(t, a, b)
 }
 
+// A ReLU6 backbone (MobileNetV2's blocks, which `trainer pretrained`
+// starts) exports its activation as Clip(0, 6) and runs the same.
+func TestExportReLU6MatchesGorgonia(t *testing.T) {
+	a, err := hiwlnet.ParseArch("16:relu6:s8k3/2,m8e1k3,m12e6k3/2,m12e6k3,t16")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := hiwlnet.ParseArch("16:relu6:s8k3/2,m8e1k3,m12e6k3/2,t8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exportMatchesGorgonia(t, a, b)
+}
+
 func exportMatchesGorgonia(t *testing.T, archA, archB hiwlnet.Arch) {
 	t.Helper()
 	pa := hiwlnet.NewParams(archA, model.NumA, 1)

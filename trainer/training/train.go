@@ -680,7 +680,7 @@ func initialWeights(cfg Config) (a, b hiwlnet.Params, err error) {
 		name, flag string
 		got, want  hiwlnet.Arch
 	}{{"A", "-widths", archA, cfg.ArchA()}, {"B", "-widths-b", archB, cfg.ArchB()}} {
-		if slices.Equal(n.got.Layers, n.want.Layers) {
+		if slices.Equal(n.got.Layers, n.want.Layers) && n.got.Act == n.want.Act {
 			continue
 		}
 		if !n.got.IsResidualCNN() || !n.want.IsResidualCNN() {

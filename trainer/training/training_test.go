@@ -666,6 +666,37 @@ func TestInitFrom(t *testing.T) {
 	}
 }
 
+// A ReLU6 backbone (MobileNetV2's blocks, as `trainer pretrained` writes
+// them) trains, exports Clip and matches gorgonia; a run may start from
+// its file only with the same activation, since ReLU6 weights in a SiLU
+// network would silently be another function.
+func TestTrainReLU6InitFrom(t *testing.T) {
+	cfg := tinyConfig(t.TempDir())
+	cfg.Backbone = "16:relu6:s32k3/2,m16e1k3,m24e6k3/2,t16"
+	cfg.BackboneB = "16:relu6:s32k3/2,m16e1k3,m24e6k3/2,t8"
+	cfg.Epochs = 1
+	res, err := Run(context.Background(), cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.ParityMaxAbs > 1e-4 || math.IsNaN(res.ParityMaxAbs) {
+		t.Fatalf("parity %g", res.ParityMaxAbs)
+	}
+	if props := modelProps(t, res.ModelPath); props["hiwl.arch.a"] != cfg.Backbone {
+		t.Fatalf("hiwl.arch.a %q", props["hiwl.arch.a"])
+	}
+	next := cfg
+	next.OutDir, next.InitFrom = t.TempDir(), res.ModelPath
+	if _, err := startState(filepath.Join(next.OutDir, CheckpointFile), next, false); err != nil {
+		t.Fatalf("same backbone: %v", err)
+	}
+	silu := next
+	silu.Backbone = strings.Replace(cfg.Backbone, "relu6:", "", 1)
+	if _, err := startState(filepath.Join(silu.OutDir, CheckpointFile), silu, false); err == nil || !strings.Contains(err.Error(), "its network A is "+cfg.Backbone) {
+		t.Fatalf("SiLU backbone from ReLU6 weights: %v", err)
+	}
+}
+
 // -fit-validation trains network A on the training and validation splits,
 // keeps its last epoch, leaves the test split as it was, and says so in
 // the summary and the exported file; network B, taken from a run that
