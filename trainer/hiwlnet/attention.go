@@ -8,8 +8,13 @@ import (
 )
 
 // attentionEpsilon keeps the share defined for a map with almost no
-// positive mass; such a map has no evidence to move, and its gradient
-// stays small instead of dividing by nearly zero.
+// positive mass, and its gradient small instead of dividing by nearly
+// zero. It is added above the fraction as well as below, so that such a
+// map counts as off the galaxy: with eps below only, a map with no
+// positive mass cost nothing, and a ReLU6 network (whose features are
+// never negative) learnt to draw the maps of round and in-between
+// galaxies entirely negative, 199 of 382 validation maps with no mass on
+// the galaxy (MobileNetV2 run of 6 December, -attention 0.3).
 const attentionEpsilon = 1e-3
 
 // AttentionPenalty is, for each image of a batch, the share of its class
@@ -24,9 +29,10 @@ const attentionEpsilon = 1e-3
 // off and total [H*W] say, for each cell, how much of a unit of positive
 // mass there lands off the galaxy and in all once the map is drawn (the
 // measure upsamples the map, so a cell near the disc's edge counts in
-// part). The result [B] is sum_p off_p relu(CAM_p) / (sum_p total_p
-// relu(CAM_p) + eps), which does not change when the map is scaled: it
-// moves evidence towards the galaxy without rewarding a weaker map.
+// part). The result [B] is (sum_p off_p relu(CAM_p) + eps) / (sum_p
+// total_p relu(CAM_p) + eps), which does not change when the map is
+// scaled (but for eps): it moves evidence towards the galaxy without
+// rewarding a weaker map, and a map without positive mass costs 1.
 func AttentionPenalty(feat, w, y *G.Node, off, total []float32) (*G.Node, error) {
 	fs, ws, ys := feat.Shape(), w.Shape(), y.Shape()
 	if len(fs) != 4 || len(ws) != 2 || len(ys) != 2 || ws[0] != fs[1] || ys[0] != fs[0] || ys[1] != ws[1] {
@@ -116,7 +122,7 @@ func (a attention) share(cam []float32) (share, denom float32) {
 		}
 	}
 	denom = total + attentionEpsilon
-	return off / denom, denom
+	return (off + attentionEpsilon) / denom, denom
 }
 
 // grad writes the gradient of sum_b grad[b]·penalty[b] with respect to
