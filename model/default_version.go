@@ -4,4 +4,4 @@ package model
 
 // defaultVersion is versionOf(default.onnx), fixed at build time
 // (TestDefaultVersion checks it).
-const defaultVersion = "hiwl-2b958b611b59"
+const defaultVersion = "hiwl-bddb2fb2e73b"

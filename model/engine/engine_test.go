@@ -38,39 +38,45 @@ func compileFile(t testing.TB, data []byte) *engine.Plan {
 
 // defaultShape counts what the embedded model's backbones (its
 // hiwl.arch.a and hiwl.arch.b specs) should compile to when every fusion
-// holds: per network a stem and a top convolution with their SiLU; per
-// MBConv block an expansion (when it expands), a depthwise convolution and
-// the squeeze-excitation's first 1x1 convolution, each ending in SiLU,
-// then the excitation gate and the projection with the gate's scale, BN
+// holds: per network a stem and a top convolution with their activation
+// (SiLU, or ReLU6 after "relu6:"); per MBConv block an expansion (when it
+// expands) and a depthwise convolution, each ending in the activation,
+// with squeeze-excitation (qN) its first 1x1 convolution ending in SiLU
+// and the excitation gate, and the projection with the gate's scale, BN
 // and any residual Add fused in; then GAP, MatMul, bias Add and Softmax
 // (Flatten and Identity are views).
-func defaultShape(t testing.TB) (steps, silus int) {
+func defaultShape(t testing.TB) (steps, acts int) {
 	md, err := model.ReadMetadata(model.DefaultONNX())
 	if err != nil {
 		t.Fatal(err)
 	}
-	block := regexp.MustCompile(`^m\d+e(\d+)k\d`)
+	block := regexp.MustCompile(`^m\d+e(\d+)k\d+(?:/\d)?(q\d+)?$`)
 	for _, key := range []string{"hiwl.arch.a", "hiwl.arch.b"} {
 		spec, ok := md.Props[key]
 		if !ok {
 			t.Fatalf("the default model has no %s", key)
 		}
 		_, layers, _ := strings.Cut(spec, ":")
+		layers = strings.TrimPrefix(layers, "relu6:")
 		for _, l := range strings.Split(layers, ",") {
 			switch m := block.FindStringSubmatch(l); {
 			case strings.HasPrefix(l, "s") || strings.HasPrefix(l, "t"):
-				steps, silus = steps+1, silus+1
-			case m != nil && m[1] != "1":
-				steps, silus = steps+5, silus+3
+				steps, acts = steps+1, acts+1
 			case m != nil:
-				steps, silus = steps+4, silus+2
+				steps, acts = steps+2, acts+1 // depthwise, projection
+				if m[1] != "1" {
+					steps, acts = steps+1, acts+1 // expansion
+				}
+				if m[2] != "" {
+					steps, acts = steps+2, acts+1 // excitation's 1x1 and gate
+				}
 			default:
 				t.Fatalf("%s: layer %q is not one this test counts (stem, MBConv block, top)", key, l)
 			}
 		}
 		steps += 4
 	}
-	return steps, silus
+	return steps, acts
 }
 
 func TestPlanFusesAndAllocatesNothing(t *testing.T) {
@@ -100,7 +106,7 @@ func TestPlanFusesAndAllocatesNothing(t *testing.T) {
 }
 
 // TestProfile: Profile computes what Run does, times every step, and names
-// each by its own node, a fused convolution by the SiLU it ends with.
+// each by its own node, a fused convolution by the activation it ends with.
 func TestProfile(t *testing.T) {
 	p := compileDefault(t)
 	run, prof := p.NewState(), p.NewState()
@@ -117,7 +123,7 @@ func TestProfile(t *testing.T) {
 		}
 	}
 	seen := map[string]bool{}
-	silus := 0
+	acts := 0
 	var total time.Duration
 	for i, d := range times {
 		name := p.StepName(i)
@@ -125,13 +131,13 @@ func TestProfile(t *testing.T) {
 			t.Fatalf("step %d is named %q (names so far %v)", i, name, seen)
 		}
 		seen[name] = true
-		if strings.HasSuffix(name, ".silu") {
-			silus++
+		if strings.HasSuffix(name, ".silu") || strings.HasSuffix(name, ".relu6") {
+			acts++
 		}
 		total += d
 	}
-	if _, want := defaultShape(t); silus != want || total <= 0 {
-		t.Fatalf("%d steps end in a SiLU, want %d convolutions; %v timed in all", silus, want, total)
+	if _, want := defaultShape(t); acts != want || total <= 0 {
+		t.Fatalf("%d steps end in an activation, want %d convolutions; %v timed in all", acts, want, total)
 	}
 }
 
