@@ -295,8 +295,8 @@ describe("classify many", () => {
     for (const c of cells) {
       assert.equal(c.status, "done", `${c.file}: ${c.text}`);
       assert.ok(c.alt && c.alt.startsWith(`${c.file}: `), `${c.file}: thumbnail alt text ${JSON.stringify(c.alt)}`);
-      // A label the hierarchy chose over a likelier class (cigar/994573.jpg
-      // with the default model) carries the native classifier's note.
+      // A label the hierarchy chose over a likelier class carries the
+      // native classifier's note; others carry none.
       assert.equal(c.alt.endsWith(`. ${noteOf[c.file]}`), !!noteOf[c.file], `${c.file}: note in ${JSON.stringify(c.alt)}`);
     }
     assert.match(await page.textContent("#announce"), /^Classified 20 images: /, "the finished batch is announced");

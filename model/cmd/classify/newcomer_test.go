@@ -102,7 +102,7 @@ func TestInterruptHint(t *testing.T) {
 
 // -format table explains a label that is not the most probable class.
 func TestTableExplainsHierarchy(t *testing.T) {
-	img := filepath.Join("..", "..", "..", "..", "shared", "data", "gz-challenge-5class", "cigar", "994573.jpg")
+	img := filepath.Join("..", "..", "..", "..", "shared", "data", "gz-challenge-5class", "edge-on", "440481.jpg")
 	if _, err := os.Stat(img); err != nil {
 		t.Skip(err)
 	}
