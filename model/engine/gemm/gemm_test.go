@@ -53,7 +53,8 @@ func TestKernelsMatchNaive(t *testing.T) {
 			m, k, n := s[0], s[1], s[2]
 			a, b := random(r, m*k), random(r, k*n)
 			eps := []Epilogue{{}, {Bias: random(r, m), Act: act.Relu}, {Residual: random(r, m*n), Act: act.Relu},
-				{Bias: random(r, m), Act: act.SiLU}, {Bias: random(r, m), Residual: random(r, m*n), Act: act.HardSwish}, {Act: act.Sigmoid}}
+				{Bias: random(r, m), Act: act.SiLU}, {Bias: random(r, m), Residual: random(r, m*n), Act: act.HardSwish}, {Act: act.Sigmoid},
+				{Bias: random(r, m), Act: act.ReLU6}, {Bias: random(r, m), Residual: random(r, m*n), Act: act.ReLU6}}
 			for _, ep := range eps {
 				want := naive(m, k, n, a, b, ep)
 				p := PackFor(kern, m, k, a, k)

@@ -29,7 +29,7 @@ func archTiles(a Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilo
 	// instead of one per 4×8 tile and four per its rows; the last, partial
 	// block (M not a multiple of 4) takes kernel4x8 and store4.
 	full := 0
-	if ep.Act == act.None || ep.Act == act.Relu {
+	if ep.Act == act.None || ep.Act == act.Relu || ep.Act == act.ReLU6 {
 		full = a.M &^ 3
 	}
 	if full > 0 && ((full-1)*ldc+n > len(c) || ep.Residual != nil && (full-1)*ldc+n > len(ep.Residual)) {
@@ -45,7 +45,7 @@ func archTiles(a Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epilo
 			rp = unsafe.Pointer(&ep.Residual[i*ldc])
 		}
 		kernel4xN(k, unsafe.Pointer(&a.data[(i/4)*4*k]), unsafe.Pointer(&b[0]), stride, n,
-			unsafe.Pointer(&c[i*ldc]), rp, uintptr(ldc)*4, &bias, ep.Act == act.Relu)
+			unsafe.Pointer(&c[i*ldc]), rp, uintptr(ldc)*4, &bias, ep.Act == act.Relu || ep.Act == act.ReLU6, ep.Act == act.ReLU6)
 	}
 	var acc [8]archsimd.Float32x4
 	for j := 0; j < n && full < a.M; j += 8 {
@@ -135,10 +135,10 @@ func kernel4x8(k int, ap, bp unsafe.Pointer, stride uintptr, acc *[8]archsimd.Fl
 }
 
 // store4 is store for archsimd vectors (simd's conversion from them does
-// not compile on wasm in go1.27.3). Activations other than ReLU go
-// through finishRows, from memory.
+// not compile on wasm in go1.27.3). Activations other than ReLU and
+// ReLU6 go through finishRows, from memory.
 func store4(c []float32, at, row int, v0, v1 archsimd.Float32x4, ep *Epilogue) {
-	if ep.Act != act.None && ep.Act != act.Relu {
+	if ep.Act != act.None && ep.Act != act.Relu && ep.Act != act.ReLU6 {
 		var tmp [8]float32
 		v0.Store(tmp[:4])
 		v1.Store(tmp[4:])
@@ -154,9 +154,13 @@ func store4(c []float32, at, row int, v0, v1 archsimd.Float32x4, ep *Epilogue) {
 		v0 = v0.Add(archsimd.LoadFloat32x4(r))
 		v1 = v1.Add(archsimd.LoadFloat32x4(r[4:]))
 	}
-	if ep.Act == act.Relu {
+	if ep.Act == act.Relu || ep.Act == act.ReLU6 {
 		var z archsimd.Float32x4
 		v0, v1 = v0.Max(z), v1.Max(z)
+	}
+	if ep.Act == act.ReLU6 {
+		six := archsimd.BroadcastFloat32x4(6)
+		v0, v1 = v0.Min(six), v1.Min(six)
 	}
 	out := c[at : at+8]
 	v0.Store(out)
@@ -167,14 +171,15 @@ func store4(c []float32, at, row int, v0, v1 archsimd.Float32x4, ep *Epilogue) {
 // 4×8 tiles with kernel4x8's k loop, and stores each tile straight into C
 // with the epilogue: bias, the residual (rp, laid out as C, or nil; each
 // value is read before the same place in C is written, so it may alias
-// C) and ReLU. With a 1×1 convolution's small K (16-40) a tile's products
+// C), ReLU and, with six, the cap at 6 (ReLU6). With a 1×1 convolution's small K (16-40) a tile's products
 // are few, and a call for the tile plus one for each of its rows' stores
 // cost more than they: this is one call for the four rows. Bounds are
 // checked by the caller.
 //
 //go:noinline
-func kernel4xN(k int, ap, bp unsafe.Pointer, stride uintptr, n int, cp, rp unsafe.Pointer, ldc uintptr, bias *[4]float32, relu bool) {
+func kernel4xN(k int, ap, bp unsafe.Pointer, stride uintptr, n int, cp, rp unsafe.Pointer, ldc uintptr, bias *[4]float32, relu, six bool) {
 	var zero archsimd.Float32x4
+	cap6 := archsimd.BroadcastFloat32x4(6)
 	for j := uintptr(0); j < uintptr(n)*4; j += 32 {
 		var c00, c01, c10, c11, c20, c21, c30, c31 archsimd.Float32x4
 		bo, ao := j, uintptr(0)
@@ -256,6 +261,10 @@ func kernel4xN(k int, ap, bp unsafe.Pointer, stride uintptr, n int, cp, rp unsaf
 		if relu {
 			c00, c01, c10, c11 = c00.Max(zero), c01.Max(zero), c10.Max(zero), c11.Max(zero)
 			c20, c21, c30, c31 = c20.Max(zero), c21.Max(zero), c30.Max(zero), c31.Max(zero)
+		}
+		if six {
+			c00, c01, c10, c11 = c00.Min(cap6), c01.Min(cap6), c10.Min(cap6), c11.Min(cap6)
+			c20, c21, c30, c31 = c20.Min(cap6), c21.Min(cap6), c30.Min(cap6), c31.Min(cap6)
 		}
 		c00.StoreArray((*[4]float32)(unsafe.Add(cp, j)))
 		c01.StoreArray((*[4]float32)(unsafe.Add(cp, j+16)))
