@@ -59,12 +59,19 @@ func avx512Tiles(a Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epi
 	if n > 0 && (k-1)*ldb+n > len(b) || len(a.data) < ((a.M+7)/8)*8*k {
 		panic("gemm: operands smaller than M×K, K×N")
 	}
-	// Without a residual, and with no activation or ReLU (mul applies
-	// SiLU and sigmoid later, over whole rows), whole panels of eight rows
+	// Without a residual, and with no activation, ReLU or ReLU6 (mul
+	// applies SiLU and sigmoid later, over whole rows), whole panels of eight rows
 	// keep the epilogue in registers (kernel8x32C): the round trip through
 	// acc and the Go epilogue had been a tenth of the default model's
 	// native inference.
-	direct := ep.Residual == nil && (ep.Act == act.None || ep.Act == act.Relu) &&
+	var mode uint8 // kernel8x32C's activation: 0 none, 1 ReLU, 2 ReLU6
+	switch ep.Act {
+	case act.Relu:
+		mode = 1
+	case act.ReLU6:
+		mode = 2
+	}
+	direct := ep.Residual == nil && (ep.Act == act.None || mode > 0) &&
 		(ep.Bias == nil || len(ep.Bias) >= a.M)
 	if direct && a.M >= 8 && (a.M-1)*ldc+n > len(c) {
 		panic("gemm: C smaller than M×N")
@@ -79,7 +86,7 @@ func avx512Tiles(a Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epi
 				if ep.Bias != nil {
 					bias = &ep.Bias[i]
 				}
-				kernel8x32C(k, &a.data[(i/8)*8*k], &b[j], ldb, &c[i*ldc+j], ldc, bias, mask, ep.Act == act.Relu)
+				kernel8x32C(k, &a.data[(i/8)*8*k], &b[j], ldb, &c[i*ldc+j], ldc, bias, mask, mode)
 				continue
 			}
 			kernel8x32(k, &a.data[(i/8)*8*k], &b[j], ldb, &acc, mask)
@@ -89,9 +96,10 @@ func avx512Tiles(a Packed, b []float32, ldb, n int, c []float32, ldc int, ep Epi
 }
 
 // kernel8x32C is implemented in kernel_amd64.s: kernel8x32 with the
-// epilogue in registers, C[r][0:w] = max(0?, bias[r] + A panel · B) for
-// the eight rows from c (row stride ldc), bias nil for none, the columns
-// past mask neither read nor written. k ≥ 1.
+// epilogue in registers, C[r][0:w] = act(bias[r] + A panel · B) for the
+// eight rows from c (row stride ldc), bias nil for none, act the identity
+// (mode 0), ReLU (1) or ReLU6 (2), the columns past mask neither read nor
+// written. k ≥ 1.
 //
 //go:noescape
-func kernel8x32C(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, mask uint32, relu bool)
+func kernel8x32C(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, mask uint32, mode uint8)

@@ -150,11 +150,12 @@ loop8x32:
 	VZEROUPPER
 	RET
 
-// func kernel8x32C(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, mask uint32, relu bool)
+// func kernel8x32C(k int, a, b *float32, ldb int, c *float32, ldc int, bias *float32, mask uint32, mode uint8)
 //
 // kernel8x32 with its epilogue in registers, for the common case of no
-// residual and no activation but ReLU: the accumulators start at the rows'
-// biases (zero when bias is nil), ReLU is a max with zero, and the eight
+// residual and no activation but ReLU (mode 1) or ReLU6 (mode 2): the
+// accumulators start at the rows' biases (zero when bias is nil), ReLU is
+// a max with zero, ReLU6 also a min with six, and the eight
 // rows are stored straight into C (row stride ldc floats) under the same
 // masks, with no trip through acc and the Go epilogue. All eight rows of C
 // must exist.
@@ -209,7 +210,7 @@ loop8x32C:
 	DECQ         CX
 	JNZ          loop8x32C
 
-	MOVBLZX relu+60(FP), AX
+	MOVBLZX mode+60(FP), AX
 	TESTL   AX, AX
 	JZ      store8x32C
 	VPXORD  Z16, Z16, Z16
@@ -229,6 +230,26 @@ loop8x32C:
 	VMAXPS  Z16, Z13, Z13
 	VMAXPS  Z16, Z14, Z14
 	VMAXPS  Z16, Z15, Z15
+	CMPL    AX, $2
+	JNE     store8x32C
+	MOVL    $0x40c00000, BX // 6.0
+	VPBROADCASTD BX, Z16
+	VMINPS  Z16, Z0, Z0
+	VMINPS  Z16, Z1, Z1
+	VMINPS  Z16, Z2, Z2
+	VMINPS  Z16, Z3, Z3
+	VMINPS  Z16, Z4, Z4
+	VMINPS  Z16, Z5, Z5
+	VMINPS  Z16, Z6, Z6
+	VMINPS  Z16, Z7, Z7
+	VMINPS  Z16, Z8, Z8
+	VMINPS  Z16, Z9, Z9
+	VMINPS  Z16, Z10, Z10
+	VMINPS  Z16, Z11, Z11
+	VMINPS  Z16, Z12, Z12
+	VMINPS  Z16, Z13, Z13
+	VMINPS  Z16, Z14, Z14
+	VMINPS  Z16, Z15, Z15
 
 store8x32C:
 	VMOVUPS Z0, K1, (R8)
