@@ -45,13 +45,9 @@ func runPretrained(args []string) error {
 	if err != nil {
 		return err
 	}
-	a, err := hiwlnet.ParseArch(*archA)
+	a, b, err := parseArchs("pretrained", *archA, *archB)
 	if err != nil {
-		return fmt.Errorf("pretrained: -arch: %w", err)
-	}
-	b, err := hiwlnet.ParseArch(*archB)
-	if err != nil {
-		return fmt.Errorf("pretrained: -arch-b: %w", err)
+		return err
 	}
 	pa, pb := hiwlnet.NewParams(a, model.NumA, *seed), hiwlnet.NewParams(b, model.NumB, *seed+1)
 	na, err := pretrained.MobileNetV2(w, a, pa)

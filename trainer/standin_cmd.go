@@ -33,13 +33,9 @@ func runStandIn(args []string) error {
 		fs.Usage()
 		return fmt.Errorf("standin: -out is required")
 	}
-	a, err := hiwlnet.ParseArch(*archA)
+	a, b, err := parseArchs("standin", *archA, *archB)
 	if err != nil {
-		return fmt.Errorf("standin: -arch: %w", err)
-	}
-	b, err := hiwlnet.ParseArch(*archB)
-	if err != nil {
-		return fmt.Errorf("standin: -arch-b: %w", err)
+		return err
 	}
 	rng := rand.New(rand.NewSource(*seed))
 	pa, pb := hiwlnet.NewParams(a, model.NumA, *seed), hiwlnet.NewParams(b, model.NumB, *seed+1)
@@ -70,4 +66,16 @@ func runStandIn(args []string) error {
 	fmt.Printf("wrote %s: A %s (%d params), B %s (%d params), %.1f MFLOP per image\n", *out, a, pa.Count(), b, pb.Count(),
 		float64(a.FLOPs(model.NumA)+b.FLOPs(model.NumB))/1e6)
 	return nil
+}
+
+// parseArchs reads a command's -arch and -arch-b specs, naming the flag
+// that is wrong.
+func parseArchs(cmd, specA, specB string) (a, b hiwlnet.Arch, err error) {
+	if a, err = hiwlnet.ParseArch(specA); err != nil {
+		return a, b, fmt.Errorf("%s: -arch: %w", cmd, err)
+	}
+	if b, err = hiwlnet.ParseArch(specB); err != nil {
+		return a, b, fmt.Errorf("%s: -arch-b: %w", cmd, err)
+	}
+	return a, b, nil
 }

@@ -37,9 +37,7 @@ func (c *compiler) activation(n *Node) (act.Func, *Node) {
 			c.done[r] = true
 			return act.HardSwish, r
 		case "Clip":
-			at := attrsOf(r)
-			lo, hi := at.Float("min", -math.MaxFloat32), at.Float("max", math.MaxFloat32)
-			if at.Err() == nil && lo == 0 && hi == 6 && len(c.g.inputs(r)) == 1 {
+			if lo, hi, err := clipBounds(r); err == nil && lo == 0 && hi == 6 && len(c.g.inputs(r)) == 1 {
 				c.done[r] = true
 				return act.ReLU6, r
 			}

@@ -115,15 +115,22 @@ func lowerHardSigmoid(c *compiler, n *Node, in []*value) error {
 // is Clip(0, 6). Opset 11 moved the bounds to inputs, which this engine
 // does not read.
 func lowerClip(c *compiler, n *Node, in []*value) error {
-	at := attrsOf(n)
-	lo, hi := at.Float("min", -math.MaxFloat32), at.Float("max", math.MaxFloat32)
-	if err := at.Err(); err != nil {
+	lo, hi, err := clipBounds(n)
+	if err != nil {
 		return err
 	}
 	if len(in) > 1 {
 		return fmt.Errorf("%w: Clip with its bounds as inputs (opset 11 and later)", ErrUnsupported)
 	}
 	return unary(func(d, s []float32, _ float32) { ops.Clip(d, s, lo, hi) }, "", 0)(c, n, in)
+}
+
+// clipBounds is Clip's min and max attributes, by default the whole
+// float32 range.
+func clipBounds(n *Node) (lo, hi float32, err error) {
+	at := attrsOf(n)
+	lo, hi = at.Float("min", -math.MaxFloat32), at.Float("max", math.MaxFloat32)
+	return lo, hi, at.Err()
 }
 
 func lowerBatchNorm(c *compiler, n *Node, in []*value) error {

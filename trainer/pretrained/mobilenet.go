@@ -38,9 +38,9 @@ func MobileNetV2(w map[string]Tensor, a hiwlnet.Arch, p hiwlnet.Params) (int, er
 			c.conv("Conv1/kernel", l.Name+".w", false)
 			c.bn("bn_Conv1", l.Name)
 		case l.Kind == hiwlnet.MBConv:
-			if l.Kernel != 3 || l.Squeeze != 0 || l.Stride != max(1, mobileNetV2Strides[block]) {
+			if stride := max(1, mobileNetV2Strides[block]); l.Kernel != 3 || l.Squeeze != 0 || l.Stride != stride {
 				return 0, fmt.Errorf("pretrained: block %s is k%d/%d q%d; MobileNetV2's block %d is 3x3 at stride %d without squeeze-excitation",
-					l.Name, l.Kernel, l.Stride, l.Squeeze, block, max(1, mobileNetV2Strides[block]))
+					l.Name, l.Kernel, l.Stride, l.Squeeze, block, stride)
 			}
 			k := fmt.Sprintf("block_%d", block)
 			if block == 0 {
@@ -79,7 +79,7 @@ type copier struct {
 	varShift float32
 }
 
-func (c *copier) get(src, dst string, n int) (Tensor, []float32, bool) {
+func (c *copier) get(src, dst string) (Tensor, []float32, bool) {
 	if c.err != nil {
 		return Tensor{}, nil, false
 	}
@@ -94,7 +94,7 @@ func (c *copier) get(src, dst string, n int) (Tensor, []float32, bool) {
 		return Tensor{}, nil, false
 	}
 	out := d.Float32s()
-	if len(out) != len(t.Data) || (n > 0 && len(out) != n) {
+	if len(out) != len(t.Data) {
 		c.err = fmt.Errorf("pretrained: %s has shape %v, but %s has shape %v", src, t.Shape, dst, d.Shape())
 		return Tensor{}, nil, false
 	}
@@ -105,7 +105,7 @@ func (c *copier) get(src, dst string, n int) (Tensor, []float32, bool) {
 // conv copies a Keras kernel [kh, kw, in, out] (depthwise: [kh, kw, C, 1])
 // into hiwlnet's [out, in, kh, kw] ([C, 1, kh, kw]).
 func (c *copier) conv(src, dst string, depthwise bool) {
-	t, out, ok := c.get(src, dst, 0)
+	t, out, ok := c.get(src, dst)
 	if !ok {
 		return
 	}
@@ -141,7 +141,7 @@ func (c *copier) conv(src, dst string, depthwise bool) {
 // bn copies a Keras BatchNormalization's four vectors.
 func (c *copier) bn(src, dst string) {
 	for _, part := range [][2]string{{"gamma", "scale"}, {"beta", "bias"}, {"moving_mean", "mean"}, {"moving_variance", "var"}} {
-		t, out, ok := c.get(src+"/"+part[0], dst+".bn."+part[1], 0)
+		t, out, ok := c.get(src+"/"+part[0], dst+".bn."+part[1])
 		if !ok {
 			return
 		}
