@@ -3,7 +3,9 @@ package main
 import (
 	"flag"
 	"fmt"
+	"maps"
 	"math/rand"
+	"slices"
 	"strings"
 
 	"github.com/hiwl/hiwl/model"
@@ -40,8 +42,11 @@ func runStandIn(args []string) error {
 	rng := rand.New(rand.NewSource(*seed))
 	pa, pb := hiwlnet.NewParams(a, model.NumA, *seed), hiwlnet.NewParams(b, model.NumB, *seed+1)
 	for _, p := range []hiwlnet.Params{pa, pb} {
-		for name, t := range p {
-			d := t.Float32s()
+		// In name order: one generator serves every parameter, and a map's
+		// order changes from run to run, so -seed gave a different file
+		// each time.
+		for _, name := range slices.Sorted(maps.Keys(p)) {
+			d := p[name].Float32s()
 			for i := range d {
 				switch {
 				case strings.HasSuffix(name, ".bn.var"), strings.HasSuffix(name, ".bn.scale"):
