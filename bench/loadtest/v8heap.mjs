@@ -1,4 +1,4 @@
-// node bench/loadtest/v8heap.mjs HOST:PORT
+// node bench/loadtest/v8heap.mjs HOST:PORT [--gc]
 //
 // Prints V8's heap figures for the worker's isolate as one JSON line, read
 // through workerd's inspector (workerd serve --inspector-addr=HOST:PORT;
@@ -7,10 +7,13 @@
 // usedSize and totalSize of the JavaScript heap, embedderHeapUsedSize, and
 // backingStorageSize (ArrayBuffer backing stores). Nothing inside an
 // isolate can read these (workerd has no performance.memory or node:v8),
-// so loadtest asks from outside. Uses ws, which wrangler brings.
+// so loadtest asks from outside. With --gc, V8 first runs a full collection
+// (HeapProfiler.collectGarbage), so that what is left is what the isolate
+// holds, not what it has yet to collect. Uses ws, which wrangler brings.
 import WebSocket from "ws";
 
 const addr = process.argv[2];
+const gc = process.argv[3] === "--gc";
 if (!addr) {
   console.error("usage: v8heap.mjs HOST:PORT");
   process.exit(2);
@@ -22,13 +25,22 @@ await new Promise((resolve, reject) => {
   ws.on("open", resolve);
   ws.on("error", reject);
 });
-const answer = new Promise((resolve, reject) => {
-  ws.on("message", (m) => {
-    const d = JSON.parse(m);
-    if (d.id === 1) (d.error ? reject(new Error(d.error.message)) : resolve(d.result));
-  });
+const pending = new Map();
+ws.on("message", (m) => {
+  const d = JSON.parse(m);
+  const p = pending.get(d.id);
+  if (p) (d.error ? p.reject(new Error(d.error.message)) : p.resolve(d.result));
 });
-ws.send(JSON.stringify({ id: 1, method: "Runtime.getHeapUsage", params: {} }));
+let nextID = 1;
+const call = (method) => new Promise((resolve, reject) => {
+  const id = nextID++;
+  pending.set(id, { resolve, reject });
+  ws.send(JSON.stringify({ id, method, params: {} }));
+});
+const answer = (async () => {
+  if (gc) await call("HeapProfiler.collectGarbage");
+  return call("Runtime.getHeapUsage");
+})();
 const timeout = setTimeout(() => {
   console.error("v8heap: no answer in 30 s");
   process.exit(1);

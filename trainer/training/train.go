@@ -547,6 +547,9 @@ func startState(ckpt string, cfg Config, resume bool) (*state, error) {
 		if a, b, err = initialWeights(cfg); err != nil {
 			return nil, err
 		}
+		if cfg.Flat {
+			a = flatFrom(a, cfg.ArchA(), cfg.initSeed())
+		}
 	} else {
 		a = hiwlnet.NewParams(cfg.ArchA(), classesA, cfg.initSeed())
 		b = hiwlnet.NewParams(cfg.ArchB(), model.NumB, cfg.initSeed()+1)
@@ -661,9 +664,6 @@ func initBFromA(st *state, log io.Writer) error {
 // must be cfg's; the input side may differ, since the backbone is
 // convolutional and its head follows a global average pool.
 func initialWeights(cfg Config) (a, b hiwlnet.Params, err error) {
-	if cfg.Flat {
-		return nil, nil, errors.New("training: -init-from: a -flat network has one 5-way head, an exported model two others")
-	}
 	data, err := os.ReadFile(cfg.InitFrom)
 	if err != nil {
 		return nil, nil, fmt.Errorf("training: -init-from: %w", err)
@@ -680,6 +680,9 @@ func initialWeights(cfg Config) (a, b hiwlnet.Params, err error) {
 		name, flag string
 		got, want  hiwlnet.Arch
 	}{{"A", "-widths", archA, cfg.ArchA()}, {"B", "-widths-b", archB, cfg.ArchB()}} {
+		if n.name == "B" && cfg.Flat {
+			continue // a flat run has no B
+		}
 		if slices.Equal(n.got.Layers, n.want.Layers) && n.got.Act == n.want.Act {
 			continue
 		}
@@ -691,6 +694,20 @@ func initialWeights(cfg Config) (a, b hiwlnet.Params, err error) {
 			cfg.InitFrom, n.name, widthsArg(widthsOf(n.got)), n.flag, widthsArg(widthsOf(n.want)))
 	}
 	return a, b, nil
+}
+
+// flatFrom is a flat network (one 5-way head) that starts from a
+// hierarchical network A's backbone: every tensor of the same name and shape
+// is copied, and the head, whose shape differs, keeps its random start.
+// This is what the ablation's flat run needs to share the others' start.
+func flatFrom(a hiwlnet.Params, arch hiwlnet.Arch, seed int64) hiwlnet.Params {
+	flat := hiwlnet.NewParams(arch, model.NumClasses, seed)
+	for name, t := range flat {
+		if at, ok := a[name]; ok && slices.Equal(at.Shape(), t.Shape()) {
+			flat[name] = at.Clone().(*tensor.Dense)
+		}
+	}
+	return flat
 }
 
 // widthsOf is the three widths of a backbone NewArch built.

@@ -605,7 +605,7 @@ func TestWidthsBRefused(t *testing.T) {
 // -init-from starts both networks from an exported model's weights: a run
 // at another input side takes them as they are (the backbone is
 // convolutional), the run trains on from there and its file says so; other
-// widths and -flat are refused, naming the flag.
+// widths are refused, naming the flag; a -flat run takes A's backbone.
 func TestInitFrom(t *testing.T) {
 	first := t.TempDir()
 	res, err := Run(context.Background(), tinyConfig(first), Options{})
@@ -659,10 +659,50 @@ func TestInitFrom(t *testing.T) {
 	if _, err := startState(filepath.Join(wider.OutDir, CheckpointFile), wider, false); err == nil || !strings.Contains(err.Error(), "its network A has widths 4,8,8, this run's -widths 4,8,16") {
 		t.Fatalf("other widths: %v", err)
 	}
+	// A flat run takes network A's backbone and keeps a 5-way head of its
+	// own; the file's network B, narrower here, plays no part.
+	narrowB := tinyConfig(t.TempDir())
+	narrowB.WidthsB, narrowB.Epochs = [3]int{4, 4, 8}, 1
+	resB, err := Run(context.Background(), narrowB, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	flat := tinyConfig(t.TempDir())
-	flat.Flat, flat.InitFrom = true, res.ModelPath
-	if _, err := startState(filepath.Join(flat.OutDir, CheckpointFile), flat, false); err == nil || !strings.Contains(err.Error(), "-init-from: a -flat network") {
+	flat.Flat, flat.InitFrom = true, resB.ModelPath
+	st, err = startState(filepath.Join(flat.OutDir, CheckpointFile), flat, false)
+	if err != nil {
 		t.Fatalf("-flat: %v", err)
+	}
+	data, err = os.ReadFile(resB.ModelPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, err = onnxexport.Read(data); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, wantA, _, err = f.Networks(); err != nil {
+		t.Fatal(err)
+	}
+	copied, head := 0, 0
+	for k, v := range st.A.Params {
+		w, ok := wantA[k]
+		switch {
+		case ok && slices.Equal(v.Shape, []int(w.Shape())):
+			if !slices.Equal(v.Data, w.Float32s()) {
+				t.Fatalf("-flat: %s has the file's shape but not its weights", k)
+			}
+			copied++
+		case ok:
+			if len(v.Data) != len(w.Float32s())/model.NumA*model.NumClasses {
+				t.Fatalf("-flat: %s has %d weights, want a 5-way head's", k, len(v.Data))
+			}
+			head++
+		default:
+			t.Fatalf("-flat: %s is not in the file's network A", k)
+		}
+	}
+	if copied == 0 || head == 0 {
+		t.Fatalf("-flat: %d tensors copied, %d head tensors of its own", copied, head)
 	}
 }
 
