@@ -2,7 +2,11 @@
 
 package ops
 
-import "simd/archsimd"
+import (
+	"simd/archsimd"
+
+	"github.com/hiwl/hiwl/model/engine/act"
+)
 
 // depthwiseAsm: the AVX-512 taps kernel runs (it computes 64 values, four
 // ZMM vectors, per step: the portable simd vectors' width must be 16).
@@ -16,3 +20,6 @@ var depthwiseAsm = archsimd.X86.AVX512() && vectorLen == 16
 //
 //go:noescape
 func depthwiseTaps64(out *float32, n int, phases *float32, offs *int, w *float32, taps int, b float32)
+
+// depthwiseStoreClamp: only wasm has one (depthwise_wasm.go).
+func depthwiseStoreClamp(dst, out, residual []float32, wq, ow int, f act.Func) bool { return false }

@@ -66,6 +66,9 @@ func depthwiseStore(dst, out, residual []float32, wq, ow int, f act.Func) {
 		depthwiseStoreGo(dst, out, residual, wq, ow, f)
 		return
 	}
+	if depthwiseAsm && depthwiseStoreClamp(dst, out, residual, wq, ow, f) {
+		return
+	}
 	if act.SliceFaster(f) {
 		depthwiseStore(dst, out, residual, wq, ow, act.None)
 		f.Slice(dst)

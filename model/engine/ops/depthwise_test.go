@@ -12,7 +12,8 @@ import (
 // TestDepthwisePlan holds the direct kernel to the window-by-window one
 // (Depthwise, which also runs dilations) over kernel sizes, strides 1-3,
 // pads (none, "same", asymmetric ones that only shape the output),
-// planes down to 1x1, channel multipliers, a residual and activations;
+// planes down to 1x1, channel multipliers, with and without a residual,
+// and activations;
 // the output starts as NaN so a value it forgets to write shows.
 func TestDepthwisePlan(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 3))
@@ -38,7 +39,10 @@ func TestDepthwisePlan(t *testing.T) {
 						m := channels * mult
 						src, wt, bias := randSlice(r, channels*h*w), randSlice(r, m*k*k), randSlice(r, m)
 						res := randSlice(r, m*oh*ow)
-						f := []act.Func{act.None, act.SiLU, act.Relu}[cases%3]
+						if cases%5 == 0 {
+							res = nil
+						}
+						f := []act.Func{act.None, act.SiLU, act.Relu, act.ReLU6}[cases%4]
 						want := make([]float32, m*oh*ow)
 						Depthwise(want, src, wt, bias, &g, channels, mult)
 						AddAct(want, res, f)
@@ -96,7 +100,15 @@ func randSlice(r *rand.Rand, n int) []float32 {
 // in GB/s of the input and output planes (each read or written once at
 // the least) and GFLOP/s.
 func BenchmarkDepthwise(b *testing.B) {
-	for _, s := range []struct{ c, hw, k, stride int }{{96, 40, 3, 2}, {144, 20, 3, 1}, {240, 10, 5, 1}, {144, 20, 5, 2}} {
+	for _, s := range []struct {
+		c, hw, k, stride int
+		f                act.Func
+	}{
+		// the stand-in MBConv model's (SiLU)
+		{96, 40, 3, 2, act.SiLU}, {144, 20, 3, 1, act.SiLU}, {240, 10, 5, 1, act.SiLU}, {144, 20, 5, 2, act.SiLU},
+		// the shipped MobileNetV2 backbone's (64 px, ReLU6)
+		{32, 32, 3, 1, act.ReLU6}, {96, 32, 3, 2, act.ReLU6}, {144, 16, 3, 1, act.ReLU6}, {144, 16, 3, 2, act.ReLU6}, {192, 8, 3, 1, act.ReLU6},
+	} {
 		g := Conv2D{C: 1, H: s.hw, W: s.hw, KH: s.k, KW: s.k, StrideH: s.stride, StrideW: s.stride, DilH: 1, DilW: 1,
 			PadT: s.k / 2, PadL: s.k / 2, OH: (s.hw+2*(s.k/2)-s.k)/s.stride + 1, OW: (s.hw+2*(s.k/2)-s.k)/s.stride + 1}
 		r := rand.New(rand.NewPCG(1, 1))
@@ -118,7 +130,7 @@ func BenchmarkDepthwise(b *testing.B) {
 		b.Run("direct/"+name, func(b *testing.B) {
 			cpu0 = cpuSeconds()
 			for b.Loop() {
-				p.Run(dst, src, wt, bias, nil, act.SiLU, nil, scratch)
+				p.Run(dst, src, wt, bias, nil, s.f, nil, scratch)
 			}
 			report(b)
 		})
@@ -126,7 +138,7 @@ func BenchmarkDepthwise(b *testing.B) {
 			cpu0 = cpuSeconds()
 			for b.Loop() {
 				Depthwise(dst, src, wt, bias, &g, s.c, 1)
-				AddAct(dst, nil, act.SiLU)
+				AddAct(dst, nil, s.f)
 			}
 			report(b)
 		})
