@@ -3,9 +3,7 @@
 package tensor // import "gorgonia.org/tensor"
 
 import (
-	"encoding/gob"
 	"fmt"
-	"io"
 
 	"github.com/pkg/errors"
 )
@@ -15,11 +13,6 @@ var (
 	_ Tensor = &CS{}
 	_ View   = &Dense{}
 )
-
-func init() {
-	gob.Register(&Dense{})
-	gob.Register(&CS{})
-}
 
 // Tensor represents a variety of n-dimensional arrays. The most commonly used tensor is the Dense tensor.
 // It can be used to represent a vector, matrix, 3D matrix and n-dimensional tensors.
@@ -69,12 +62,6 @@ type Tensor interface {
 	// formatters
 	fmt.Formatter
 	fmt.Stringer
-
-	// all Tensors are serializable to these formats
-	WriteNpy(io.Writer) error
-	ReadNpy(io.Reader) error
-	gob.GobEncoder
-	gob.GobDecoder
 
 	standardEngine() standardEngine
 	headerer
