@@ -31,6 +31,10 @@ import (
 
 func main() {
 	api := js.Global().Get("Object").New()
+	// The worker splits its model_ms with these: Go's start (runtime and
+	// package initialisation) before main, the model's load after.
+	now := js.Global().Get("performance").Get("now").Call("bind", js.Global().Get("performance"))
+	api.Set("mainAt", now.Invoke())
 	c, err := model.Default()
 	// static/worker.js starts Go with GOGC=off, so that initialisation and
 	// the model's load run without collections; classifying runs with Go's
@@ -47,6 +51,7 @@ func main() {
 			return classifyTensor(c, args)
 		}))
 	}
+	api.Set("loadedAt", now.Invoke())
 	js.Global().Set("hiwl", api)
 	// Returning from main would end the Go program and with it every
 	// js.Func; block so classify stays callable.

@@ -66,7 +66,12 @@ export interface Timings {
   lookup_ms: number;
   download_ms: number;
   compile_ms: number;
+  /** Go's start and the model's load: go_start_ms + model_load_ms. */
   model_ms: number;
+  /** Go's runtime and package initialisation, until its main runs. */
+  go_start_ms: number;
+  /** model.Default: onnx-go's decoding and the engine's plan. */
+  model_load_ms: number;
   total_ms: number;
   wasm_bytes: number;
   source: "network" | "cache";

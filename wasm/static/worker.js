@@ -88,6 +88,11 @@ async function load() {
       download_ms: bytes.downloaded - started,
       compile_ms: compiled - bytes.downloaded,
       model_ms: loaded - compiled,
+      // model_ms in two: Go's start (the runtime and every package's
+      // initialisation) until main runs, then model.Default (onnx-go's
+      // decoding and the plan's compile).
+      go_start_ms: api.mainAt - compiled,
+      model_load_ms: api.loadedAt - api.mainAt,
       total_ms: loaded - started,
       wasm_bytes: bytes.count,
       source,

@@ -93,6 +93,8 @@ try {
       worker_download_ms: round(t.download_ms),
       worker_compile_ms: round(t.compile_ms),
       worker_model_ms: round(t.model_ms),
+      worker_go_start_ms: round(t.go_start_ms),
+      worker_model_load_ms: round(t.model_load_ms),
       first_inference_ms: inference, // the worker's time for the first image
       module_source: t.source,
       bytes_sent: sent.reduce((n, r) => n + r.bytes, 0),
@@ -109,7 +111,7 @@ try {
     loads.push({ first, second });
     for (const [what, v] of [["first", first], ["second", second]]) {
       console.log(`round ${i + 1}, ${what} visit: ready ${v.ready_ms} ms (module from ${v.module_source}: lookup ${v.worker_lookup_ms}, download ${v.worker_download_ms}, ` +
-        `compile ${v.worker_compile_ms}, model ${v.worker_model_ms} ms), first result ${v.first_result_ms} ms ` +
+        `compile ${v.worker_compile_ms}, model ${v.worker_model_ms} ms: Go start ${v.worker_go_start_ms}, load ${v.worker_model_load_ms}), first result ${v.first_result_ms} ms ` +
         `(inference ${v.first_inference_ms} ms; page clock from navigation: script ${v.navigation_to_script_ms}, ready ${v.navigation_to_ready_ms}, ` +
         `result ${v.navigation_to_first_result_ms} ms, click to result ${v.click_to_result_ms} ms), ` +
         `${v.bytes_sent} bytes sent (module ${v.wasm_bytes_sent}, ${v.wasm_encoding || "not sent"}), ${v.requests} requests`);
@@ -162,6 +164,8 @@ try {
       worker_download_ms: summary(loads.map((l) => l[k].worker_download_ms)),
       worker_compile_ms: summary(loads.map((l) => l[k].worker_compile_ms)),
       worker_model_ms: summary(loads.map((l) => l[k].worker_model_ms)),
+      worker_go_start_ms: summary(loads.map((l) => l[k].worker_go_start_ms)),
+      worker_model_load_ms: summary(loads.map((l) => l[k].worker_model_load_ms)),
       first_inference_ms: summary(loads.map((l) => l[k].first_inference_ms)),
       first_result_ms: summary(loads.map((l) => l[k].first_result_ms)),
       navigation_to_script_ms: summary(loads.map((l) => l[k].navigation_to_script_ms)),
@@ -187,7 +191,7 @@ try {
     console.log(`${k.replace("_", " ")}: time to first result median ${v.first_result_ms.median} ms, ` +
       `${v.navigation_to_first_result_ms.median} ms from navigation start on the page's clock, ` +
       `${v.navigation_to_result_if_clicked_at_ready_ms.median} ms if clicked at ready (page ready ${v.navigation_to_ready_ms.median} ms + click to result ${v.click_to_result_ms.median} ms; harness ready ${v.ready_ms.median} ms, ` +
-      `module ${v.worker_download_ms.median} + ${v.worker_compile_ms.median} ms, model ${v.worker_model_ms.median} ms, first inference ${v.first_inference_ms.median} ms), ` +
+      `module ${v.worker_download_ms.median} + ${v.worker_compile_ms.median} ms, model ${v.worker_model_ms.median} ms (Go start ${v.worker_go_start_ms.median}, load ${v.worker_model_load_ms.median}), first inference ${v.first_inference_ms.median} ms), ` +
       `${v.bytes_sent.median} bytes sent, of which module ${v.wasm_bytes_sent.median}`);
   }
   const lat = result.per_image_latency;
