@@ -215,10 +215,11 @@ type Memory struct {
 	// FirstTenth is the highest sample over the first tenth of the run
 	// (the working set once concurrency is reached); Growth is End minus
 	// FirstTenth. With workerd's inspector, V8 also runs a full collection
-	// once a tenth of the requests are done and again after the run, and
-	// RSS is read a second after each (Collected*): those two are what the
-	// isolate holds rather than what V8 has yet to collect, and Growth is
-	// then their difference.
+	// just before the run and again after it, and RSS is read a second
+	// after each (Collected*): what the process holds rather than what V8
+	// has yet to collect, and Growth is then their difference. (Not during
+	// the run: workerd answers its inspector only between requests, and a
+	// collection asked for under 32 concurrent requests went unanswered.)
 	Start      float64 `json:"start_mib"`
 	Middle     float64 `json:"middle_mib"`
 	End        float64 `json:"end_mib"`
@@ -226,13 +227,17 @@ type Memory struct {
 	FirstTenth float64 `json:"first_tenth_peak_mib"`
 	Peak       float64 `json:"peak_mib"`
 	Growth     float64 `json:"growth_mib"`
-	// CollectedEarly and CollectedEnd: RSS after V8's full collections
+	// CollectedBefore and CollectedEnd: RSS after V8's full collections
 	// (0 without an inspector).
-	CollectedEarly float64      `json:"collected_early_mib,omitempty"`
-	CollectedEnd   float64      `json:"collected_end_mib,omitempty"`
-	HWM            float64      `json:"vmhwm_mib"`
-	Samples        [][3]float64 `json:"samples_s_mib_done"` // [seconds into the run, RSS, requests done]
-	Verdict        string       `json:"verdict"`
+	CollectedBefore float64 `json:"collected_before_mib,omitempty"`
+	CollectedEnd    float64 `json:"collected_end_mib,omitempty"`
+	// V8's JavaScript heap in use after those collections, in MiB: what a
+	// leak in the JavaScript glue would grow.
+	CollectedJSBefore float64      `json:"collected_js_heap_before_mib,omitempty"`
+	CollectedJSEnd    float64      `json:"collected_js_heap_end_mib,omitempty"`
+	HWM               float64      `json:"vmhwm_mib"`
+	Samples           [][3]float64 `json:"samples_s_mib_done"` // [seconds into the run, RSS, requests done]
+	Verdict           string       `json:"verdict"`
 	// Isolate is what the worker's isolate itself reports on /healthz.
 	Isolate *IsolateMemory `json:"isolate,omitempty"`
 }
@@ -693,13 +698,11 @@ type memSampler struct {
 	samples   [][3]float64
 	early     float64
 	before    float64
-	// collectedEarly is RSS after the full collection at a tenth of the
-	// run; earlyDone closes once it is read.
-	collectedEarly float64
-	earlyDone      chan struct{}
-	earlyOnce      sync.Once
-	stop           chan struct{}
-	stopped        chan struct{}
+	// collectedBefore is RSS, and collectedJS V8's heap in use, after a
+	// full collection just before the run.
+	collectedBefore, collectedJS float64
+	stop                         chan struct{}
+	stopped                      chan struct{}
 }
 
 func (m *memSampler) status() (map[string]float64, error) {
@@ -772,24 +775,17 @@ func (m *memSampler) v8heap(collect bool) (V8Sample, error) {
 }
 
 func (m *memSampler) start(t0 time.Time, done *atomic.Int64, n int64) {
+	if m.inspector != "" {
+		// before m.before, so that the run's RSS samples start where this
+		// collection left the process
+		if v, js, err := m.collected(); err == nil {
+			m.collectedBefore, m.collectedJS = v, js
+		} else {
+			log.Printf("V8 collection before the run: %v", err)
+		}
+	}
 	m.before, _ = m.rss()
 	m.stop, m.stopped = make(chan struct{}), make(chan struct{})
-	m.earlyDone = make(chan struct{})
-	collectEarly := func() {
-		m.earlyOnce.Do(func() {
-			go func() {
-				defer close(m.earlyDone)
-				v, err := m.collected()
-				if err != nil {
-					log.Printf("V8 collection at a tenth of the run: %v", err)
-					return
-				}
-				m.mu.Lock()
-				m.collectedEarly = v
-				m.mu.Unlock()
-			}()
-		})
-	}
 	isoDone, v8Done := make(chan struct{}), make(chan struct{})
 	if m.inspector != "" {
 		if v, err := m.v8heap(false); err == nil {
@@ -867,21 +863,20 @@ func (m *memSampler) start(t0 time.Time, done *atomic.Int64, n int64) {
 				m.early = max(m.early, v)
 			}
 			m.mu.Unlock()
-			if d >= n/10 && m.inspector != "" {
-				collectEarly()
-			}
 		}
 	}()
 }
 
 // collected has V8 run a full collection, waits a second for the freed
-// pages to leave, and reads RSS.
-func (m *memSampler) collected() (float64, error) {
-	if _, err := m.v8heap(true); err != nil {
-		return 0, err
+// pages to leave, and reads RSS; js is V8's heap in use after it.
+func (m *memSampler) collected() (rss, js float64, err error) {
+	v, err := m.v8heap(true)
+	if err != nil {
+		return 0, 0, err
 	}
 	time.Sleep(time.Second)
-	return m.rss()
+	rss, err = m.rss()
+	return rss, v.Used, err
 }
 
 func (m *memSampler) finish(n int64) *Memory {
@@ -892,11 +887,10 @@ func (m *memSampler) finish(n int64) *Memory {
 	idle, _ := m.rss()
 	st, _ := m.status()
 	out := &Memory{PID: m.pid, Start: m.before, FirstTenth: m.early, End: end, Idle: idle, HWM: st["VmHWM"], Samples: m.samples}
-	m.earlyOnce.Do(func() { close(m.earlyDone) }) // a run too short to reach its tenth
-	<-m.earlyDone
-	if m.collectedEarly > 0 {
-		if v, err := m.collected(); err == nil {
-			out.CollectedEarly, out.CollectedEnd = m.collectedEarly, v
+	if m.collectedBefore > 0 {
+		if v, js, err := m.collected(); err == nil {
+			out.CollectedBefore, out.CollectedEnd = m.collectedBefore, v
+			out.CollectedJSBefore, out.CollectedJSEnd = m.collectedJS, js
 		} else {
 			log.Printf("V8 collection after the run: %v", err)
 		}
@@ -915,9 +909,9 @@ func (m *memSampler) finish(n int64) *Memory {
 	out.Growth = round(end-out.FirstTenth, 1)
 	measured := "from early in the run to the end"
 	if out.CollectedEnd > 0 {
-		out.Growth = round(out.CollectedEnd-out.CollectedEarly, 1)
-		measured = fmt.Sprintf("after V8's full collections, from a tenth of the run (%.0f MiB) to the end (%.0f MiB; %.0f before the collection)",
-			out.CollectedEarly, out.CollectedEnd, idle)
+		out.Growth = round(out.CollectedEnd-out.CollectedBefore, 1)
+		measured = fmt.Sprintf("after V8's full collections, from before the run (%.0f MiB) to after it (%.0f MiB; %.0f before that collection; JavaScript heap in use %.1f then %.1f MiB)",
+			out.CollectedBefore, out.CollectedEnd, idle, out.CollectedJSBefore, out.CollectedJSEnd)
 	}
 	if m.url != "" {
 		out.Isolate = m.isolateSummary(n)
