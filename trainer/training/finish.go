@@ -53,6 +53,12 @@ func (t *trainer) finish(st *state, ds *gzdata.Dataset, test []gzdata.Sample) (*
 	if len(test) == 0 {
 		return nil, fmt.Errorf("training: no readable test images")
 	}
+	for _, name := range untrainedNets(st) {
+		// said before the test numbers, which would otherwise read as the
+		// network's own: no epoch of it ever replaced its start
+		fmt.Fprintf(t.log, "WARNING: network %s never did better on validation than calling every image one class, in all %d epochs: the file keeps its starting weights\n",
+			name, epochsOf(st, name))
+	}
 	bestA, bestB := st.A.Best.params(), st.B.Best.params()
 	info := t.modelInfo(st, ds, len(test))
 	data, err := onnxexport.Marshal(t.cfg.ArchA(), t.cfg.ArchB(), bestA, bestB, info)
@@ -379,4 +385,27 @@ func squeezeText(c Config) string {
 		s += fmt.Sprintf(", network B's draws replaced by in-between galaxies squeezed into cigars (p %g)", c.Augment.SqueezeB)
 	}
 	return s
+}
+
+// untrainedNets names the networks chosen on validation that never had an
+// eligible epoch (selectionScore): their Best is still their start.
+func untrainedNets(st *state) []string {
+	var out []string
+	for _, n := range namedNets(st) {
+		if !n.st.FitValidation && n.st.BestEpoch == 0 && st.From[n.name] == "" && epochsOf(st, n.name) > 0 {
+			out = append(out, n.name)
+		}
+	}
+	return out
+}
+
+// epochsOf counts network name's epochs in st.History.
+func epochsOf(st *state, name string) int {
+	k := 0
+	for _, h := range st.History {
+		if h.Network == name {
+			k++
+		}
+	}
+	return k
 }
