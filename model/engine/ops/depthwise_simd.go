@@ -107,6 +107,11 @@ func depthwiseStore(dst, out, residual []float32, wq, ow int, f act.Func) {
 			}
 		}
 	}
+	// Run's scalar code follows, channel after channel: without this the
+	// dirty upper halves made it (the bias load, the loop) about a tenth of
+	// the default model's native inference (pprof of
+	// BenchmarkDefaultModel, Intel Xeon with AVX-512; package avx).
+	avx.ClearUpper()
 }
 
 // Sum returns the sum of x, in vector lanes and then across them. Its
