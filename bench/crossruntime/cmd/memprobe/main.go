@@ -1,7 +1,7 @@
 // Command memprobe measures the engine's memory-bound kernels on one core
-// and prints them as JSON: the direct depthwise convolution (with its SiLU
-// epilogue) on an MBConv model's depthwise layers, 2x2 max pooling on the
-// current model's first block, and SiLU over a feature map, each in GB/s
+// and prints them as JSON: the direct depthwise convolution (with its ReLU6
+// epilogue) on the default model's depthwise layers, and two kernels the
+// earlier models ran (2x2 max pooling, SiLU over a feature map), each in GB/s
 // of the bytes it must read and write at the least (input and output once)
 // and GFLOP/s; beside them, copy's GB/s on a buffer that stays in cache and
 // on one far beyond it, the yardsticks. Each figure is the best of many
@@ -62,9 +62,9 @@ func main() {
 			r.CopyDRAMGBps = gbps
 		}
 	}
-	// The depthwise layers of the stand-in MBConv model (channels x side,
-	// kernel, stride), as in ops.BenchmarkDepthwise.
-	for _, s := range []struct{ c, hw, k, stride int }{{96, 40, 3, 2}, {144, 20, 3, 1}, {240, 10, 5, 1}, {144, 20, 5, 2}} {
+	// The depthwise layers of the default model's MobileNetV2 backbone at
+	// 64 px (channels x side, kernel, stride), as in ops.BenchmarkDepthwise.
+	for _, s := range []struct{ c, hw, k, stride int }{{32, 32, 3, 1}, {96, 32, 3, 2}, {144, 16, 3, 1}, {144, 16, 3, 2}, {192, 8, 3, 1}} {
 		o := (s.hw+2*(s.k/2)-s.k)/s.stride + 1
 		g := ops.Conv2D{C: 1, H: s.hw, W: s.hw, KH: s.k, KW: s.k, StrideH: s.stride, StrideW: s.stride, DilH: 1, DilW: 1,
 			PadT: s.k / 2, PadL: s.k / 2, OH: o, OW: o}
@@ -72,11 +72,11 @@ func main() {
 		dst := make([]float32, s.c*o*o)
 		p := ops.NewDepthwisePlan(&g, s.c, 1)
 		scratch := make([]float32, p.Scratch())
-		t := best(func() { p.Run(dst, src, w, bias, nil, act.SiLU, nil, scratch) })
-		r.Kernels = append(r.Kernels, Kernel{Kernel: "depthwise+SiLU", Shape: fmt.Sprintf("%dx%dx%d k%d/%d", s.c, s.hw, s.hw, s.k, s.stride),
+		t := best(func() { p.Run(dst, src, w, bias, nil, act.ReLU6, nil, scratch) })
+		r.Kernels = append(r.Kernels, Kernel{Kernel: "depthwise+ReLU6", Shape: fmt.Sprintf("%dx%dx%d k%d/%d", s.c, s.hw, s.hw, s.k, s.stride),
 			GBps: 4 * float64(len(src)+len(dst)) / t / 1e9, GFLOPS: 2 * float64(len(dst)*s.k*s.k) / t / 1e9})
 	}
-	{ // the current model's first pooling: 16 planes of 80x80
+	{ // the residual model's first pooling (hiwl-3c76ca070931): 16 planes of 80x80
 		const planes, hw = 16, 80
 		src, dst := ramp(planes*hw*hw), make([]float32, planes*hw*hw/4)
 		g := &ops.Pool{In: []int{hw, hw}, Out: []int{hw / 2, hw / 2}, Kernel: []int{2, 2}, Strides: []int{2, 2},
@@ -85,7 +85,7 @@ func main() {
 		r.Kernels = append(r.Kernels, Kernel{Kernel: "maxpool 2x2", Shape: fmt.Sprintf("%dx%dx%d", planes, hw, hw),
 			GBps: 4 * float64(len(src)+len(dst)) / t / 1e9})
 	}
-	{ // SiLU in place over an expanded MBConv map: 96 planes of 40x40
+	{ // SiLU in place over an expanded map of the SiLU MBConv candidates: 96 planes of 40x40
 		x := ramp(96 * 40 * 40)
 		t := best(func() { act.SiLU.Slice(x) })
 		r.Kernels = append(r.Kernels, Kernel{Kernel: "SiLU", Shape: "96x40x40", GBps: 8 * float64(len(x)) / t / 1e9})
