@@ -643,15 +643,8 @@ func initBFromA(st *state, log io.Writer) error {
 	if st.From["B"] != "" {
 		return errors.New("training: -init-b-from-a and -reuse-b: network B is either taken as it is or trained from A's weights")
 	}
-	a, b := st.A.Best.params(), st.B.Params.params()
-	copied, total := 0, 0
-	for name, t := range b {
-		total += t.Shape().TotalSize()
-		if at, ok := a[name]; ok && slices.Equal(at.Shape(), t.Shape()) {
-			b[name] = at.Clone().(*tensor.Dense)
-			copied += t.Shape().TotalSize()
-		}
-	}
+	b := st.B.Params.params()
+	copied, total := copySameShape(b, st.A.Best.params())
 	if copied == 0 {
 		return errors.New("training: -init-b-from-a: networks A and B share no layer of the same name and shape (-arch-b must repeat the first blocks of -arch)")
 	}
@@ -702,12 +695,21 @@ func initialWeights(cfg Config) (a, b hiwlnet.Params, err error) {
 // This is what the ablation's flat run needs to share the others' start.
 func flatFrom(a hiwlnet.Params, arch hiwlnet.Arch, seed int64) hiwlnet.Params {
 	flat := hiwlnet.NewParams(arch, model.NumClasses, seed)
-	for name, t := range flat {
-		if at, ok := a[name]; ok && slices.Equal(at.Shape(), t.Shape()) {
-			flat[name] = at.Clone().(*tensor.Dense)
+	copySameShape(flat, a)
+	return flat
+}
+
+// copySameShape sets each tensor of dst that src has by the same name and
+// shape to a copy of src's, and counts the numbers copied and dst's in all.
+func copySameShape(dst, src hiwlnet.Params) (copied, total int) {
+	for name, t := range dst {
+		total += t.Shape().TotalSize()
+		if from, ok := src[name]; ok && slices.Equal(from.Shape(), t.Shape()) {
+			dst[name] = from.Clone().(*tensor.Dense)
+			copied += t.Shape().TotalSize()
 		}
 	}
-	return flat
+	return copied, total
 }
 
 // widthsOf is the three widths of a backbone NewArch built.
