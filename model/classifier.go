@@ -78,17 +78,11 @@ func load(data []byte, trial bool, version string) (c *Classifier, err error) {
 	if err := engine.CheckSizes(data); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadModel, err)
 	}
-	// onnx-go decodes an initializer's raw_data four bytes at a time but
-	// float_data in one protobuf pass: the same bytes declared as
-	// float_data halve decoding in wasm (engine.RawToFloatData). data
-	// itself stays as it is, for the version hash and the metadata.
-	decoded := data
-	if fd, err := engine.RawToFloatData(data); err == nil {
-		decoded = fd
-	}
+	// hiwl's copy of onnx-go decodes raw_data and float_data alike, each
+	// float initializer in one copy (third_party/onnx-go/HIWL.md).
 	g := engine.NewGraph()
 	m := onnx.NewModel(g)
-	if err := m.UnmarshalBinary(decoded); err != nil {
+	if err := m.UnmarshalBinary(data); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadModel, err)
 	}
 	inputs := m.GetInputTensors()
@@ -193,9 +187,9 @@ func (c *Classifier) Metadata() Metadata { return c.metadata }
 // DomainFit is the model file's fit for the in-domain score, or nil.
 func (c *Classifier) DomainFit() *DomainFit { return c.domain }
 
-// Classify decodes, preprocesses and classifies image bytes.
+// Classify decodes (DecodeFor), preprocesses and classifies image bytes.
 func (c *Classifier) Classify(data []byte) (*Prediction, error) {
-	img, err := Decode(data)
+	img, _, err := DecodeFor(data, c.inputSize)
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +197,8 @@ func (c *Classifier) Classify(data []byte) (*Prediction, error) {
 }
 
 // ClassifyImage classifies an already decoded image; the Prediction
-// carries the crop it took.
+// carries the crop it took. To get Classify's probabilities, decode with
+// DecodeFor.
 func (c *Classifier) ClassifyImage(img image.Image) (*Prediction, error) {
 	x, crop, sc := preprocess(img, c.inputSize)
 	p, err := c.classify(x, sc)

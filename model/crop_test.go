@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// A Prediction carries the crop the network saw: Frame of the decoded
-// image, from Classify and ClassifyImage alike; ClassifyTensor has none.
+// A Prediction carries the crop the network saw: Frame of the image
+// DecodeFor gives, from Classify and ClassifyImage alike; ClassifyTensor
+// has none.
 func TestPredictionCrop(t *testing.T) {
 	c, err := Default()
 	if err != nil {
@@ -17,9 +18,9 @@ func TestPredictionCrop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, err := Decode(data)
-	if err != nil {
-		t.Fatal(err)
+	img, scale, err := DecodeFor(data, c.InputSize())
+	if err != nil || scale != 2 || img.Bounds() != image.Rect(0, 0, 212, 212) {
+		t.Fatalf("DecodeFor: %v at 1/%d (%v), want a 424x424 cutout at 1/2", img.Bounds(), scale, err)
 	}
 	want := Frame(img)
 	if want.Empty() || want == img.Bounds() {
@@ -36,7 +37,7 @@ func TestPredictionCrop(t *testing.T) {
 	// A sub-image keeps its own coordinates: the crop is in them.
 	sub := img.(interface {
 		SubImage(image.Rectangle) image.Image
-	}).SubImage(image.Rect(50, 20, 424, 424))
+	}).SubImage(image.Rect(25, 10, 212, 212))
 	r, err := c.ClassifyImage(sub)
 	if err != nil || r.Crop != Frame(sub) || !r.Crop.In(sub.Bounds()) {
 		t.Fatalf("sub-image: crop %v, want %v inside %v (%v)", r.Crop, Frame(sub), sub.Bounds(), err)

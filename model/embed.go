@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"os"
+	"strconv"
 	"sync"
 )
 
@@ -25,6 +26,21 @@ var loadDefault = sync.OnceValues(func() (*Classifier, error) {
 
 // Default returns the classifier of the embedded model, loaded once.
 func Default() (*Classifier, error) { return loadDefault() }
+
+// DefaultInputSize is the embedded model's input side, read from its
+// metadata ("hiwl.input_size") without decoding the graph: what DecodeFor
+// needs before the model has loaded, so that a server can turn away a bad
+// image without loading the model.
+var DefaultInputSize = sync.OnceValue(func() int {
+	md, err := ReadMetadata(defaultONNX)
+	if n, perr := strconv.Atoi(md.Props["hiwl.input_size"]); err == nil && perr == nil && n > 0 {
+		return n
+	}
+	if c, err := Default(); err == nil {
+		return c.InputSize()
+	}
+	return 0
+})
 
 // maxModelBytes bounds what Open reads; HIWL models are well under 10 MB.
 const maxModelBytes = 512 << 20

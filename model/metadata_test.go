@@ -68,4 +68,7 @@ func TestDefaultVersion(t *testing.T) {
 	if c.Version() != defaultVersion {
 		t.Fatalf("Default().Version() = %s, want %s", c.Version(), defaultVersion)
 	}
+	if DefaultInputSize() != c.InputSize() {
+		t.Fatalf("DefaultInputSize() = %d, the model's input is %d", DefaultInputSize(), c.InputSize())
+	}
 }

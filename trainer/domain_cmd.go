@@ -68,7 +68,7 @@ func runDomain(args []string) error {
 	log := os.Stderr
 	fmt.Fprintf(log, "domain: %s, %d training and %d validation images (seed %d)\n", clf.Version(), len(train), len(val), *seed)
 
-	preds, err := classifyAll(clf, samplePictures(train, 1), log, "training split")
+	preds, err := classifyAll(clf, samplePictures(train, 1, clf.InputSize()), log, "training split")
 	if err != nil {
 		return err
 	}
@@ -91,13 +91,13 @@ func runDomain(args []string) error {
 		return err
 	}
 	fit := &model.DomainFit{Means: means, Precision: prec}
-	half, err := classifyAll(clf, samplePictures(train, 0.5), log, "training split at scale 0.5")
+	half, err := classifyAll(clf, samplePictures(train, 0.5, clf.InputSize()), log, "training split at scale 0.5")
 	if err != nil {
 		return err
 	}
 	picture(1, half)
 	for i, scale := range []float64{1, 0.5} {
-		preds, err := classifyAll(clf, samplePictures(val, scale), log, fmt.Sprintf("validation split at scale %g", scale))
+		preds, err := classifyAll(clf, samplePictures(val, scale, clf.InputSize()), log, fmt.Sprintf("validation split at scale %g", scale))
 		if err != nil {
 			return err
 		}
@@ -141,18 +141,18 @@ type picture struct {
 	load       func() (image.Image, error)
 }
 
-func samplePictures(samples []gzdata.Sample, scale float64) []picture {
+func samplePictures(samples []gzdata.Sample, scale float64, input int) []picture {
 	out := make([]picture, len(samples))
 	for i, s := range samples {
-		out[i] = picture{kind: s.Class.Slug(), name: s.Path, load: fileLoader(s.Path, scale)}
+		out[i] = picture{kind: s.Class.Slug(), name: s.Path, load: fileLoader(s.Path, scale, input)}
 	}
 	return out
 }
 
-// fileLoader reads and decodes path, shown at scale as trainer eval -scale
-// shows it.
-func fileLoader(path string, scale float64) func() (image.Image, error) {
-	return func() (image.Image, error) { return training.LoadShown(path, scale) }
+// fileLoader reads and decodes path for a network of input side input,
+// shown at scale as trainer eval -scale shows it.
+func fileLoader(path string, scale float64, input int) func() (image.Image, error) {
+	return func() (image.Image, error) { return training.LoadShown(path, scale, input) }
 }
 
 // classifyAll classifies pictures on every core through ClassifyImage,
@@ -236,9 +236,9 @@ func runDomainCheck(args []string) error {
 		name string
 		pics []picture
 	}{
-		{"test split, scale 1", samplePictures(test, 1)},
-		{"test split, scale 0.5", samplePictures(test, 0.5)},
-		{"gz-challenge-unlabelled", filePictures("unlabelled", unlFiles)},
+		{"test split, scale 1", samplePictures(test, 1, clf.InputSize())},
+		{"test split, scale 0.5", samplePictures(test, 0.5, clf.InputSize())},
+		{"gz-challenge-unlabelled", filePictures("unlabelled", unlFiles, clf.InputSize())},
 	} {
 		preds, err := classifyAll(clf, set.pics, log, set.name)
 		if err != nil {
@@ -261,7 +261,7 @@ func runDomainCheck(args []string) error {
 		a := unlFiles[3*i*step]
 		factor := 3 + float64(i%2)
 		neg = append(neg, picture{kind: "zoom", name: fmt.Sprintf("%s x%g", filepath.Base(a), factor), load: func() (image.Image, error) {
-			img, err := fileLoader(a, 1)()
+			img, err := fileLoader(a, 1, clf.InputSize())()
 			if err != nil {
 				return nil, err
 			}
@@ -275,7 +275,7 @@ func runDomainCheck(args []string) error {
 		neg = append(neg, picture{kind: "crowd", name: fmt.Sprintf("%d cutouts from %s", k, filepath.Base(tiles[0])), load: func() (image.Image, error) {
 			var imgs []image.Image
 			for _, t := range tiles {
-				img, err := fileLoader(t, 1)()
+				img, err := fileLoader(t, 1, clf.InputSize())()
 				if err != nil {
 					return nil, err
 				}
@@ -293,11 +293,11 @@ func runDomainCheck(args []string) error {
 			for _, f := range photoFiles(files) {
 				// scikit-image also ships 10-pixel test patterns and a
 				// truncated JPEG, which the classifier refuses
-				if _, err := fileLoader(f, 1)(); err != nil {
+				if _, err := fileLoader(f, 1, clf.InputSize())(); err != nil {
 					fmt.Printf("  (photo %s skipped: %v)\n", f, err)
 					continue
 				}
-				neg = append(neg, picture{kind: "photo", name: f, load: fileLoader(f, 1)})
+				neg = append(neg, picture{kind: "photo", name: f, load: fileLoader(f, 1, clf.InputSize())})
 			}
 		}
 	}
@@ -358,10 +358,10 @@ func photoFiles(files []string) []string {
 	return out
 }
 
-func filePictures(kind string, files []string) []picture {
+func filePictures(kind string, files []string, input int) []picture {
 	out := make([]picture, len(files))
 	for i, f := range files {
-		out[i] = picture{kind: kind, name: f, load: fileLoader(f, 1)}
+		out[i] = picture{kind: kind, name: f, load: fileLoader(f, 1, input)}
 	}
 	return out
 }

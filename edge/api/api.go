@@ -44,6 +44,10 @@ type Config struct {
 	// or rejected input, so that a fresh Go instance answers those
 	// without decoding the model.
 	Model func() (*model.Classifier, error)
+	// InputSize is the model's input side, which decoding needs
+	// (model.DecodeFor) before the model has loaded; 0 means the embedded
+	// default model's (model.DefaultInputSize).
+	InputSize int
 
 	MaxBodyBytes int64
 	MaxSide      int
@@ -88,6 +92,9 @@ func Handler(cfg Config) http.Handler {
 	}
 	if cfg.MaxPixels <= 0 {
 		cfg.MaxPixels = DefaultMaxPixels
+	}
+	if cfg.InputSize <= 0 {
+		cfg.InputSize = model.DefaultInputSize()
 	}
 	if cfg.Logf == nil {
 		cfg.Logf = log.Printf

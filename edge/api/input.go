@@ -156,8 +156,9 @@ func tooLarge(limit int64) error {
 }
 
 // decode checks the image header against the edge's limits, then decodes
-// it with the model package (which applies its own limits as well). A
-// failure carries model.ErrorCode's code; statusOf maps it to HTTP.
+// it for the network's input side with the model package
+// (model.DecodeFor, which applies its own limits as well). A failure
+// carries model.ErrorCode's code; statusOf maps it to HTTP.
 func (s *server) decode(data []byte) (image.Image, error) {
 	if cfg, format, err := image.DecodeConfig(bytes.NewReader(data)); err == nil {
 		if cfg.Width > s.cfg.MaxSide || cfg.Height > s.cfg.MaxSide || cfg.Width*cfg.Height > s.cfg.MaxPixels {
@@ -167,7 +168,7 @@ func (s *server) decode(data []byte) (image.Image, error) {
 			return nil, e
 		}
 	}
-	img, err := model.Decode(data)
+	img, _, err := model.DecodeFor(data, s.cfg.InputSize)
 	if err == nil {
 		return img, nil
 	}

@@ -56,7 +56,7 @@ func TestFillConsistency(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	unl, bad := loadImages(ds.Samples[:12], 1, prepareTrain(input), nil)
+	unl, bad := loadImages(ds.Samples[:12], input, 1, prepareTrain(input), nil)
 	if len(bad) > 0 || len(unl) != 12 {
 		t.Fatalf("%d images decoded: %v", len(unl), bad)
 	}

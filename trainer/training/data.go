@@ -40,9 +40,10 @@ func fullSide(input int) int {
 	return int(math.Round(float64(input) / model.EvalCropFraction))
 }
 
-// loadImages decodes samples in parallel with prepare; files that fail are
-// reported and skipped, never used.
-func loadImages[T any](samples []gzdata.Sample, workers int, prepare func(gzdata.Sample, image.Image) T, progress func(done, total int)) ([]T, []error) {
+// loadImages decodes samples in parallel for a network of input side
+// input (model.DecodeFor, as every runtime decodes) with prepare; files
+// that fail are reported and skipped, never used.
+func loadImages[T any](samples []gzdata.Sample, input, workers int, prepare func(gzdata.Sample, image.Image) T, progress func(done, total int)) ([]T, []error) {
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
@@ -61,7 +62,7 @@ func loadImages[T any](samples []gzdata.Sample, workers int, prepare func(gzdata
 				data, err := model.ReadImageFile(samples[i].Path)
 				var img image.Image
 				if err == nil {
-					img, err = model.Decode(data)
+					img, _, err = model.DecodeFor(data, input)
 				}
 				if err != nil {
 					errs[i] = fmt.Errorf("%s: %w", samples[i].Path, err)

@@ -56,7 +56,7 @@ func EvaluateWith(clf *model.Classifier, samples []gzdata.Sample, o EvalOptions,
 	classify := clf.ClassifyFile
 	if scale < 1 || o.TTA {
 		classify = func(path string) (*model.Prediction, error) {
-			img, err := LoadShown(path, scale)
+			img, err := LoadShown(path, scale, clf.InputSize())
 			if err != nil {
 				return nil, err
 			}
@@ -112,15 +112,16 @@ const CalibrationBins = 15
 // ReliabilityFile is the reliability diagram of an evaluation.
 const ReliabilityFile = "reliability.png"
 
-// LoadShown reads and decodes the image at path and shows it at scale
-// (0 < scale <= 1) of its size, shrunk and padded with its own sky as
-// Shrink does; scale 1 returns it as decoded.
-func LoadShown(path string, scale float64) (image.Image, error) {
+// LoadShown reads and decodes the image at path for a network of input
+// side input (model.DecodeFor) and shows it at scale (0 < scale <= 1) of
+// its size, shrunk and padded with its own sky as Shrink does; scale 1
+// returns it as decoded.
+func LoadShown(path string, scale float64, input int) (image.Image, error) {
 	data, err := model.ReadImageFile(path)
 	if err != nil {
 		return nil, err
 	}
-	img, err := model.Decode(data)
+	img, _, err := model.DecodeFor(data, input)
 	if err != nil {
 		return nil, err
 	}

@@ -273,7 +273,7 @@ const parityImages = 64
 // the first test images.
 func (t *trainer) parity(a, b hiwlnet.Params, ev *Evaluation) (worst float64, n int, err error) {
 	samples := ev.Samples[:min(len(ev.Samples), parityImages)]
-	images, bad := loadImages(samples, 0, prepareEval(t.cfg.Input), nil)
+	images, bad := loadImages(samples, t.cfg.Input, 0, prepareEval(t.cfg.Input), nil)
 	if len(bad) > 0 {
 		return 0, 0, fmt.Errorf("training: parity: %v", bad[0])
 	}

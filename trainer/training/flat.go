@@ -14,7 +14,7 @@ import (
 // with gorgonia's evaluation graph. It exports no ONNX file: the runtimes
 // read only the A/B hierarchy, and the ablation needs only the numbers.
 func (t *trainer) finishFlat(st *state, test []gzdata.Sample) (*Result, error) {
-	images, bad := loadImages(test, 0, prepareEval(t.cfg.Input), nil)
+	images, bad := loadImages(test, t.cfg.Input, 0, prepareEval(t.cfg.Input), nil)
 	for _, e := range bad {
 		fmt.Fprintf(t.log, "skipped unreadable image: %v\n", e)
 	}

@@ -68,7 +68,7 @@ func loadUnlabelled(cfg Config, workers int, log io.Writer) ([]teacherVote, erro
 	if len(teachers) > 0 {
 		what = "pseudo-labelling"
 	}
-	votes, bad := loadImages(samples, workers, func(s gzdata.Sample, img image.Image) teacherVote {
+	votes, bad := loadImages(samples, cfg.Input, workers, func(s gzdata.Sample, img image.Image) teacherVote {
 		v := teacherVote{img: prepare(s, img)}
 		for _, t := range teachers {
 			p, err := t.ClassifyImage(img)

@@ -393,16 +393,16 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 	bar := func(what string) func(int, int) {
 		return func(done, total int) { fmt.Fprintf(log, "\rdecoding %s images %d/%d", what, done, total) }
 	}
-	train, bad := loadImages(trainS, opt.Workers, prepareTrain(cfg.Input), bar("training"))
+	train, bad := loadImages(trainS, cfg.Input, opt.Workers, prepareTrain(cfg.Input), bar("training"))
 	var val []evalImage
 	var bad2 []error
 	nTrain, nVal := len(train), 0
 	if cfg.FitValidation {
 		var fit []trainImage
-		fit, bad2 = loadImages(valS, opt.Workers, prepareTrain(cfg.Input), bar("validation (trained on)"))
+		fit, bad2 = loadImages(valS, cfg.Input, opt.Workers, prepareTrain(cfg.Input), bar("validation (trained on)"))
 		train, nVal = append(train, fit...), len(fit)
 	} else {
-		val, bad2 = loadImages(valS, opt.Workers, prepareEval(cfg.Input), bar("validation"))
+		val, bad2 = loadImages(valS, cfg.Input, opt.Workers, prepareEval(cfg.Input), bar("validation"))
 		nVal = len(val)
 	}
 	fmt.Fprintln(log)

@@ -128,9 +128,19 @@ func TestLoaderMatchesNativeClassifier(t *testing.T) {
 			t.Errorf("CAM peak of %v = %v, want %v", c, got.CAMPeak[c], peak)
 		}
 	}
+	// The network saw the file decoded at half size (model.DecodeFor); the
+	// display copy is the file at full size, with the network's crop on it.
+	img, scale, err := model.DecodeFor(data, clf.InputSize())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := model.Frame(img)
 	b := it.Image.Bounds()
-	if it.Crop != model.Frame(it.Image) || !it.Crop.In(b) {
-		t.Errorf("crop %v is not the evaluation crop of %v", it.Crop, b)
+	if scale != 2 || b != image.Rect(0, 0, 424, 424) {
+		t.Errorf("network's decode at 1/%d, display copy %v; want 1/2 and the file's 424x424", scale, b)
+	}
+	if want := (image.Rectangle{f.Min.Mul(scale), f.Max.Mul(scale)}); it.Crop != want || !it.Crop.In(b) {
+		t.Errorf("crop %v, want the network's crop %v on the display copy %v", it.Crop, want, b)
 	}
 }
 

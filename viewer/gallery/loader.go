@@ -15,6 +15,7 @@ import (
 // Classifier is the part of *model.Classifier the loader uses.
 type Classifier interface {
 	ClassifyImage(img image.Image) (*model.Prediction, error)
+	InputSize() int
 }
 
 // Item is one image as far as it is loaded. Items are immutable: the loader
@@ -274,19 +275,28 @@ func (l *Loader) load(i int) {
 	l.loads.Add(1)
 	it := &Item{Path: l.paths[i]}
 	var decoded image.Image
+	scale := 1
 	data, err := model.ReadImageFile(it.Path)
 	if err == nil {
-		decoded, err = model.Decode(data)
+		decoded, scale, err = model.DecodeFor(data, l.clf.InputSize())
 	}
 	if err != nil {
 		it.Err = err
 		l.publish(i, it)
 		return
 	}
-	// The network gets the decoded image itself, so that the probabilities
-	// are exactly those of model.Classifier.Classify; the UI gets a display
-	// copy.
-	it.Image = displayCopy(decoded, l.side)
+	// The network gets the image as every runtime decodes it for the
+	// network (model.DecodeFor), so that the probabilities are exactly
+	// those of model.Classifier.Classify; the UI gets a display copy, from
+	// the file at full size when the network's decode was reduced and the
+	// display has room for more.
+	shown := decoded
+	if b := decoded.Bounds(); scale > 1 && max(b.Dx(), b.Dy()) < l.side {
+		if full, err := model.Decode(data); err == nil {
+			shown = full
+		}
+	}
+	it.Image = displayCopy(shown, l.side)
 	l.publish(i, it) // the image can be shown while the network runs
 
 	done := *it

@@ -21,6 +21,19 @@
 //     Go wasm backend compiles to far faster code than the same loop
 //     inside reconstructBlock.
 //
+// One addition, DecodeScaled: decoding at 1/2, 1/4 or 1/8 of the size, as
+// libjpeg's DCT scaling does, through a reduced inverse DCT of each block's
+// lowest frequencies (scale.go, which says why that is the right
+// downscale). model.DecodeFor uses it: a 424x424 Galaxy Zoo cutout for a
+// 64-pixel network decodes at 212x212 in 0.55x the time natively and in
+// wasm (BenchmarkDecodeScaled), and everything per pixel after it
+// (framing, resize) works on a quarter of the pixels. TestDecodeScaled
+// holds every scale to Decode's pixels averaged over the same area
+// (within 1 level of 255 on Galaxy Zoo images), TestIDCTScaled the
+// transform to float64 (within 1), TestDamagedScaled and
+// FuzzDecodeScaled its errors to Decode's. Images in image/jpeg's flex
+// sampling mode come back at full size.
+//
 // Four-component (CMYK, YCCK) images are not decoded here: their
 // conversion uses a package internal to the standard library, so model
 // sends them to image/jpeg. There is no encoder and no image.RegisterFormat:

@@ -116,6 +116,9 @@ type decoder struct {
 		nUnreadable int
 	}
 	width, height int
+	// blockSide is the side of a decoded block's output: 8, or 4, 2 or 1
+	// at a reduced scale (DecodeScaled).
+	blockSide int
 
 	img1        *image.Gray
 	img3        *image.YCbCr
@@ -520,6 +523,9 @@ func (d *decoder) processApp14Marker(n int) error {
 // decode reads a JPEG image from r and returns it as an image.Image.
 func (d *decoder) decode(r io.Reader, configOnly bool) (image.Image, error) {
 	d.r = r
+	if d.blockSide == 0 {
+		d.blockSide = 8
+	}
 
 	// Check for the Start Of Image marker.
 	if err := d.readFull(d.tmp[:2]); err != nil {

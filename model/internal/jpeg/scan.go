@@ -10,9 +10,10 @@ import (
 
 // makeImg allocates and initializes the destination image.
 func (d *decoder) makeImg(mxx, myy int) {
+	bs := d.blockSide // 8, or less when decoding at a reduced scale
 	if d.nComp == 1 {
-		m := image.NewGray(image.Rect(0, 0, 8*mxx, 8*myy))
-		d.img1 = m.SubImage(image.Rect(0, 0, d.width, d.height)).(*image.Gray)
+		m := image.NewGray(image.Rect(0, 0, bs*mxx, bs*myy))
+		d.img1 = m.SubImage(image.Rect(0, 0, d.scaled(d.width), d.scaled(d.height))).(*image.Gray)
 		return
 	}
 
@@ -46,13 +47,19 @@ func (d *decoder) makeImg(mxx, myy int) {
 		}
 	}
 
-	m := image.NewYCbCr(image.Rect(0, 0, 8*d.maxH*mxx, 8*d.maxV*myy), subsampleRatio)
-	d.img3 = m.SubImage(image.Rect(0, 0, d.width, d.height)).(*image.YCbCr)
+	if d.flex {
+		// A component expanded to the maximum sampling factors would lose
+		// resolution by a reduced transform and then the expansion: flex
+		// images (rare) are decoded at full size (see DecodeScaled).
+		d.blockSide, bs = 8, 8
+	}
+	m := image.NewYCbCr(image.Rect(0, 0, bs*d.maxH*mxx, bs*d.maxV*myy), subsampleRatio)
+	d.img3 = m.SubImage(image.Rect(0, 0, d.scaled(d.width), d.scaled(d.height))).(*image.YCbCr)
 
 	if d.nComp == 4 {
 		h3, v3 := d.comp[3].h, d.comp[3].v
-		d.blackPix = make([]byte, 8*h3*mxx*8*v3*myy)
-		d.blackStride = 8 * h3 * mxx
+		d.blackPix = make([]byte, bs*h3*mxx*bs*v3*myy)
+		d.blackStride = bs * h3 * mxx
 	}
 }
 
@@ -292,9 +299,12 @@ func (d *decoder) processSOS(n int) error {
 						// SOS markers are processed.
 						continue
 					}
-					if hasAC {
+					switch {
+					case d.blockSide != 8:
+						idctScaled(&b, d.blockSide, hasAC)
+					case hasAC:
 						idct(&b)
-					} else {
+					default:
 						b.fill(dcOnly(b[0]))
 					}
 					if err := d.storeBlock(&b, bx, by, int(compIndex)); err != nil {
@@ -466,13 +476,19 @@ func (d *decoder) reconstructBlock(b *block, bx, by, compIndex int) error {
 	for zig := 0; zig < blockSize; zig++ {
 		b[unzig[zig]] *= qt[zig]
 	}
-	idct(b)
+	if d.blockSide != 8 {
+		idctScaled(b, d.blockSide, true)
+	} else {
+		idct(b)
+	}
 	return d.storeBlock(b, bx, by, compIndex)
 }
 
 // storeBlock writes the inverse-transformed block b to the image, level
 // shifted and clipped (the second half of image/jpeg's reconstructBlock).
+// At a reduced scale b holds blockSide x blockSide values, row-major.
 func (d *decoder) storeBlock(b *block, bx, by, compIndex int) error {
+	bs := d.blockSide
 	var h, v int
 	if d.flex {
 		// Flex mode: scale bx and by according to the component's sampling factors.
@@ -483,17 +499,17 @@ func (d *decoder) storeBlock(b *block, bx, by, compIndex int) error {
 
 	dst, stride := []byte(nil), 0
 	if d.nComp == 1 {
-		dst, stride = d.img1.Pix[8*(by*d.img1.Stride+bx):], d.img1.Stride
+		dst, stride = d.img1.Pix[bs*(by*d.img1.Stride+bx):], d.img1.Stride
 	} else {
 		switch compIndex {
 		case 0:
-			dst, stride = d.img3.Y[8*(by*d.img3.YStride+bx):], d.img3.YStride
+			dst, stride = d.img3.Y[bs*(by*d.img3.YStride+bx):], d.img3.YStride
 		case 1:
-			dst, stride = d.img3.Cb[8*(by*d.img3.CStride+bx):], d.img3.CStride
+			dst, stride = d.img3.Cb[bs*(by*d.img3.CStride+bx):], d.img3.CStride
 		case 2:
-			dst, stride = d.img3.Cr[8*(by*d.img3.CStride+bx):], d.img3.CStride
+			dst, stride = d.img3.Cr[bs*(by*d.img3.CStride+bx):], d.img3.CStride
 		case 3:
-			dst, stride = d.blackPix[8*(by*d.blackStride+bx):], d.blackStride
+			dst, stride = d.blackPix[bs*(by*d.blackStride+bx):], d.blackStride
 		default:
 			return UnsupportedError("too many components")
 		}
@@ -501,10 +517,10 @@ func (d *decoder) storeBlock(b *block, bx, by, compIndex int) error {
 
 	if d.flex {
 		// Flex mode: expand each source pixel to h×v destination pixels.
-		for y := 0; y < 8; y++ {
-			y8 := y * 8
+		for y := 0; y < bs; y++ {
+			y8 := y * bs
 			yv := y * v
-			for x := 0; x < 8; x++ {
+			for x := 0; x < bs; x++ {
 				val := uint8(max(0, min(255, b[y8+x]+128)))
 				xh := x * h
 				for yy := 0; yy < v; yy++ {
@@ -514,6 +530,10 @@ func (d *decoder) storeBlock(b *block, bx, by, compIndex int) error {
 				}
 			}
 		}
+		return nil
+	}
+	if bs != 8 {
+		storeScaled(dst, stride, b, bs)
 		return nil
 	}
 	levelShift(dst[:7*stride+8], stride, b)

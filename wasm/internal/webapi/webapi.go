@@ -5,9 +5,11 @@
 package webapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
 
 	"github.com/hiwl/hiwl/model"
 )
@@ -23,8 +25,8 @@ const MaxFileBytes = 32 << 20
 type Answer struct {
 	model.Result
 	CAMs      map[string]model.CAMResult `json:"cams"`       // by class slug, each normalised to [0,1]
-	Crop      Rect                       `json:"crop"`       // the square the network saw; every CAM covers it
-	Image     Size                       `json:"image"`      // decoded size, in pixels
+	Crop      Rect                       `json:"crop"`       // the square the network saw, in the file's pixels; every CAM covers it
+	Image     Size                       `json:"image"`      // the file's size, in pixels
 	InputSize int                        `json:"input_size"` // the network's input side
 }
 
@@ -52,14 +54,16 @@ type Failure struct {
 
 func (f *Failure) Error() string { return f.Message }
 
-// Classify decodes data and runs c on it. It decodes once and classifies the
-// decoded image, which is what c.Classify does, so the probabilities are the
-// native classifier's; the decoded image is kept for its size.
+// Classify decodes data and runs c on it. It decodes once (model.DecodeFor)
+// and classifies the decoded image, which is what c.Classify does, so the
+// probabilities are the native classifier's. A large JPEG is decoded at a
+// reduced scale; the crop is given in the file's pixels, which the page
+// draws.
 func Classify(c *model.Classifier, data []byte) (*Answer, error) {
 	if err := CheckSize(len(data)); err != nil {
 		return nil, err
 	}
-	img, err := model.Decode(data)
+	img, scale, err := model.DecodeFor(data, c.InputSize())
 	if err != nil {
 		return nil, Fail(err)
 	}
@@ -68,12 +72,18 @@ func Classify(c *model.Classifier, data []byte) (*Answer, error) {
 		return nil, Fail(err)
 	}
 	b := img.Bounds()
-	crop := p.Crop.Sub(b.Min) // the square the network saw
+	file := b.Size().Mul(scale)
+	if cfg, _, err := image.DecodeConfig(bytes.NewReader(data)); err == nil {
+		file = image.Pt(cfg.Width, cfg.Height) // a scaled size is rounded up
+	}
+	// the square the network saw, in the file's pixels
+	crop := image.Rectangle{p.Crop.Min.Sub(b.Min).Mul(scale), p.Crop.Max.Sub(b.Min).Mul(scale)}.
+		Intersect(image.Rectangle{Max: file})
 	a := &Answer{
 		Result:    p.Result(true),
 		CAMs:      make(map[string]model.CAMResult, model.NumClasses),
 		Crop:      Rect{X: crop.Min.X, Y: crop.Min.Y, Width: crop.Dx(), Height: crop.Dy()},
-		Image:     Size{Width: b.Dx(), Height: b.Dy()},
+		Image:     Size{Width: file.X, Height: file.Y},
 		InputSize: c.InputSize(),
 	}
 	for _, cl := range model.Classes {

@@ -60,16 +60,24 @@ func TestClassifyMatchesNative(t *testing.T) {
 			if want := p.Result(true); !reflect.DeepEqual(a.Result, want) {
 				t.Errorf("result differs from native:\n got %+v\nwant %+v", a.Result, want)
 			}
-			img, err := model.Decode(data)
+			full, err := model.Decode(data)
 			if err != nil {
 				t.Fatal(err)
 			}
+			img, scale, err := model.DecodeFor(data, c.InputSize())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if scale != 2 { // 424x424 Galaxy Zoo cutouts, a 64-pixel network
+				t.Errorf("decoded at 1/%d, want 1/2", scale)
+			}
+			// the crop the network took, in the file's pixels
 			crop := model.Frame(img)
-			if got := (Rect{crop.Min.X, crop.Min.Y, crop.Dx(), crop.Dy()}); a.Crop != got {
+			if got := (Rect{scale * crop.Min.X, scale * crop.Min.Y, scale * crop.Dx(), scale * crop.Dy()}); a.Crop != got {
 				t.Errorf("crop %+v, want %+v", a.Crop, got)
 			}
-			if a.Image != (Size{img.Bounds().Dx(), img.Bounds().Dy()}) {
-				t.Errorf("image size %+v, want %v", a.Image, img.Bounds().Size())
+			if a.Image != (Size{full.Bounds().Dx(), full.Bounds().Dy()}) {
+				t.Errorf("image size %+v, want the file's %v", a.Image, full.Bounds().Size())
 			}
 			if a.InputSize != c.InputSize() {
 				t.Errorf("input size %d, want %d", a.InputSize, c.InputSize())
