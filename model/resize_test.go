@@ -140,18 +140,33 @@ func TestApproxLumMatchesXImage(t *testing.T) {
 				sr := image.Rect(b.Min.X+rng.Intn(b.Dx()/2), b.Min.Y+rng.Intn(b.Dy()/2), b.Max.X, b.Max.Y)
 				compareLum(t, src, sr, n)
 			}
+			// exactly twice the grid (approxLumHalfRow), at odd and even
+			// offsets into the chroma planes
+			for _, n := range []int{1, 7, frameSide} {
+				if 2*n > min(b.Dx(), b.Dy()) {
+					continue
+				}
+				x0, y0 := b.Min.X+rng.Intn(b.Dx()-2*n+1), b.Min.Y+rng.Intn(b.Dy()-2*n+1)
+				compareLum(t, src, image.Rect(x0, y0, x0+2*n, y0+2*n), n)
+			}
 		}
 	}
 	files, _ := filepath.Glob("../wasm/static/examples/*.jpg")
 	for _, f := range files {
 		data, _ := os.ReadFile(f)
-		img, err := Decode(data)
+		full, err := Decode(data)
 		if err != nil {
 			t.Fatal(err)
 		}
-		b := img.Bounds()
-		short := min(b.Dx(), b.Dy())
-		compareLum(t, img.(*image.YCbCr), image.Rect(b.Min.X+(b.Dx()-short)/2, b.Min.Y+(b.Dy()-short)/2, b.Min.X+(b.Dx()-short)/2+short, b.Min.Y+(b.Dy()-short)/2+short), frameSide)
+		half, _, err := DecodeFor(data, 64) // 212 px: approxLumHalfRow
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, img := range []image.Image{full, half} {
+			b := img.Bounds()
+			short := min(b.Dx(), b.Dy())
+			compareLum(t, img.(*image.YCbCr), image.Rect(b.Min.X+(b.Dx()-short)/2, b.Min.Y+(b.Dy()-short)/2, b.Min.X+(b.Dx()-short)/2+short, b.Min.Y+(b.Dy()-short)/2+short), frameSide)
+		}
 	}
 }
 
