@@ -76,6 +76,40 @@ func (d *decoder) ensureNBits(n int32) error {
 	return nil
 }
 
+// fastFill tops the bit buffer up to more than 24 bits with whole bytes
+// taken straight from the byte buffer while they are plain data: an 0xff,
+// which starts a stuffed byte or a marker, and an empty buffer are left to
+// ensureNBits and readByteStuffedByte, so errors and the end of a scan come
+// at the same bit as before. It cannot fail. Bytes it takes cannot be
+// unread (nUnreadable = 0); those a scan leaves unused are data before the
+// next 0xff, which the marker loop skips anyway. image/jpeg reads one byte
+// per refill, and a Galaxy Zoo block's coefficients then mostly missed
+// fastAC's 8-bit window: TestSameAsImageJPEG and its damaged and fuzzed
+// kin hold the pixels and errors to image/jpeg's.
+func (d *decoder) fastFill() {
+	i, j := d.bytes.i, d.bytes.j
+	a, n, m := d.bits.a, d.bits.n, d.bits.m
+	for n <= 24 && i < j {
+		c := d.bytes.buf[i]
+		if c == 0xff {
+			break
+		}
+		i++
+		a = a<<8 | uint32(c)
+		n += 8
+		if m == 0 {
+			m = 1 << 7
+		} else {
+			m <<= 8
+		}
+	}
+	if i != d.bytes.i {
+		d.bytes.i = i
+		d.bytes.nUnreadable = 0
+		d.bits = bits{a: a, m: m, n: n}
+	}
+}
+
 // receiveExtend is the composition of RECEIVE and EXTEND, specified in section
 // F.2.2.1.
 //
@@ -229,6 +263,9 @@ func (d *decoder) decodeHuffman(h *huffman) (uint8, error) {
 		return 0, FormatError("uninitialized Huffman table")
 	}
 
+	if d.bits.n < 8 {
+		d.fastFill()
+	}
 	if d.bits.n < 8 {
 		if err := d.ensureNBits(8); err != nil {
 			if err != errMissingFF00 && err != errShortHuffmanData {

@@ -620,6 +620,9 @@ func (d *decoder) findRST(expectedRST uint8) error {
 // stored; hasAC reports whether any was.
 func (d *decoder) decodeAC(b *block, huff *huffman, zig, zigEnd int32, al uint32, qt *block) (hasAC bool, err error) {
 	for ; zig <= zigEnd; zig++ {
+		if d.bits.n < 16 {
+			d.fastFill()
+		}
 		if d.bits.n >= lutSize {
 			// The same bits decodeHuffman and receiveExtend below would
 			// take, in one look-up (huffman.fastAC).
