@@ -228,28 +228,6 @@ func BenchmarkLoadParts(b *testing.B) {
 			}
 		}
 	})
-	floats, err := engine.RawToFloatData(data)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Run("rawtofloat", func(b *testing.B) {
-		cpu0 := cpuSeconds()
-		defer func() { b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N)*1e3, "cpu-ms/op") }()
-		for b.Loop() {
-			if _, err := engine.RawToFloatData(data); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("decode-floatdata", func(b *testing.B) {
-		cpu0 := cpuSeconds()
-		defer func() { b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N)*1e3, "cpu-ms/op") }()
-		for b.Loop() {
-			if err := onnx.NewModel(engine.NewGraph()).UnmarshalBinary(floats); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
 	b.Run("compile", func(b *testing.B) {
 		cpu0 := cpuSeconds()
 		defer func() { b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N)*1e3, "cpu-ms/op") }()
@@ -271,49 +249,4 @@ func BenchmarkLoadParts(b *testing.B) {
 			}
 		}
 	})
-}
-
-// TestRawToFloatData: the embedded model with its initializers declared
-// as float_data decodes to the same plan, whose outputs are identical to
-// the original's; the input bytes are left alone; garbage gives an error.
-func TestRawToFloatData(t *testing.T) {
-	data := model.DefaultONNX()
-	orig := slices.Clone(data)
-	floats, err := engine.RawToFloatData(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(data, orig) {
-		t.Fatal("RawToFloatData changed its input")
-	}
-	changed := 0
-	for i := range data {
-		if data[i] != floats[i] {
-			changed++
-		}
-	}
-	if changed < 20 || len(floats) != len(data) {
-		t.Fatalf("%d bytes changed, length %d of %d: want one tag per float initializer", changed, len(floats), len(data))
-	}
-	if err := engine.CheckSizes(floats); err != nil {
-		t.Fatal(err)
-	}
-	p, q := compileFile(t, data), compileFile(t, floats)
-	sp, sq := p.NewState(), q.NewState()
-	for i := range sp.Input(0) {
-		sp.Input(0)[i] = float32(i%29) / 29
-		sq.Input(0)[i] = sp.Input(0)[i]
-	}
-	sp.Run()
-	sq.Run()
-	for o := range 4 {
-		if !slices.Equal(sp.Output(o), sq.Output(o)) {
-			t.Fatalf("output %d differs", o)
-		}
-	}
-	for _, bad := range [][]byte{{0x3a, 0x05, 0x2a, 0x10}, {0xff}, []byte("not a model")} {
-		if _, err := engine.RawToFloatData(bad); err == nil {
-			t.Errorf("%q: no error", bad)
-		}
-	}
 }

@@ -131,7 +131,9 @@ describe("load once", () => {
     assert.equal(br.headers["content-encoding"], "br");
     assert.equal(br.headers["content-type"], "application/wasm");
     assert.match(br.headers.vary, /Accept-Encoding/);
-    assert.ok(br.body.length < wasmBytes.length / 4, `brotli body ${br.body.length} bytes of ${wasmBytes.length}`);
+    // A third: brotli 9 leaves 27% of the module since the protobuf
+    // runtimes (which compressed well) went (third_party/onnx-go/HIWL.md).
+    assert.ok(br.body.length < wasmBytes.length / 3, `brotli body ${br.body.length} bytes of ${wasmBytes.length}`);
     assert.ok(brotliDecompressSync(br.body).equals(wasmBytes), "the brotli body decodes to hiwl.wasm");
 
     const gz = await httpGet(url, "gzip");

@@ -1,0 +1,2 @@
+// Package onnxtest contains an export of the onnx test files
+package onnxtest
