@@ -69,7 +69,7 @@ bench-classify:
 # models, one Load per candidate). A failing input is written either way.
 FUZZTIME ?= 60s
 FUZZMINIMIZE ?= 5s
-FUZZ_TARGETS := ./model:FuzzDecodePreprocess ./model:FuzzLoad ./trainer/gzdata:FuzzRead ./trainer/gzdata:FuzzLoadFolders ./edge/api:FuzzClassifyRequest
+FUZZ_TARGETS := ./model:FuzzDecodePreprocess ./model:FuzzLoad ./model/engine:FuzzDecodeONNX ./model/internal/jpeg:FuzzSameAsImageJPEG ./model/internal/jpeg:FuzzDecodeScaled ./trainer/gzdata:FuzzRead ./trainer/gzdata:FuzzLoadFolders ./edge/api:FuzzClassifyRequest
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		echo "fuzz: $${t#*:} in $${t%%:*} for $(FUZZTIME)"; \
