@@ -277,34 +277,15 @@ func meanDiff(small, full plane, d int) float64 {
 // TestDamagedScaled: truncated and corrupted real images give Decode's
 // error at every scale, and never a panic.
 func TestDamagedScaled(t *testing.T) {
-	files, _ := filepath.Glob("../../../../shared/data/gz-challenge-5class/*/*.jpg")
-	std, _ := filepath.Glob(filepath.Join(runtime.GOROOT(), "src", "image", "testdata", "video-001*.jpeg"))
-	if len(files) < 4 || len(std) == 0 {
-		t.Fatalf("found %d Galaxy Zoo and %d standard library images", len(files), len(std))
-	}
-	r := rand.New(rand.NewPCG(5, 6))
-	for _, f := range append(files[:4], std...) {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := 0; i < 40; i++ {
-			bad := bytes.Clone(data)
-			at := len(data)/8 + r.IntN(len(data)-len(data)/8)
-			if i%2 == 0 {
-				bad = bad[:at]
-			} else {
-				bad[at] ^= byte(1 + r.IntN(255))
-			}
-			_, werr := Decode(bytes.NewReader(bad))
-			for _, d := range []int{2, 4, 8} {
-				_, gerr := DecodeScaled(bytes.NewReader(bad), d)
-				if (werr == nil) != (gerr == nil) || (werr != nil && werr.Error() != gerr.Error()) {
-					t.Fatalf("%s damaged at %d, 1/%d: error %v, Decode %v", f, at, d, gerr, werr)
-				}
+	eachDamaged(t, 5, func(f string, at int, bad []byte) {
+		_, werr := Decode(bytes.NewReader(bad))
+		for _, d := range []int{2, 4, 8} {
+			_, gerr := DecodeScaled(bytes.NewReader(bad), d)
+			if (werr == nil) != (gerr == nil) || (werr != nil && werr.Error() != gerr.Error()) {
+				t.Fatalf("%s damaged at %d, 1/%d: error %v, Decode %v", f, at, d, gerr, werr)
 			}
 		}
-	}
+	})
 	if _, err := DecodeScaled(bytes.NewReader(nil), 3); err == nil {
 		t.Error("denominator 3 accepted")
 	}
