@@ -55,10 +55,10 @@ func Decode(data []byte) (image.Image, error) {
 // DecodeFor decodes image data for a network of input side size: Decode,
 // except that a JPEG with more pixels than the network's crop can use is
 // decoded at 1/2, 1/4 or 1/8 of its size in each direction (DCT scaling:
-// model/internal/jpeg), the smallest of those that keeps DecodeMargin
-// pixels of the fixed centre crop per input pixel. A 424x424 Galaxy Zoo
-// image with a 64-pixel network decodes at 212x212, in about half the time,
-// and everything per pixel after it (framing, resize) takes a quarter.
+// model/internal/jpeg): the smallest of those sizes that still keeps
+// DecodeMargin pixels of the fixed centre crop per input pixel. A 424x424
+// Galaxy Zoo image with a 64-pixel network decodes at 212x212, in about
+// half the time, and the resize then reads a quarter of the pixels.
 // scale is that denominator (1 for full size, and for PNG and GIF): the
 // image's pixel (x, y) stands for the file's (scale*x, scale*y). Every
 // runtime classifies what DecodeFor returns, so they agree.
