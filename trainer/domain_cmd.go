@@ -66,9 +66,10 @@ func runDomain(args []string) error {
 		return fmt.Errorf("domain: %s has %d training and %d validation images; the fit needs both", *data, len(train), len(val))
 	}
 	log := os.Stderr
+	input := clf.InputSize() // the pictures are decoded for it (model.DecodeFor)
 	fmt.Fprintf(log, "domain: %s, %d training and %d validation images (seed %d)\n", clf.Version(), len(train), len(val), *seed)
 
-	preds, err := classifyAll(clf, samplePictures(train, 1, clf.InputSize()), log, "training split")
+	preds, err := classifyAll(clf, samplePictures(train, 1, input), log, "training split")
 	if err != nil {
 		return err
 	}
@@ -91,13 +92,13 @@ func runDomain(args []string) error {
 		return err
 	}
 	fit := &model.DomainFit{Means: means, Precision: prec}
-	half, err := classifyAll(clf, samplePictures(train, 0.5, clf.InputSize()), log, "training split at scale 0.5")
+	half, err := classifyAll(clf, samplePictures(train, 0.5, input), log, "training split at scale 0.5")
 	if err != nil {
 		return err
 	}
 	picture(1, half)
 	for i, scale := range []float64{1, 0.5} {
-		preds, err := classifyAll(clf, samplePictures(val, scale, clf.InputSize()), log, fmt.Sprintf("validation split at scale %g", scale))
+		preds, err := classifyAll(clf, samplePictures(val, scale, input), log, fmt.Sprintf("validation split at scale %g", scale))
 		if err != nil {
 			return err
 		}
@@ -219,6 +220,7 @@ func runDomainCheck(args []string) error {
 	if clf.DomainFit() == nil {
 		return fmt.Errorf("domaincheck: %s has no domain fit (run trainer domain)", clf.Version())
 	}
+	input := clf.InputSize() // the pictures are decoded for it (model.DecodeFor)
 	log := os.Stderr
 	ds, err := gzdata.Load(*data)
 	if err != nil {
@@ -236,9 +238,9 @@ func runDomainCheck(args []string) error {
 		name string
 		pics []picture
 	}{
-		{"test split, scale 1", samplePictures(test, 1, clf.InputSize())},
-		{"test split, scale 0.5", samplePictures(test, 0.5, clf.InputSize())},
-		{"gz-challenge-unlabelled", filePictures("unlabelled", unlFiles, clf.InputSize())},
+		{"test split, scale 1", samplePictures(test, 1, input)},
+		{"test split, scale 0.5", samplePictures(test, 0.5, input)},
+		{"gz-challenge-unlabelled", filePictures("unlabelled", unlFiles, input)},
 	} {
 		preds, err := classifyAll(clf, set.pics, log, set.name)
 		if err != nil {
@@ -261,7 +263,7 @@ func runDomainCheck(args []string) error {
 		a := unlFiles[3*i*step]
 		factor := 3 + float64(i%2)
 		neg = append(neg, picture{kind: "zoom", name: fmt.Sprintf("%s x%g", filepath.Base(a), factor), load: func() (image.Image, error) {
-			img, err := fileLoader(a, 1, clf.InputSize())()
+			img, err := fileLoader(a, 1, input)()
 			if err != nil {
 				return nil, err
 			}
@@ -275,7 +277,7 @@ func runDomainCheck(args []string) error {
 		neg = append(neg, picture{kind: "crowd", name: fmt.Sprintf("%d cutouts from %s", k, filepath.Base(tiles[0])), load: func() (image.Image, error) {
 			var imgs []image.Image
 			for _, t := range tiles {
-				img, err := fileLoader(t, 1, clf.InputSize())()
+				img, err := fileLoader(t, 1, input)()
 				if err != nil {
 					return nil, err
 				}
@@ -293,11 +295,11 @@ func runDomainCheck(args []string) error {
 			for _, f := range photoFiles(files) {
 				// scikit-image also ships 10-pixel test patterns and a
 				// truncated JPEG, which the classifier refuses
-				if _, err := fileLoader(f, 1, clf.InputSize())(); err != nil {
+				if _, err := fileLoader(f, 1, input)(); err != nil {
 					fmt.Printf("  (photo %s skipped: %v)\n", f, err)
 					continue
 				}
-				neg = append(neg, picture{kind: "photo", name: f, load: fileLoader(f, 1, clf.InputSize())})
+				neg = append(neg, picture{kind: "photo", name: f, load: fileLoader(f, 1, input)})
 			}
 		}
 	}
