@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"math"
 	"unsafe"
 
 	"github.com/hiwl/hiwl/model/engine/act"
@@ -28,6 +29,11 @@ type DepthwisePlan struct {
 	cols     []phaseCols
 	channels int
 	mult     int
+	// rows3: a 3×3 "same" convolution at stride 1 over rows of a multiple
+	// of 4 values (at least 8), which depthwise3x3Rows computes from the
+	// input rows where there is one (wasm), for the activations that are
+	// a clamp and without a residual.
+	rows3 bool
 }
 
 // phaseCols are the input columns that go to one column phase b: every
@@ -51,6 +57,8 @@ func NewDepthwisePlan(g *Conv2D, channels, mult int) *DepthwisePlan {
 	L := 4 * vectorLen
 	p.span = (g.OH*p.wq + L - 1) / L * L
 	p.plane = max(p.hq*p.wq, p.span+((g.KH-1)/s)*p.wq+(g.KW-1)/s)
+	p.rows3 = s == 1 && g.KH == 3 && g.KW == 3 && g.PadT == 1 && g.PadL == 1 &&
+		g.OH == g.H && g.OW == g.W && g.W >= 8 && g.W%4 == 0
 	for ky := 0; ky < g.KH; ky++ {
 		for kx := 0; kx < g.KW; kx++ {
 			phase := (ky%s)*s + kx%s
@@ -80,6 +88,10 @@ func (p *DepthwisePlan) Scratch() int { return p.s*p.s*p.plane + p.span + vector
 // plane is in cache.
 func (p *DepthwisePlan) Run(dst, src, w, bias, residual []float32, f act.Func, pool, scratch []float32) {
 	g := &p.g
+	if lo, hi, ok := clampRange(f); ok && directRows3 && p.rows3 && residual == nil {
+		p.runRows3(dst, src, w, bias, lo, hi, pool, scratch)
+		return
+	}
 	s, wq := p.s, p.wq
 	phases := scratch[:s*s*p.plane]
 	// out: the computed span, then a vector of slack that the last row's
@@ -110,6 +122,43 @@ func (p *DepthwisePlan) Run(dst, src, w, bias, residual []float32, f act.Func, p
 			}
 		}
 	}
+}
+
+// runRows3 is Run through depthwise3x3Rows: no phase planes, and the
+// clamp and the pooling done as each output vector is computed.
+func (p *DepthwisePlan) runRows3(dst, src, w, bias []float32, lo, hi float32, pool, scratch []float32) {
+	g := &p.g
+	zero := scratch[:g.W+8]
+	clear(zero)
+	plane := g.H * g.W
+	for ci := 0; ci < p.channels; ci++ {
+		in := src[ci*plane : (ci+1)*plane]
+		for j := 0; j < p.mult; j++ {
+			m := ci*p.mult + j
+			var b float32
+			if bias != nil {
+				b = bias[m]
+			}
+			s := depthwise3x3Rows(dst[m*plane:(m+1)*plane], in, w[m*9:(m+1)*9], b, lo, hi, zero)
+			if pool != nil {
+				pool[m] = s / float32(plane)
+			}
+		}
+	}
+}
+
+// clampRange gives the bounds of the activations that are a clamp (none,
+// ReLU, ReLU6); ok is false for any other f.
+func clampRange(f act.Func) (lo, hi float32, ok bool) {
+	switch f {
+	case act.None:
+		return float32(math.Inf(-1)), float32(math.Inf(1)), true
+	case act.Relu:
+		return 0, float32(math.Inf(1)), true
+	case act.ReLU6:
+		return 0, 6, true
+	}
+	return 0, 0, false
 }
 
 // scatter writes the input plane into the phase planes at its padded

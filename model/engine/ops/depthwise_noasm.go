@@ -12,3 +12,10 @@ func depthwiseTaps64(out *float32, n int, phases *float32, offs *int, w *float32
 
 // depthwiseStoreClamp: only wasm has one (depthwise_wasm.go).
 func depthwiseStoreClamp(dst, out, residual []float32, wq, ow int, f act.Func) bool { return false }
+
+// directRows3: only wasm has depthwise3x3Rows (depthwise_rows_wasm.go).
+const directRows3 = false
+
+func depthwise3x3Rows(dst, src, w []float32, b, lo, hi float32, zero []float32) float32 {
+	panic("ops: no depthwise3x3Rows here")
+}

@@ -21,7 +21,7 @@ func TestDepthwisePlan(t *testing.T) {
 	for _, k := range []int{1, 3, 5} {
 		for _, stride := range []int{1, 2, 3} {
 			for _, pad := range [][2]int{{0, 0}, {k / 2, k / 2}, {k / 2, k - 1 - k/2 + 1}, {0, k - 1}} {
-				for _, hw := range [][2]int{{1, 1}, {5, 4}, {9, 9}, {10, 17}, {20, 20}} {
+				for _, hw := range [][2]int{{1, 1}, {5, 4}, {9, 9}, {10, 17}, {20, 20}, {1, 8}, {6, 12}} {
 					h, w := hw[0], hw[1]
 					oh := (h+pad[0]+pad[1]-k)/stride + 1
 					ow := (w+pad[0]+pad[1]-k)/stride + 1
@@ -74,6 +74,68 @@ func TestDepthwisePlan(t *testing.T) {
 		}
 	}
 	t.Logf("%d geometries", cases)
+}
+
+// TestDepthwiseRows3 holds the row kernel of 3×3 stride-1 "same" planes
+// (depthwise3x3Rows, wasm) to the window-by-window one, for the clamp
+// activations, with the pooling, and with NaN in the memory before and
+// after the input: the kernel reads the value before a row and must not
+// let it reach the output. Where the kernel exists, scratch past the
+// padding row stays untouched (the phase planes are not used).
+func TestDepthwiseRows3(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 9))
+	for _, h := range []int{1, 2, 3, 8, 16} {
+		for _, w := range []int{8, 12, 16, 32} {
+			for _, mult := range []int{1, 2} {
+				for _, f := range []act.Func{act.None, act.Relu, act.ReLU6} {
+					channels := 3
+					g := Conv2D{C: 1, H: h, W: w, KH: 3, KW: 3, StrideH: 1, StrideW: 1, DilH: 1, DilW: 1, PadT: 1, PadL: 1, OH: h, OW: w}
+					p := NewDepthwisePlan(&g, channels, mult)
+					if !p.rows3 {
+						t.Fatalf("%dx%d: not planned for the row kernel", h, w)
+					}
+					m := channels * mult
+					guarded := make([]float32, channels*h*w+8)
+					for i := range guarded {
+						guarded[i] = nan32
+					}
+					src := guarded[4 : 4+channels*h*w]
+					copy(src, randSlice(r, len(src)))
+					wt, bias := randSlice(r, m*9), randSlice(r, m)
+					want := make([]float32, m*h*w)
+					Depthwise(want, src, wt, bias, &g, channels, mult)
+					AddAct(want, nil, f)
+					got := make([]float32, len(want))
+					for i := range got {
+						got[i] = nan32
+					}
+					scratch := make([]float32, p.Scratch())
+					for i := range scratch {
+						scratch[i] = nan32
+					}
+					pool := make([]float32, m)
+					p.Run(got, src, wt, bias, nil, f, pool, scratch)
+					for i := range want {
+						if d := math.Abs(float64(got[i] - want[i])); !(d <= 1e-5*math.Max(1, math.Abs(float64(want[i])))) {
+							t.Fatalf("%dx%d mult %d act %v: out[%d] = %v, want %v", h, w, mult, f, i, got[i], want[i])
+						}
+					}
+					for c := range m {
+						var s float64
+						for _, v := range want[c*h*w : (c+1)*h*w] {
+							s += float64(v)
+						}
+						if d := math.Abs(s/float64(h*w) - float64(pool[c])); !(d <= 1e-5) {
+							t.Fatalf("%dx%d: pool[%d] = %v, want %v", h, w, c, pool[c], s/float64(h*w))
+						}
+					}
+					if directRows3 && !math.IsNaN(float64(scratch[w+8])) {
+						t.Fatalf("%dx%d: the phase planes were written: the row kernel did not run", h, w)
+					}
+				}
+			}
+		}
+	}
 }
 
 func TestDepthwisePlanDeclines(t *testing.T) {

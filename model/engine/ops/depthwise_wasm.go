@@ -3,7 +3,6 @@
 package ops
 
 import (
-	"math"
 	"simd/archsimd"
 	"unsafe"
 
@@ -53,14 +52,8 @@ func depthwiseTaps64(out *float32, n int, phases *float32, offs *int, w *float32
 // about 4.5 ns a value, 150 µs of the first MobileNetV2 layer's 230.
 // It reports false for any other f.
 func depthwiseStoreClamp(dst, out, residual []float32, wq, ow int, f act.Func) bool {
-	lo, hi := float32(math.Inf(-1)), float32(math.Inf(1))
-	switch f {
-	case act.None:
-	case act.Relu:
-		lo = 0
-	case act.ReLU6:
-		lo, hi = 0, 6
-	default:
+	lo, hi, ok := clampRange(f)
+	if !ok {
 		return false
 	}
 	rows := len(dst) / ow

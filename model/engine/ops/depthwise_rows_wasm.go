@@ -1,0 +1,111 @@
+//go:build goexperiment.simd
+
+package ops
+
+import (
+	"simd/archsimd"
+	"unsafe"
+)
+
+// directRows3: wasm has depthwise3x3Rows.
+const directRows3 = true
+
+// depthwise3x3Rows computes one plane of a 3×3, stride-1, pad-1 depthwise
+// convolution straight from the input rows into dst (both h×w, w a
+// multiple of 4 and at least 8), clamped to [lo, hi], and returns the
+// sum of dst (a squeeze-excitation's pooling). zero holds w+8 zeros: the
+// padding rows above and below.
+//
+// DepthwisePlan.Run's phase planes cost two extra passes over every
+// channel in wasm, the scatter in and the clamped store out, and at
+// MobileNetV2's 8×8 and 16×16 planes those passes and their calls cost
+// more than the taps (BenchmarkDepthwise as js/wasm: 192×8×8 at 2 GFLOP/s).
+// Here each output vector reads its three input rows at three column
+// shifts; the columns left and right of the plane are zeroed in lanes,
+// not padded in memory.
+func depthwise3x3Rows(dst, src, w []float32, b, lo, hi float32, zero []float32) float32 {
+	cols := len(zero) - 8
+	if cols < 8 || cols%4 != 0 || len(dst)%cols != 0 || len(src) != len(dst) || len(w) < 9 || len(dst) == 0 {
+		panic("ops: depthwise3x3Rows operands do not match")
+	}
+	return dw3x3s1(unsafe.Pointer(&dst[0]), unsafe.Pointer(&src[0]), len(dst)/cols, cols, &w[0], b, lo, hi, unsafe.Pointer(&zero[4]))
+}
+
+// dw3x3s1 is depthwise3x3Rows on raw pointers, small and out of line like
+// depthwiseTaps64 so that V8 keeps the nine weights in registers. The
+// first vector of a row loads its left neighbours from 4 bytes before the
+// row, which for the first row of a tensor is memory before it: wasm
+// memory below a Go heap pointer is always addressable, and the lane is
+// replaced by zero before any arithmetic, so whatever it holds (a NaN
+// included) never reaches the sum. The last vector builds its right
+// neighbours from its own lanes, so no load passes the end of src, which
+// could be the end of wasm memory.
+//
+//go:noinline
+func dw3x3s1(dst, src unsafe.Pointer, h, w int, wt *float32, b, lo, hi float32, zero unsafe.Pointer) float32 {
+	k := (*[9]float32)(unsafe.Pointer(wt))
+	k0, k1, k2 := archsimd.BroadcastFloat32x4(k[0]), archsimd.BroadcastFloat32x4(k[1]), archsimd.BroadcastFloat32x4(k[2])
+	k3, k4, k5 := archsimd.BroadcastFloat32x4(k[3]), archsimd.BroadcastFloat32x4(k[4]), archsimd.BroadcastFloat32x4(k[5])
+	k6, k7, k8 := archsimd.BroadcastFloat32x4(k[6]), archsimd.BroadcastFloat32x4(k[7]), archsimd.BroadcastFloat32x4(k[8])
+	bv := archsimd.BroadcastFloat32x4(b)
+	lv, hv := archsimd.BroadcastFloat32x4(lo), archsimd.BroadcastFloat32x4(hi)
+	var sum archsimd.Float32x4
+	row := uintptr(4 * w)
+	last := row - 16 // byte offset of a row's last vector
+	for oy := 0; oy < h; oy++ {
+		r1 := unsafe.Add(src, uintptr(oy)*row)
+		r0, r2 := unsafe.Add(r1, -int(row)), unsafe.Add(r1, row)
+		if oy == 0 {
+			r0 = zero
+		}
+		if oy == h-1 {
+			r2 = zero
+		}
+		d := unsafe.Add(dst, uintptr(oy)*row)
+
+		acc := tap3(bv, leftEdge(r0), load4(r0, 0), load4(r0, 1), k0, k1, k2)
+		acc = tap3(acc, leftEdge(r1), load4(r1, 0), load4(r1, 1), k3, k4, k5)
+		acc = tap3(acc, leftEdge(r2), load4(r2, 0), load4(r2, 1), k6, k7, k8)
+		acc = acc.Max(lv).Min(hv)
+		acc.StoreArray((*[4]float32)(d))
+		sum = sum.Add(acc)
+
+		for q := uintptr(16); q < last; q += 16 {
+			p0, p1, p2 := unsafe.Add(r0, q), unsafe.Add(r1, q), unsafe.Add(r2, q)
+			acc := tap3(bv, loadBefore(p0), load4(p0, 0), load4(p0, 1), k0, k1, k2)
+			acc = tap3(acc, loadBefore(p1), load4(p1, 0), load4(p1, 1), k3, k4, k5)
+			acc = tap3(acc, loadBefore(p2), load4(p2, 0), load4(p2, 1), k6, k7, k8)
+			acc = acc.Max(lv).Min(hv)
+			acc.StoreArray((*[4]float32)(unsafe.Add(d, q)))
+			sum = sum.Add(acc)
+		}
+
+		p0, p1, p2 := unsafe.Add(r0, last), unsafe.Add(r1, last), unsafe.Add(r2, last)
+		c0, c1, c2 := load4(p0, 0), load4(p1, 0), load4(p2, 0)
+		acc = tap3(bv, loadBefore(p0), c0, rightEdge(c0), k0, k1, k2)
+		acc = tap3(acc, loadBefore(p1), c1, rightEdge(c1), k3, k4, k5)
+		acc = tap3(acc, loadBefore(p2), c2, rightEdge(c2), k6, k7, k8)
+		acc = acc.Max(lv).Min(hv)
+		acc.StoreArray((*[4]float32)(unsafe.Add(d, last)))
+		sum = sum.Add(acc)
+	}
+	return (sum.GetElem(0) + sum.GetElem(2)) + (sum.GetElem(1) + sum.GetElem(3))
+}
+
+// tap3 is acc + ka·l + kb·c + kc·r: one input row's three taps.
+func tap3(acc, l, c, r, ka, kb, kc archsimd.Float32x4) archsimd.Float32x4 {
+	return acc.Add(ka.Mul(l)).Add(kb.Mul(c)).Add(kc.Mul(r))
+}
+
+// loadBefore loads the four values that start one value before p.
+func loadBefore(p unsafe.Pointer) archsimd.Float32x4 { return load4(unsafe.Add(p, -4), 0) }
+
+// leftEdge is loadBefore of a row's start with the padding's zero in lane 0.
+func leftEdge(p unsafe.Pointer) archsimd.Float32x4 { return loadBefore(p).SetElem(0, 0) }
+
+// rightEdge is [c1 c2 c3 0]: a row's last vector shifted by one, with the
+// padding's zero after it.
+func rightEdge(c archsimd.Float32x4) archsimd.Float32x4 {
+	var v archsimd.Float32x4
+	return v.SetElem(0, c.GetElem(1)).SetElem(1, c.GetElem(2)).SetElem(2, c.GetElem(3))
+}
