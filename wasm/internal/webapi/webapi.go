@@ -6,7 +6,6 @@ package webapi
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
@@ -124,7 +123,7 @@ func Respond(c *model.Classifier, data []byte) []byte {
 	if err != nil {
 		return marshalFailure(Fail(err))
 	}
-	out, err := json.Marshal(a)
+	out, err := appendAnswer(nil, a)
 	if err != nil {
 		// NaN or Inf from a broken model cannot be written as JSON.
 		return marshalFailure(Fail(fmt.Errorf("encoding the result: %w", err)))
@@ -145,7 +144,8 @@ func RespondTensor(c *model.Classifier, x []float32) []byte {
 	if err != nil {
 		return marshalFailure(Fail(err))
 	}
-	out, err := json.Marshal(p.Result(false))
+	r := p.Result(false)
+	out, err := appendResult(nil, &r)
 	if err != nil {
 		return marshalFailure(Fail(fmt.Errorf("encoding the result: %w", err)))
 	}
@@ -179,8 +179,7 @@ func Panicked(v any) []byte {
 }
 
 func marshalFailure(f *Failure) []byte {
-	out, _ := json.Marshal(f) // three strings always marshal
-	return out
+	return appendFailure(nil, f)
 }
 
 // Info describes the loaded module to JavaScript: the model's Description,
@@ -193,7 +192,7 @@ type Info struct {
 	CSVHeader    []string `json:"csv_header"`
 }
 
-// Describe returns the Info of c as JSON (describe.go).
+// Describe returns the Info of c as JSON.
 func Describe(c *model.Classifier) []byte {
 	return appendInfo(nil, Info{Description: c.Describe(), MaxFileBytes: MaxFileBytes, CSVHeader: model.CSVHeader})
 }

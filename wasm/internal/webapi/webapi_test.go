@@ -4,13 +4,19 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"hash/crc32"
 	"image"
 	"image/color"
 	"image/png"
+	"math"
+	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/hiwl/hiwl/model"
@@ -254,6 +260,113 @@ func TestDescribeIsMarshal(t *testing.T) {
 		}
 		if got := appendInfo(nil, info); !bytes.Equal(got, want) {
 			t.Errorf("info %d:\n got %s\nwant %s", i, got, want)
+		}
+	}
+}
+
+// TestEncodingIsMarshal: the hand-written JSON of answers, results and
+// failures is json.Marshal's, byte for byte: for real answers, and for
+// values that need escaping, that sit at the edges of the float formats,
+// or are nil or omitted. A field added to one of these types without being
+// added to encode.go fails here.
+func TestEncodingIsMarshal(t *testing.T) {
+	c := classifier(t)
+	var answers []*Answer
+	for _, name := range realImages {
+		a, err := Classify(c, read(t, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		answers = append(answers, a)
+	}
+	odd := "<a href=\"x\">&</a> \b\f\n\r\t\x00\x1f\x7f é \u2028\u2029 \xff\xfe 銀河 \U0001F30C"
+	floats := []float32{0, float32(math.Copysign(0, -1)), 1e-45, 9.99e-7, 1e-6, 0.1, 1.0 / 3, 6, 123456789, 9.99e20, 1e21, math.MaxFloat32, -2.5e-8}
+	probs := map[string]float32{}
+	for i, f := range floats {
+		probs[fmt.Sprintf("k%02d%s", i, odd[i:i+1])] = f
+	}
+	synthetic := &Answer{
+		Result: model.Result{
+			Label: odd, Class: "", Probabilities: probs,
+			Hierarchy:    model.Hierarchy{A: map[string]float32{}, ADecision: odd, BDecision: "x"},
+			ModelVersion: odd,
+			Domain:       &model.DomainResult{Score: 1e-7, OutOfDomain: true, Distance: 3e22, Crowding: -0.5},
+			CAM:          &model.CAMResult{Class: odd, Side: -1},
+			LabelNote:    odd,
+		},
+		CAMs:      map[string]model.CAMResult{odd: {Values: floats}, "": {Values: []float32{}}},
+		Crop:      Rect{X: -1, Y: 1 << 40},
+		InputSize: 64,
+	}
+	answers = append(answers, synthetic, &Answer{})
+	for i, a := range answers {
+		want, err := json.Marshal(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := appendAnswer(nil, a)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("answer %d (%v):\n got %s\nwant %s", i, err, got, want)
+		}
+		want, _ = json.Marshal(a.Result)
+		if got, err := appendResult(nil, &a.Result); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("result %d (%v):\n got %s\nwant %s", i, err, got, want)
+		}
+	}
+	for _, f := range []*Failure{{Code: "bad_input", Message: odd, Detail: odd}, {}} {
+		want, _ := json.Marshal(f)
+		if got := appendFailure(nil, f); !bytes.Equal(got, want) {
+			t.Errorf("failure:\n got %s\nwant %s", got, want)
+		}
+	}
+	// Strings of random bytes, valid UTF-8 or not.
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 3000 {
+		b := make([]byte, r.IntN(12))
+		for i := range b {
+			b[i] = byte(r.IntN(256))
+			if r.IntN(3) == 0 {
+				b[i] = "<>&\"\\\x00\xe2\x80\xa8"[r.IntN(9)]
+			}
+		}
+		want, _ := json.Marshal(string(b))
+		e := encoder{}
+		if e.str(string(b)); !bytes.Equal(e.b, want) {
+			t.Fatalf("%q:\n got %s\nwant %s", b, e.b, want)
+		}
+	}
+	// Random float32s, and the refusals of the values JSON has no number for.
+	for range 3000 {
+		f := math.Float32frombits(r.Uint32())
+		want, werr := json.Marshal(f)
+		e := encoder{}
+		e.f32(f)
+		if (werr != nil) != (e.err != nil) || werr == nil && !bytes.Equal(e.b, want) {
+			t.Fatalf("%v: got %s (%v), want %s (%v)", f, e.b, e.err, want, werr)
+		}
+	}
+	nan := &Answer{Result: model.Result{Probabilities: map[string]float32{"x": float32(math.NaN())}}}
+	if _, err := appendAnswer(nil, nan); err == nil {
+		t.Error("a NaN probability was encoded")
+	}
+}
+
+// TestNoEncodingJSON: the wasm module links no encoding/json (encode.go
+// says why); a new import of it anywhere under the module fails here.
+func TestNoEncodingJSON(t *testing.T) {
+	cmd := exec.Command("go", "list", "-deps", "github.com/hiwl/hiwl/wasm")
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	out, err := cmd.Output()
+	if err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			t.Fatalf("go list: %v\n%s", err, ee.Stderr)
+		}
+		t.Skipf("no go command: %v", err)
+	}
+	for _, p := range strings.Fields(string(out)) {
+		if strings.HasPrefix(p, "encoding/json") {
+			t.Errorf("the wasm module depends on %s", p)
 		}
 	}
 }
