@@ -8,6 +8,7 @@ import (
 	"image/color"
 	"image/png"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -243,5 +244,89 @@ func TestMeasureCentralSquare(t *testing.T) {
 	draw.Draw(img, img.Bounds(), blobs(212, 10, image.Pt(106, 106)), image.Pt(-212, 0), draw.Src)
 	if s := measure(img); s.Radius < 0.05 || s.Crowding != 0 {
 		t.Errorf("a blob in the middle of a 3:1 picture: %+v, want it measured", s)
+	}
+}
+
+// TestDistanceExpansion holds Distance's expanded form to (x−m)ᵀP(x−m)
+// summed directly, for a precision that is not symmetric and for the
+// embedded model's fit.
+func TestDistanceExpansion(t *testing.T) {
+	r := rand.New(rand.NewPCG(2, 7))
+	direct := func(f *DomainFit, x []float32) float64 {
+		c := len(x)
+		best := math.Inf(1)
+		for _, m := range f.Means {
+			var s float64
+			for i := range c {
+				for j := range c {
+					s += (float64(x[i]) - float64(m[i])) * float64(f.Precision[i*c+j]) * (float64(x[j]) - float64(m[j]))
+				}
+			}
+			best = min(best, s)
+		}
+		return math.Sqrt(max(best, 0))
+	}
+	random := &DomainFit{}
+	const c = 8
+	for range 5 {
+		m := make([]float32, c)
+		for i := range m {
+			m[i] = float32(r.NormFloat64() * 3)
+		}
+		random.Means = append(random.Means, m)
+	}
+	random.Precision = make([]float32, c*c)
+	for i := range c {
+		for j := range c {
+			random.Precision[i*c+j] = float32(r.NormFloat64() * 0.3)
+		}
+		random.Precision[i*c+i] += 4
+	}
+	fits := []*DomainFit{random}
+	md, err := ReadMetadata(DefaultONNX())
+	if err != nil {
+		t.Fatal(err)
+	}
+	prec, err := decodeFloats(md.Props[PropDomainPrecision])
+	if err != nil {
+		t.Fatal(err)
+	}
+	shipped, err := ParseDomainFit(md.Props, int(math.Sqrt(float64(len(prec)))))
+	if err != nil || shipped == nil {
+		t.Fatalf("the embedded model's domain fit: %v, %v", shipped, err)
+	}
+	fits = append(fits, shipped)
+	for _, f := range fits {
+		c := len(f.Means[0])
+		for range 200 {
+			x := make([]float32, c)
+			for i := range x {
+				x[i] = f.Means[r.IntN(len(f.Means))][i] + float32(r.NormFloat64())
+			}
+			got, want := f.Distance(x), direct(f, x)
+			if math.Abs(got-want) > 1e-9*math.Max(1, want) {
+				t.Fatalf("%d channels: Distance %v, summed directly %v", c, got, want)
+			}
+		}
+	}
+}
+
+// BenchmarkDistance: the embedded model's fit on one image's features.
+func BenchmarkDistance(b *testing.B) {
+	md, err := ReadMetadata(DefaultONNX())
+	if err != nil {
+		b.Fatal(err)
+	}
+	prec, err := decodeFloats(md.Props[PropDomainPrecision])
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, err := ParseDomainFit(md.Props, int(math.Sqrt(float64(len(prec)))))
+	if err != nil || f == nil {
+		b.Fatal(err)
+	}
+	x := append([]float32(nil), f.Means[0]...)
+	for b.Loop() {
+		f.Distance(x)
 	}
 }
