@@ -47,7 +47,17 @@ func approxLumYCbCr(lum []float64, n int, src *image.YCbCr, sr image.Rectangle) 
 	cols := taps(n, sr.Dx(), sr.Min.X, colY, colC)
 	rows := taps(n, sr.Dy(), sr.Min.Y, rowY, rowC)
 	half := sr.Dx() == 2*n && sr.Dy() == 2*n
+	// In 4:2:0 with the source at an even offset, each 2×2 group of an
+	// exactly-twice source lies on one chroma sample.
+	sharedCols := half
+	for _, c := range cols {
+		sharedCols = sharedCols && c.c0 == c.c1
+	}
 	for dy, r := range rows {
+		if sharedCols && r.c0 == r.c1 {
+			approxLumQuadRow(lum[dy*n:(dy+1)*n], src, cols, r.y0, r.y1, r.c0)
+			continue
+		}
 		if half {
 			approxLumHalfRow(lum[dy*n:(dy+1)*n], src, cols, r.y0, r.c0, r.y1, r.c1)
 			continue
@@ -80,6 +90,24 @@ func approxLumHalfRow(lum []float64, src *image.YCbCr, cols []ablTap, y0, c0, y1
 		r2, g2, b2 := px(y1+c.y0, c1+c.c0)
 		r3, g3, b3 := px(y1+c.y1, c1+c.c1)
 		lum[dx] = float64((r0+r1+r2+r3)>>10 + (g0+g1+g2+g3)>>10 + (b0+b1+b2+b3)>>10)
+	}
+}
+
+// approxLumQuadRow is approxLumHalfRow where the four source pixels of
+// every output share one chroma sample (rows y0 and y1 on chroma row c):
+// the chroma terms are worked out once per output instead of four times,
+// and the arithmetic per pixel is the same, so the result is too.
+//
+//go:noinline
+func approxLumQuadRow(lum []float64, src *image.YCbCr, cols []ablTap, y0, y1, c int) {
+	for dx, t := range cols {
+		tr, tg, tb := chromaTerms(src.Cb[c+t.c0], src.Cr[c+t.c0])
+		y00, y01 := int(src.Y[y0+t.y0])*0x10101, int(src.Y[y0+t.y1])*0x10101
+		y10, y11 := int(src.Y[y1+t.y0])*0x10101, int(src.Y[y1+t.y1])*0x10101
+		r := clamp16((y00+tr)>>8) + clamp16((y01+tr)>>8) + clamp16((y10+tr)>>8) + clamp16((y11+tr)>>8)
+		g := clamp16((y00+tg)>>8) + clamp16((y01+tg)>>8) + clamp16((y10+tg)>>8) + clamp16((y11+tg)>>8)
+		b := clamp16((y00+tb)>>8) + clamp16((y01+tb)>>8) + clamp16((y10+tb)>>8) + clamp16((y11+tb)>>8)
+		lum[dx] = float64(r>>10 + g>>10 + b>>10)
 	}
 }
 
