@@ -170,10 +170,12 @@ function newGo() {
 async function instantiate(res, manifest, source, cache, key) {
   postMessage({ type: "progress", stage: "download", loaded: 0, total: 0, source });
   if (source === "cache" && WebAssembly.instantiateStreaming) {
-    // The stored Response itself, not a stream of its bytes: Chromium then
-    // keeps the optimised machine code next to the cache entry and the next
-    // visit skips most of compilation and tier-up. Reading from disk needs
-    // no progress bar.
+    // The stored Response itself, not a stream of its bytes: a browser that
+    // keeps compiled code beside a cache entry can use it only for a real
+    // Response. (The headless Chromium of the tests never does, for this
+    // entry, the HTTP cache or the main thread alike: V8's compile trace
+    // shows every visit compiling the same functions again; wasm/README.md.)
+    // Reading from disk needs no progress bar.
     go = newGo();
     const count = { count: Number(res.headers.get("Content-Length")) || (manifest && manifest.wasm && manifest.wasm.bytes) || 0, downloaded: 0 };
     const { instance } = await WebAssembly.instantiateStreaming(res, go.importObject);
