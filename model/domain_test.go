@@ -283,19 +283,7 @@ func TestDistanceExpansion(t *testing.T) {
 		random.Precision[i*c+i] += 4
 	}
 	fits := []*DomainFit{random}
-	md, err := ReadMetadata(DefaultONNX())
-	if err != nil {
-		t.Fatal(err)
-	}
-	prec, err := decodeFloats(md.Props[PropDomainPrecision])
-	if err != nil {
-		t.Fatal(err)
-	}
-	shipped, err := ParseDomainFit(md.Props, int(math.Sqrt(float64(len(prec)))))
-	if err != nil || shipped == nil {
-		t.Fatalf("the embedded model's domain fit: %v, %v", shipped, err)
-	}
-	fits = append(fits, shipped)
+	fits = append(fits, embeddedFit(t))
 	for _, f := range fits {
 		c := len(f.Means[0])
 		for range 200 {
@@ -313,20 +301,28 @@ func TestDistanceExpansion(t *testing.T) {
 
 // BenchmarkDistance: the embedded model's fit on one image's features.
 func BenchmarkDistance(b *testing.B) {
-	md, err := ReadMetadata(DefaultONNX())
-	if err != nil {
-		b.Fatal(err)
-	}
-	prec, err := decodeFloats(md.Props[PropDomainPrecision])
-	if err != nil {
-		b.Fatal(err)
-	}
-	f, err := ParseDomainFit(md.Props, int(math.Sqrt(float64(len(prec)))))
-	if err != nil || f == nil {
-		b.Fatal(err)
-	}
+	f := embeddedFit(b)
 	x := append([]float32(nil), f.Means[0]...)
 	for b.Loop() {
 		f.Distance(x)
 	}
+}
+
+// embeddedFit is the embedded model's domain fit, read from its metadata
+// (its size from the precision's).
+func embeddedFit(tb testing.TB) *DomainFit {
+	tb.Helper()
+	md, err := ReadMetadata(DefaultONNX())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	prec, err := decodeFloats(md.Props[PropDomainPrecision])
+	if err != nil {
+		tb.Fatal(err)
+	}
+	f, err := ParseDomainFit(md.Props, int(math.Sqrt(float64(len(prec)))))
+	if err != nil || f == nil {
+		tb.Fatalf("the embedded model's domain fit: %v, %v", f, err)
+	}
+	return f
 }

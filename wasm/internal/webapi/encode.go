@@ -117,39 +117,25 @@ func (e *encoder) float(f float64, bits int) {
 
 func (e *encoder) f32(v float32) { e.float(float64(v), 32) }
 
-func (e *encoder) strs(ss []string) {
-	if ss == nil {
+// list appends xs as a JSON array (null when nil), each element by each.
+func list[T any](e *encoder, xs []T, each func(T)) {
+	if xs == nil {
 		e.raw("null")
 		return
 	}
 	e.raw("[")
-	for i, s := range ss {
+	for i, x := range xs {
 		if i > 0 {
 			e.raw(",")
 		}
-		e.str(s)
+		each(x)
 	}
 	e.raw("]")
 }
 
-func (e *encoder) f32s(vs []float32) {
-	if vs == nil {
-		e.raw("null")
-		return
-	}
-	e.raw("[")
-	for i, v := range vs {
-		if i > 0 {
-			e.raw(",")
-		}
-		e.f32(v)
-	}
-	e.raw("]")
-}
-
-// probabilities appends a map by class slug, keys sorted as json.Marshal
-// sorts them.
-func (e *encoder) probabilities(m map[string]float32) {
+// object appends m as a JSON object (null when nil), keys sorted as
+// json.Marshal sorts them, each value by each.
+func object[V any](e *encoder, m map[string]V, each func(V)) {
 	if m == nil {
 		e.raw("null")
 		return
@@ -161,7 +147,7 @@ func (e *encoder) probabilities(m map[string]float32) {
 		}
 		e.str(k)
 		e.raw(":")
-		e.f32(m[k])
+		each(m[k])
 	}
 	e.raw("}")
 }
@@ -172,7 +158,7 @@ func (e *encoder) cam(c *model.CAMResult) {
 	e.raw(`,"side":`)
 	e.int(c.Side)
 	e.raw(`,"values":`)
-	e.f32s(c.Values)
+	list(e, c.Values, e.f32)
 	e.raw("}")
 }
 
@@ -184,14 +170,14 @@ func (e *encoder) resultFields(r *model.Result) {
 	e.raw(`,"class":`)
 	e.str(r.Class)
 	e.raw(`,"probabilities":`)
-	e.probabilities(r.Probabilities)
+	object(e, r.Probabilities, e.f32)
 	h := &r.Hierarchy
 	e.raw(`,"hierarchy":{"a":`)
-	e.probabilities(h.A)
+	object(e, h.A, e.f32)
 	e.raw(`,"a_decision":`)
 	e.str(h.ADecision)
 	e.raw(`,"b":`)
-	e.probabilities(h.B)
+	object(e, h.B, e.f32)
 	e.raw(`,"b_decision":`)
 	e.str(h.BDecision)
 	e.raw(`},"model_version":`)
@@ -220,7 +206,7 @@ func (e *encoder) resultFields(r *model.Result) {
 }
 
 func appendResult(dst []byte, r *model.Result) ([]byte, error) {
-	e := encoder{b: dst}
+	e := &encoder{b: dst}
 	e.raw("{")
 	e.resultFields(r)
 	e.raw("}")
@@ -228,25 +214,11 @@ func appendResult(dst []byte, r *model.Result) ([]byte, error) {
 }
 
 func appendAnswer(dst []byte, a *Answer) ([]byte, error) {
-	e := encoder{b: dst}
+	e := &encoder{b: dst}
 	e.raw("{")
 	e.resultFields(&a.Result)
 	e.raw(`,"cams":`)
-	if a.CAMs == nil {
-		e.raw("null")
-	} else {
-		e.raw("{")
-		for i, k := range slices.Sorted(maps.Keys(a.CAMs)) {
-			if i > 0 {
-				e.raw(",")
-			}
-			e.str(k)
-			e.raw(":")
-			c := a.CAMs[k]
-			e.cam(&c)
-		}
-		e.raw("}")
-	}
+	object(e, a.CAMs, func(c model.CAMResult) { e.cam(&c) })
 	e.raw(`,"crop":{"x":`)
 	e.int(a.Crop.X)
 	e.raw(`,"y":`)
@@ -266,7 +238,7 @@ func appendAnswer(dst []byte, a *Answer) ([]byte, error) {
 }
 
 func appendFailure(dst []byte, f *Failure) []byte {
-	e := encoder{b: dst}
+	e := &encoder{b: dst}
 	e.raw(`{"code":`)
 	e.str(f.Code)
 	e.raw(`,"error":`)
@@ -279,7 +251,7 @@ func appendFailure(dst []byte, f *Failure) []byte {
 
 // appendInfo appends Info (the page reads it once, at start-up).
 func appendInfo(dst []byte, info Info) []byte {
-	e := encoder{b: dst}
+	e := &encoder{b: dst}
 	d := &info.Description
 	e.raw(`{"model_version":`)
 	e.str(d.ModelVersion)
@@ -288,26 +260,17 @@ func appendInfo(dst []byte, info Info) []byte {
 	e.raw(`,"crop_fraction":`)
 	e.float(d.CropFraction, 64)
 	e.raw(`,"classes":`)
-	if d.Classes == nil {
-		e.raw("null")
-	} else {
-		e.raw("[")
-		for i, c := range d.Classes {
-			if i > 0 {
-				e.raw(",")
-			}
-			e.raw(`{"class":`)
-			e.str(c.Class)
-			e.raw(`,"label":`)
-			e.str(c.Label)
-			e.raw("}")
-		}
-		e.raw("]")
-	}
+	list(e, d.Classes, func(c model.ClassInfo) {
+		e.raw(`{"class":`)
+		e.str(c.Class)
+		e.raw(`,"label":`)
+		e.str(c.Label)
+		e.raw("}")
+	})
 	e.raw(`,"network_a":`)
-	e.strs(d.NetworkA)
+	list(e, d.NetworkA, e.str)
 	e.raw(`,"network_b":`)
-	e.strs(d.NetworkB)
+	list(e, d.NetworkB, e.str)
 	e.raw(`,"limits":{"max_side":`)
 	e.int(d.Limits.MaxSide)
 	e.raw(`,"max_pixels":`)
@@ -317,7 +280,7 @@ func appendInfo(dst []byte, info Info) []byte {
 	e.raw(`},"max_file_bytes":`)
 	e.int(info.MaxFileBytes)
 	e.raw(`,"csv_header":`)
-	e.strs(info.CSVHeader)
+	list(e, info.CSVHeader, e.str)
 	e.raw("}")
 	return e.b
 }
