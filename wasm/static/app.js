@@ -19,7 +19,7 @@ function classifier() {
   return starting;
 }
 $("load").dataset.startedAt = Math.round(performance.now()); // ms since navigation start, for the benchmark
-classifier();
+const firstStart = classifier();
 
 let info = null; // the module's description, from ready
 let shown = null; // {result, scale} of the result on screen
@@ -95,7 +95,13 @@ async function loadExamples() {
   list.replaceChildren(...examples.filter((x) => x && typeof x.file === "string").map((x) => {
     const url = `examples/${x.file}`;
     const id = x.galaxy_id || x.file.replace(/\.[^.]*$/, "");
-    const img = el("img", { src: url, alt: `Galaxy Zoo picture of galaxy ${id}`, width: "96", height: "96" });
+    // The thumbnails load once the first start of the classifier has
+    // finished, or failed: fetched and decoded beside the worker's start
+    // they slowed it on a two-core machine (in Chromium the second visit
+    // was ready 4-113 ms later, three alternated runs; wasm/README.md).
+    const img = el("img", { alt: `Galaxy Zoo picture of galaxy ${id}`, width: "96", height: "96" });
+    const show = () => { img.src = url; };
+    firstStart.then(show, show);
     const button = el("button", { type: "button", "data-example": url },
       img, el("span", {}, `Galaxy ${id}`), el("small", {}, `volunteers: ${x.volunteers || "unknown"}`));
     button.addEventListener("click", () => classifyExample(url));
