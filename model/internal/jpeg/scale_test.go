@@ -106,6 +106,37 @@ func TestIDCT4x4(t *testing.T) {
 	}
 }
 
+// TestIDCT4x4Store holds the fused inverse DCT and store (SIMD128 in
+// wasm) to idct4x4 then storeScaled, over the whole int32 range, into a
+// destination whose other bytes must stay as they were.
+func TestIDCT4x4Store(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	const stride = 7
+	for n := 0; n < 100000; n++ {
+		var b block
+		for i := range b {
+			switch {
+			case n%3 == 0:
+				b[i] = int32(r.Uint32())
+			case r.IntN(3) == 0:
+				b[i] = r.Int32N(1<<14) - 1<<13
+			}
+		}
+		want, got := make([]byte, 3*stride+5), make([]byte, 3*stride+5)
+		for i := range want {
+			want[i] = byte(i)
+			got[i] = byte(i)
+		}
+		wb, gb := b, b
+		idct4x4(&wb)
+		storeScaled(want, stride, &wb, 4)
+		idct4x4Store(got, stride, &gb)
+		if !bytes.Equal(want, got) {
+			t.Fatalf("block %v: fused %v, idct4x4 and storeScaled %v", b, got, want)
+		}
+	}
+}
+
 func basis(u, x, s int) float64 {
 	c := 1.0
 	if u == 0 {

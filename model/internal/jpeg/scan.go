@@ -299,6 +299,16 @@ func (d *decoder) processSOS(n int) error {
 						// SOS markers are processed.
 						continue
 					}
+					if d.blockSide == 4 && hasAC && fusedIDCT4 {
+						// The half-size inverse DCT and its store in one
+						// pass (idct4x4Store).
+						dst, stride, err := d.blockDst(bx, by, int(compIndex))
+						if err != nil {
+							return err
+						}
+						idct4x4Store(dst, stride, &b)
+						continue
+					}
 					switch {
 					case d.blockSide != 8:
 						idctScaled(&b, d.blockSide, hasAC)
@@ -497,22 +507,9 @@ func (d *decoder) storeBlock(b *block, bx, by, compIndex int) error {
 		bx, by = bx*h, by*v
 	}
 
-	dst, stride := []byte(nil), 0
-	if d.nComp == 1 {
-		dst, stride = d.img1.Pix[bs*(by*d.img1.Stride+bx):], d.img1.Stride
-	} else {
-		switch compIndex {
-		case 0:
-			dst, stride = d.img3.Y[bs*(by*d.img3.YStride+bx):], d.img3.YStride
-		case 1:
-			dst, stride = d.img3.Cb[bs*(by*d.img3.CStride+bx):], d.img3.CStride
-		case 2:
-			dst, stride = d.img3.Cr[bs*(by*d.img3.CStride+bx):], d.img3.CStride
-		case 3:
-			dst, stride = d.blackPix[bs*(by*d.blackStride+bx):], d.blackStride
-		default:
-			return UnsupportedError("too many components")
-		}
+	dst, stride, err := d.blockDst(bx, by, compIndex)
+	if err != nil {
+		return err
 	}
 
 	if d.flex {
@@ -538,6 +535,26 @@ func (d *decoder) storeBlock(b *block, bx, by, compIndex int) error {
 	}
 	levelShift(dst[:7*stride+8], stride, b)
 	return nil
+}
+
+// blockDst is where block (bx, by) of component compIndex goes, from its
+// top-left pixel on, and the row stride there.
+func (d *decoder) blockDst(bx, by, compIndex int) ([]byte, int, error) {
+	bs := d.blockSide
+	if d.nComp == 1 {
+		return d.img1.Pix[bs*(by*d.img1.Stride+bx):], d.img1.Stride, nil
+	}
+	switch compIndex {
+	case 0:
+		return d.img3.Y[bs*(by*d.img3.YStride+bx):], d.img3.YStride, nil
+	case 1:
+		return d.img3.Cb[bs*(by*d.img3.CStride+bx):], d.img3.CStride, nil
+	case 2:
+		return d.img3.Cr[bs*(by*d.img3.CStride+bx):], d.img3.CStride, nil
+	case 3:
+		return d.blackPix[bs*(by*d.blackStride+bx):], d.blackStride, nil
+	}
+	return nil, 0, UnsupportedError("too many components")
 }
 
 // levelShift shifts by +128, clips to [0, 255] and writes the 8x8 block to
