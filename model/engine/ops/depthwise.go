@@ -34,6 +34,9 @@ type DepthwisePlan struct {
 	// input rows where there is one (wasm), for the activations that are
 	// a clamp and without a residual.
 	rows3 bool
+	// rows3s2: the same at stride 2, over even sides with an output row a
+	// multiple of 4 values (depthwise3x3s2Rows).
+	rows3s2 bool
 }
 
 // phaseCols are the input columns that go to one column phase b: every
@@ -59,6 +62,8 @@ func NewDepthwisePlan(g *Conv2D, channels, mult int) *DepthwisePlan {
 	p.plane = max(p.hq*p.wq, p.span+((g.KH-1)/s)*p.wq+(g.KW-1)/s)
 	p.rows3 = s == 1 && g.KH == 3 && g.KW == 3 && g.PadT == 1 && g.PadL == 1 &&
 		g.OH == g.H && g.OW == g.W && g.W >= 8 && g.W%4 == 0
+	p.rows3s2 = s == 2 && g.KH == 3 && g.KW == 3 && g.PadT == 1 && g.PadL == 1 &&
+		g.H%2 == 0 && g.W%2 == 0 && g.OH == g.H/2 && g.OW == g.W/2 && g.OW >= 4 && g.OW%4 == 0
 	for ky := 0; ky < g.KH; ky++ {
 		for kx := 0; kx < g.KW; kx++ {
 			phase := (ky%s)*s + kx%s
@@ -88,7 +93,7 @@ func (p *DepthwisePlan) Scratch() int { return p.s*p.s*p.plane + p.span + vector
 // plane is in cache.
 func (p *DepthwisePlan) Run(dst, src, w, bias, residual []float32, f act.Func, pool, scratch []float32) {
 	g := &p.g
-	if lo, hi, ok := clampRange(f); ok && directRows3 && p.rows3 && residual == nil {
+	if lo, hi, ok := clampRange(f); ok && directRows3 && (p.rows3 || p.rows3s2) && residual == nil {
 		p.runRows3(dst, src, w, bias, lo, hi, pool, scratch)
 		return
 	}
@@ -124,13 +129,14 @@ func (p *DepthwisePlan) Run(dst, src, w, bias, residual []float32, f act.Func, p
 	}
 }
 
-// runRows3 is Run through depthwise3x3Rows: no phase planes, and the
-// clamp and the pooling done as each output vector is computed.
+// runRows3 is Run through depthwise3x3Rows or depthwise3x3s2Rows: no
+// phase planes, and the clamp and the pooling done as each output vector
+// is computed.
 func (p *DepthwisePlan) runRows3(dst, src, w, bias []float32, lo, hi float32, pool, scratch []float32) {
 	g := &p.g
 	zero := scratch[:g.W+8]
 	clear(zero)
-	plane := g.H * g.W
+	plane, outPlane := g.H*g.W, g.OH*g.OW
 	for ci := 0; ci < p.channels; ci++ {
 		in := src[ci*plane : (ci+1)*plane]
 		for j := 0; j < p.mult; j++ {
@@ -139,9 +145,15 @@ func (p *DepthwisePlan) runRows3(dst, src, w, bias []float32, lo, hi float32, po
 			if bias != nil {
 				b = bias[m]
 			}
-			s := depthwise3x3Rows(dst[m*plane:(m+1)*plane], in, w[m*9:(m+1)*9], b, lo, hi, zero)
+			out := dst[m*outPlane : (m+1)*outPlane]
+			var s float32
+			if p.s == 2 {
+				s = depthwise3x3s2Rows(out, in, g.W, w[m*9:(m+1)*9], b, lo, hi, zero)
+			} else {
+				s = depthwise3x3Rows(out, in, w[m*9:(m+1)*9], b, lo, hi, zero)
+			}
 			if pool != nil {
-				pool[m] = s / float32(plane)
+				pool[m] = s / float32(outPlane)
 			}
 		}
 	}

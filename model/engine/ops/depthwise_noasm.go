@@ -19,3 +19,7 @@ const directRows3 = false
 func depthwise3x3Rows(dst, src, w []float32, b, lo, hi float32, zero []float32) float32 {
 	panic("ops: no depthwise3x3Rows here")
 }
+
+func depthwise3x3s2Rows(dst, src []float32, w int, k []float32, b, lo, hi float32, zero []float32) float32 {
+	panic("ops: no depthwise3x3s2Rows here")
+}

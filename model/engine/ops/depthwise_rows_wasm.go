@@ -109,3 +109,70 @@ func rightEdge(c archsimd.Float32x4) archsimd.Float32x4 {
 	var v archsimd.Float32x4
 	return v.SetElem(0, c.GetElem(1)).SetElem(1, c.GetElem(2)).SetElem(2, c.GetElem(3))
 }
+
+// depthwise3x3s2Rows is depthwise3x3Rows at stride 2: src is an h×w plane
+// (both even), dst its (h/2)×(w/2) output, w/2 a multiple of 4; zero holds
+// at least w+8 zeros (the padding row above). Each output vector's inputs
+// are, per input row, its even columns, its odd ones and the odd ones
+// shifted by one, built in lanes from two loads: the stride-2 layers'
+// scatter into phase planes (a deinterleave of every row) was most of
+// their time in wasm.
+func depthwise3x3s2Rows(dst, src []float32, w int, k []float32, b, lo, hi float32, zero []float32) float32 {
+	ow := w / 2
+	if w < 8 || w%8 != 0 || len(src)%w != 0 || len(src)/w%2 != 0 || len(dst)*4 != len(src) || len(k) < 9 || len(zero) < w+8 {
+		panic("ops: depthwise3x3s2Rows operands do not match")
+	}
+	return dw3x3s2(unsafe.Pointer(&dst[0]), unsafe.Pointer(&src[0]), len(dst)/ow, ow, &k[0], b, lo, hi, unsafe.Pointer(&zero[4]))
+}
+
+//go:noinline
+func dw3x3s2(dst, src unsafe.Pointer, oh, ow int, wt *float32, b, lo, hi float32, zero unsafe.Pointer) float32 {
+	k := (*[9]float32)(unsafe.Pointer(wt))
+	k0, k1, k2 := archsimd.BroadcastFloat32x4(k[0]), archsimd.BroadcastFloat32x4(k[1]), archsimd.BroadcastFloat32x4(k[2])
+	k3, k4, k5 := archsimd.BroadcastFloat32x4(k[3]), archsimd.BroadcastFloat32x4(k[4]), archsimd.BroadcastFloat32x4(k[5])
+	k6, k7, k8 := archsimd.BroadcastFloat32x4(k[6]), archsimd.BroadcastFloat32x4(k[7]), archsimd.BroadcastFloat32x4(k[8])
+	bv := archsimd.BroadcastFloat32x4(b)
+	lv, hv := archsimd.BroadcastFloat32x4(lo), archsimd.BroadcastFloat32x4(hi)
+	var sum archsimd.Float32x4
+	inRow := uintptr(8 * ow) // bytes of an input row (2·ow floats)
+	outRow := uintptr(4 * ow)
+	for oy := 0; oy < oh; oy++ {
+		r1 := unsafe.Add(src, uintptr(2*oy)*inRow)
+		r0, r2 := unsafe.Add(r1, -int(inRow)), unsafe.Add(r1, inRow)
+		if oy == 0 {
+			r0 = zero
+		}
+		d := unsafe.Add(dst, uintptr(oy)*outRow)
+		for q := uintptr(0); q < outRow; q += 16 {
+			// input columns 2·ox-1 … 2·ox+7 of the output vector at ox = q/4
+			var m0, m1, m2 float32
+			if q > 0 {
+				m0 = *(*float32)(unsafe.Add(r0, 2*q-4))
+				m1 = *(*float32)(unsafe.Add(r1, 2*q-4))
+				m2 = *(*float32)(unsafe.Add(r2, 2*q-4))
+			}
+			l, c, r := stride2Taps(unsafe.Add(r0, 2*q), m0)
+			acc := tap3(bv, l, c, r, k0, k1, k2)
+			l, c, r = stride2Taps(unsafe.Add(r1, 2*q), m1)
+			acc = tap3(acc, l, c, r, k3, k4, k5)
+			l, c, r = stride2Taps(unsafe.Add(r2, 2*q), m2)
+			acc = tap3(acc, l, c, r, k6, k7, k8)
+			acc = acc.Max(lv).Min(hv)
+			acc.StoreArray((*[4]float32)(unsafe.Add(d, q)))
+			sum = sum.Add(acc)
+		}
+	}
+	return (sum.GetElem(0) + sum.GetElem(2)) + (sum.GetElem(1) + sum.GetElem(3))
+}
+
+// stride2Taps returns, for the eight values x0…x7 at p and x₋₁ = before,
+// the three taps' inputs of four stride-2 outputs: [x₋₁ x1 x3 x5],
+// [x0 x2 x4 x6] and [x1 x3 x5 x7].
+func stride2Taps(p unsafe.Pointer, before float32) (l, c, r archsimd.Float32x4) {
+	a, b := load4(p, 0), load4(p, 4)
+	a1, a3, b1 := a.GetElem(1), a.GetElem(3), b.GetElem(1)
+	c = a.SetElem(1, a.GetElem(2)).SetElem(2, b.GetElem(0)).SetElem(3, b.GetElem(2))
+	r = b.SetElem(0, a1).SetElem(1, a3).SetElem(2, b1)
+	l = a.SetElem(0, before).SetElem(2, a3).SetElem(3, b1)
+	return l, c, r
+}

@@ -84,54 +84,59 @@ func TestDepthwisePlan(t *testing.T) {
 // padding row stays untouched (the phase planes are not used).
 func TestDepthwiseRows3(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 9))
-	for _, h := range []int{1, 2, 3, 8, 16} {
-		for _, w := range []int{8, 12, 16, 32} {
-			for _, mult := range []int{1, 2} {
-				for _, f := range []act.Func{act.None, act.Relu, act.ReLU6} {
-					channels := 3
-					g := Conv2D{C: 1, H: h, W: w, KH: 3, KW: 3, StrideH: 1, StrideW: 1, DilH: 1, DilW: 1, PadT: 1, PadL: 1, OH: h, OW: w}
-					p := NewDepthwisePlan(&g, channels, mult)
-					if !p.rows3 {
-						t.Fatalf("%dx%d: not planned for the row kernel", h, w)
+	for _, hw := range [][3]int{
+		// stride 1: any height, rows of a multiple of 4 values, at least 8
+		{1, 1, 8}, {1, 2, 12}, {1, 3, 16}, {1, 8, 32}, {1, 16, 8}, {1, 5, 12},
+		// stride 2: even sides, output rows of a multiple of 4 values
+		{2, 2, 8}, {2, 4, 16}, {2, 8, 24}, {2, 16, 32}, {2, 32, 8}, {2, 6, 16},
+	} {
+		stride, h, w := hw[0], hw[1], hw[2]
+		for _, mult := range []int{1, 2} {
+			for _, f := range []act.Func{act.None, act.Relu, act.ReLU6} {
+				channels := 3
+				oh, ow := (h-1)/stride+1, (w-1)/stride+1
+				g := Conv2D{C: 1, H: h, W: w, KH: 3, KW: 3, StrideH: stride, StrideW: stride, DilH: 1, DilW: 1, PadT: 1, PadL: 1, OH: oh, OW: ow}
+				p := NewDepthwisePlan(&g, channels, mult)
+				if !p.rows3 && !p.rows3s2 {
+					t.Fatalf("%dx%d stride %d: not planned for the row kernels", h, w, stride)
+				}
+				m := channels * mult
+				guarded := make([]float32, channels*h*w+8)
+				for i := range guarded {
+					guarded[i] = nan32
+				}
+				src := guarded[4 : 4+channels*h*w]
+				copy(src, randSlice(r, len(src)))
+				wt, bias := randSlice(r, m*9), randSlice(r, m)
+				want := make([]float32, m*oh*ow)
+				Depthwise(want, src, wt, bias, &g, channels, mult)
+				AddAct(want, nil, f)
+				got := make([]float32, len(want))
+				for i := range got {
+					got[i] = nan32
+				}
+				scratch := make([]float32, p.Scratch())
+				for i := range scratch {
+					scratch[i] = nan32
+				}
+				pool := make([]float32, m)
+				p.Run(got, src, wt, bias, nil, f, pool, scratch)
+				for i := range want {
+					if d := math.Abs(float64(got[i] - want[i])); !(d <= 1e-5*math.Max(1, math.Abs(float64(want[i])))) {
+						t.Fatalf("%dx%d stride %d mult %d act %v: out[%d] = %v, want %v", h, w, stride, mult, f, i, got[i], want[i])
 					}
-					m := channels * mult
-					guarded := make([]float32, channels*h*w+8)
-					for i := range guarded {
-						guarded[i] = nan32
+				}
+				for c := range m {
+					var s float64
+					for _, v := range want[c*oh*ow : (c+1)*oh*ow] {
+						s += float64(v)
 					}
-					src := guarded[4 : 4+channels*h*w]
-					copy(src, randSlice(r, len(src)))
-					wt, bias := randSlice(r, m*9), randSlice(r, m)
-					want := make([]float32, m*h*w)
-					Depthwise(want, src, wt, bias, &g, channels, mult)
-					AddAct(want, nil, f)
-					got := make([]float32, len(want))
-					for i := range got {
-						got[i] = nan32
+					if d := math.Abs(s/float64(oh*ow) - float64(pool[c])); !(d <= 1e-5) {
+						t.Fatalf("%dx%d stride %d: pool[%d] = %v, want %v", h, w, stride, c, pool[c], s/float64(oh*ow))
 					}
-					scratch := make([]float32, p.Scratch())
-					for i := range scratch {
-						scratch[i] = nan32
-					}
-					pool := make([]float32, m)
-					p.Run(got, src, wt, bias, nil, f, pool, scratch)
-					for i := range want {
-						if d := math.Abs(float64(got[i] - want[i])); !(d <= 1e-5*math.Max(1, math.Abs(float64(want[i])))) {
-							t.Fatalf("%dx%d mult %d act %v: out[%d] = %v, want %v", h, w, mult, f, i, got[i], want[i])
-						}
-					}
-					for c := range m {
-						var s float64
-						for _, v := range want[c*h*w : (c+1)*h*w] {
-							s += float64(v)
-						}
-						if d := math.Abs(s/float64(h*w) - float64(pool[c])); !(d <= 1e-5) {
-							t.Fatalf("%dx%d: pool[%d] = %v, want %v", h, w, c, pool[c], s/float64(h*w))
-						}
-					}
-					if directRows3 && !math.IsNaN(float64(scratch[w+8])) {
-						t.Fatalf("%dx%d: the phase planes were written: the row kernel did not run", h, w)
-					}
+				}
+				if directRows3 && !math.IsNaN(float64(scratch[w+8])) {
+					t.Fatalf("%dx%d: the phase planes were written: the row kernel did not run", h, w)
 				}
 			}
 		}
