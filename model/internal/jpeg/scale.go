@@ -42,9 +42,8 @@ const (
 // that corner is the DC one (hasAC false, or AC terms all outside it) gives
 // the same flat value by either path.
 func idctScaled(b *block, s int, hasAC bool) {
-	k := &scaledK[s]
 	if !hasAC {
-		v := descale(descale(b[0]*k[0][0], scaledConstBits-scaledPass1Bits)*k[0][0], scaledConstBits+scaledPass1Bits)
+		v := scaledDC(b[0], s)
 		for i := range s * s {
 			b[i] = v
 		}
@@ -119,6 +118,13 @@ func idct4x4(b *block) {
 		b[8+x] = descale(e1-o1, scaledConstBits+scaledPass1Bits)
 		b[12+x] = descale(e0-o0, scaledConstBits+scaledPass1Bits)
 	}
+}
+
+// scaledDC is the value of every output of an s×s block whose only
+// coefficient is dc.
+func scaledDC(dc int32, s int) int32 {
+	k := scaledK[s][0][0]
+	return descale(descale(dc*k, scaledConstBits-scaledPass1Bits)*k, scaledConstBits+scaledPass1Bits)
 }
 
 // descale divides by 2^n, rounding half up.

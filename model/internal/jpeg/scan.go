@@ -299,6 +299,17 @@ func (d *decoder) processSOS(n int) error {
 						// SOS markers are processed.
 						continue
 					}
+					if d.blockSide != 8 && !hasAC && !d.progressive {
+						// A flat block at a reduced scale: one value,
+						// level-shifted and clipped once, written s×s
+						// times (idctScaled's and storeScaled's result).
+						dst, stride, err := d.blockDst(bx, by, int(compIndex))
+						if err != nil {
+							return err
+						}
+						storeFlat(dst, stride, d.blockSide, clip(scaledDC(b[0], d.blockSide)))
+						continue
+					}
 					if d.blockSide == 4 && hasAC && fusedIDCT4 {
 						// The half-size inverse DCT and its store in one
 						// pass (idct4x4Store).
@@ -696,4 +707,15 @@ func (d *decoder) decodeAC(b *block, huff *huffman, zig, zigEnd int32, al uint32
 		}
 	}
 	return hasAC, nil
+}
+
+// storeFlat sets the s×s pixels at dst (rows stride apart) to v.
+func storeFlat(dst []byte, stride, s int, v byte) {
+	_ = dst[(s-1)*stride+s-1]
+	for y := range s {
+		row := dst[y*stride : y*stride+s]
+		for x := range row {
+			row[x] = v
+		}
+	}
 }
