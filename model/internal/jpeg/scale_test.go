@@ -88,15 +88,7 @@ func TestIDCTScaled(t *testing.T) {
 func TestIDCT4x4(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	for n := 0; n < 100000; n++ {
-		var b block
-		for i := range b {
-			switch {
-			case n%3 == 0:
-				b[i] = int32(r.Uint32())
-			case r.IntN(3) == 0:
-				b[i] = r.Int32N(1<<14) - 1<<13
-			}
-		}
+		b := randomBlock(r, n%3 == 0)
 		want, got := b, b
 		idctTable(&want, 4)
 		idct4x4(&got)
@@ -106,6 +98,22 @@ func TestIDCT4x4(t *testing.T) {
 	}
 }
 
+// randomBlock is a block of coefficients over the whole int32 range
+// (corrupt input) or, a third of them set, in the range a JPEG's
+// dequantized coefficients take.
+func randomBlock(r *rand.Rand, wild bool) block {
+	var b block
+	for i := range b {
+		switch {
+		case wild:
+			b[i] = int32(r.Uint32())
+		case r.IntN(3) == 0:
+			b[i] = r.Int32N(1<<14) - 1<<13
+		}
+	}
+	return b
+}
+
 // TestIDCT4x4Store holds the fused inverse DCT and store (SIMD128 in
 // wasm) to idct4x4 then storeScaled, over the whole int32 range, into a
 // destination whose other bytes must stay as they were.
@@ -113,15 +121,7 @@ func TestIDCT4x4Store(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
 	const stride = 7
 	for n := 0; n < 100000; n++ {
-		var b block
-		for i := range b {
-			switch {
-			case n%3 == 0:
-				b[i] = int32(r.Uint32())
-			case r.IntN(3) == 0:
-				b[i] = r.Int32N(1<<14) - 1<<13
-			}
-		}
+		b := randomBlock(r, n%3 == 0)
 		want, got := make([]byte, 3*stride+5), make([]byte, 3*stride+5)
 		for i := range want {
 			want[i] = byte(i)
