@@ -45,7 +45,8 @@
 // same integer sums rounded at the same places, so the same pixels
 // (TestIDCT4x4Store, 100,000 blocks over the whole int32 range); half-size
 // decoding 0.78x in wasm (the two paths alternated 40 times in one
-// process, Node). Natively the scalar pair stays. A flat block (no AC
+// process, Node, on a 2-core Intel Xeon with AVX-512). Natively the
+// scalar pair stays. A flat block (no AC
 // coefficient) at a reduced scale is level-shifted and clipped once and
 // written s×s times (storeFlat), not filled into the block and stored
 // value by value: 0.96x in wasm, neutral natively (the same A/B).
