@@ -29,14 +29,13 @@ type DepthwisePlan struct {
 	cols     []phaseCols
 	channels int
 	mult     int
-	// rows3: a 3×3 "same" convolution at stride 1 over rows of a multiple
-	// of 4 values (at least 8), which depthwise3x3Rows computes from the
-	// input rows where there is one (wasm), for the activations that are
-	// a clamp and without a residual.
+	// rows3: a 3×3 convolution padded by one that the row kernels compute
+	// from the input rows where there are some (wasm), for the activations
+	// that are a clamp and without a residual: at stride 1 "same" over rows
+	// of a multiple of 4 values, at least 8 (depthwise3x3Rows); at stride 2
+	// over even sides with output rows of a multiple of 4 values
+	// (depthwise3x3s2Rows).
 	rows3 bool
-	// rows3s2: the same at stride 2, over even sides with an output row a
-	// multiple of 4 values (depthwise3x3s2Rows).
-	rows3s2 bool
 }
 
 // phaseCols are the input columns that go to one column phase b: every
@@ -60,10 +59,9 @@ func NewDepthwisePlan(g *Conv2D, channels, mult int) *DepthwisePlan {
 	L := 4 * vectorLen
 	p.span = (g.OH*p.wq + L - 1) / L * L
 	p.plane = max(p.hq*p.wq, p.span+((g.KH-1)/s)*p.wq+(g.KW-1)/s)
-	p.rows3 = s == 1 && g.KH == 3 && g.KW == 3 && g.PadT == 1 && g.PadL == 1 &&
-		g.OH == g.H && g.OW == g.W && g.W >= 8 && g.W%4 == 0
-	p.rows3s2 = s == 2 && g.KH == 3 && g.KW == 3 && g.PadT == 1 && g.PadL == 1 &&
-		g.H%2 == 0 && g.W%2 == 0 && g.OH == g.H/2 && g.OW == g.W/2 && g.OW >= 4 && g.OW%4 == 0
+	p.rows3 = g.KH == 3 && g.KW == 3 && g.PadT == 1 && g.PadL == 1 &&
+		(s == 1 && g.OH == g.H && g.OW == g.W && g.W >= 8 && g.W%4 == 0 ||
+			s == 2 && g.H%2 == 0 && g.W%2 == 0 && g.OH == g.H/2 && g.OW == g.W/2 && g.OW >= 4 && g.OW%4 == 0)
 	for ky := 0; ky < g.KH; ky++ {
 		for kx := 0; kx < g.KW; kx++ {
 			phase := (ky%s)*s + kx%s
@@ -93,7 +91,7 @@ func (p *DepthwisePlan) Scratch() int { return p.s*p.s*p.plane + p.span + vector
 // plane is in cache.
 func (p *DepthwisePlan) Run(dst, src, w, bias, residual []float32, f act.Func, pool, scratch []float32) {
 	g := &p.g
-	if lo, hi, ok := clampRange(f); ok && directRows3 && (p.rows3 || p.rows3s2) && residual == nil {
+	if lo, hi, ok := clampRange(f); ok && directRows3 && p.rows3 && residual == nil {
 		p.runRows3(dst, src, w, bias, lo, hi, pool, scratch)
 		return
 	}
