@@ -36,15 +36,34 @@ type huffman struct {
 	maxCodes [maxCodeLength]int32
 	// valsIndices[i] is the index into vals of minCodes[i].
 	valsIndices [maxCodeLength]int32
-	// fastAC decodes, for the next lutSize bits, an AC code and the
-	// coefficient bits after it in one look-up, when both fit: the int8
-	// coefficient in bits 8-15, the zero run before it in bits 4-7, and
-	// the bits used (code and coefficient) in bits 0-3, or 0 where they
-	// do not fit or the code is EOB or ZRL. Most coefficients of a
-	// Galaxy Zoo image fit, and decodeAC then skips decodeHuffman and
+	// fast decodes, for the next fastBits bits, a code and the value bits
+	// after it in one look-up, when both fit (see fastEntry). For an AC
+	// table, EOB and ZRL are entries too. Most codes of a Galaxy Zoo image
+	// fit, and decodeAC and decodeDC then skip decodeHuffman and
 	// receiveExtend.
-	fastAC [1 << lutSize]uint16
+	fast [1 << fastBits]fastEntry
 }
+
+// fastBits is the log-2 size of huffman.fast: with a 64-bit bit buffer a
+// look-up of 10 bits almost always has its bits, and decodes most
+// coefficients that an 8-bit window missed (a code of 4 or 5 bits and 5
+// value bits).
+const fastBits = 10
+
+// fastEntry is one huffman.fast entry: the bits it uses (code and value
+// bits) in bits 0-4, 0 where they do not fit in fastBits; the zero run
+// before an AC coefficient in bits 8-11; fastEOB or fastZRL; and the
+// decoded (extended) value, signed, in bits 16-31.
+type fastEntry uint32
+
+const (
+	fastEOB fastEntry = 1 << 12 // AC end of block: the run is 0 and no value follows
+	fastZRL fastEntry = 1 << 13 // AC zero run of 16: no value follows
+)
+
+func (e fastEntry) length() int32 { return int32(e & 0x1f) }
+func (e fastEntry) run() int32    { return int32(e >> 8 & 0x0f) }
+func (e fastEntry) value() int32  { return int32(e) >> 16 }
 
 // errShortHuffmanData means that an unexpected EOF occurred while decoding
 // Huffman data.
@@ -62,13 +81,8 @@ func (d *decoder) ensureNBits(n int32) error {
 			}
 			return err
 		}
-		d.bits.a = d.bits.a<<8 | uint32(c)
+		d.bits.a = d.bits.a<<8 | uint64(c)
 		d.bits.n += 8
-		if d.bits.m == 0 {
-			d.bits.m = 1 << 7
-		} else {
-			d.bits.m <<= 8
-		}
 		if d.bits.n >= n {
 			break
 		}
@@ -76,7 +90,7 @@ func (d *decoder) ensureNBits(n int32) error {
 	return nil
 }
 
-// fastFill tops the bit buffer up to more than 24 bits with whole bytes
+// fastFill tops the bit buffer up to more than 56 bits with whole bytes
 // taken straight from the byte buffer while they are plain data: an 0xff,
 // which starts a stuffed byte or a marker, and an empty buffer are left to
 // ensureNBits and readByteStuffedByte, so errors and the end of a scan come
@@ -84,30 +98,27 @@ func (d *decoder) ensureNBits(n int32) error {
 // unread (nUnreadable = 0); those a scan leaves unused are data before the
 // next 0xff, which the marker loop skips anyway. image/jpeg reads one byte
 // per refill, and a Galaxy Zoo block's coefficients then mostly missed
-// fastAC's 8-bit window: TestSameAsImageJPEG and its damaged and fuzzed
-// kin hold the pixels and errors to image/jpeg's.
-func (d *decoder) fastFill() {
+// huffman.fast's window: TestSameAsImageJPEG and its damaged and fuzzed
+// kin hold the pixels and errors to image/jpeg's. It returns the buffer,
+// d.bits.a and d.bits.n, for callers that keep them in locals.
+func (d *decoder) fastFill() (uint64, int32) {
 	i, j := d.bytes.i, d.bytes.j
-	a, n, m := d.bits.a, d.bits.n, d.bits.m
-	for n <= 24 && i < j {
+	a, n := d.bits.a, d.bits.n
+	for n <= 56 && i < j {
 		c := d.bytes.buf[i]
 		if c == 0xff {
 			break
 		}
 		i++
-		a = a<<8 | uint32(c)
+		a = a<<8 | uint64(c)
 		n += 8
-		if m == 0 {
-			m = 1 << 7
-		} else {
-			m <<= 8
-		}
 	}
 	if i != d.bytes.i {
 		d.bytes.i = i
 		d.bytes.nUnreadable = 0
-		d.bits = bits{a: a, m: m, n: n}
+		d.bits = bits{a: a, n: n}
 	}
+	return a, n
 }
 
 // receiveExtend is the composition of RECEIVE and EXTEND, specified in section
@@ -129,7 +140,6 @@ func (d *decoder) receiveExtend(t uint8) (int32, error) {
 		}
 	}
 	d.bits.n -= int32(t)
-	d.bits.m >>= t
 	s := int32(1) << t
 	x := int32(d.bits.a>>uint8(d.bits.n)) & (s - 1)
 
@@ -212,7 +222,7 @@ func (d *decoder) processDHT(n int) error {
 			}
 		}
 
-		h.deriveFastAC()
+		h.deriveFast(&nCodes, tc == acTable)
 
 		// Derive minCodes, maxCodes, and valsIndices.
 		var c, index int32
@@ -234,25 +244,60 @@ func (d *decoder) processDHT(n int) error {
 	return nil
 }
 
-// deriveFastAC fills fastAC from lut: for each lutSize-bit sequence, the
-// value decodeHuffman would return and the coefficient receiveExtend would
-// then read from the same bits.
-func (h *huffman) deriveFastAC() {
-	for i, v := range h.lut {
-		h.fastAC[i] = 0
-		if v == 0 {
-			continue
+// deriveFast fills fast from the code lengths: for each fastBits-bit
+// sequence, the value decodeHuffman would return and, when its bits follow
+// within the same fastBits, the coefficient receiveExtend would then read
+// from them (for an AC table the zero run is the value's high nibble, and
+// EOB and ZRL carry no bits). Codes longer than fastBits, progressive
+// EOB runs (EOBn, n > 0) and values whose bits do not fit stay 0: the
+// caller takes decodeHuffman's path. So does every code of a table with
+// more codes of some length than that length allows, which no encoder
+// writes: image/jpeg's look-up table wraps around for those, and only
+// decodeHuffman reproduces what it then decodes.
+func (h *huffman) deriveFast(nCodes *[maxCodeLength]int32, ac bool) {
+	clear(h.fast[:])
+	var code, x uint32
+	for i := uint32(0); i < fastBits; i++ {
+		codeLen := i + 1
+		if code+uint32(nCodes[i]) > 1<<codeLen {
+			clear(h.fast[:])
+			return
 		}
-		codeLen := uint32(v&0xff) - 1
-		run, size := uint32(v>>12), uint32(v>>8)&0x0f
-		if size == 0 || codeLen+size > lutSize {
-			continue
+		for range nCodes[i] {
+			v := h.vals[x]
+			x++
+			run, size := uint32(0), uint32(v)
+			if ac {
+				run, size = uint32(v>>4), uint32(v&0x0f)
+			}
+			base := code << (fastBits - codeLen)
+			code++
+			var flag fastEntry
+			switch {
+			case !ac && size > 16: // decodeDC refuses it: an error to report
+				continue
+			case ac && size == 0 && run == 0:
+				flag = fastEOB
+			case ac && size == 0 && run == 15:
+				flag = fastZRL
+			case ac && size == 0: // EOBn, progressive only
+				continue
+			}
+			if codeLen+size > fastBits {
+				continue
+			}
+			for k := range uint32(1) << (fastBits - codeLen) {
+				var val int32
+				if size > 0 {
+					val = int32(k>>(fastBits-codeLen-size)) & (1<<size - 1)
+					if val < 1<<(size-1) {
+						val += (-1 << size) + 1
+					}
+				}
+				h.fast[base|k] = fastEntry(uint32(val)<<16) | flag | fastEntry(run<<8) | fastEntry(codeLen+size)
+			}
 		}
-		x := int32(uint32(i)>>(lutSize-codeLen-size)) & (1<<size - 1)
-		if x < 1<<(size-1) {
-			x += (-1 << size) + 1
-		}
-		h.fastAC[i] = uint16(uint8(int8(x)))<<8 | uint16(run<<4) | uint16(codeLen+size)
+		code <<= 1
 	}
 }
 
@@ -283,7 +328,6 @@ func (d *decoder) decodeHuffman(h *huffman) (uint8, error) {
 	if v := h.lut[(d.bits.a>>uint32(d.bits.n-lutSize))&0xff]; v != 0 {
 		n := (v & 0xff) - 1
 		d.bits.n -= int32(n)
-		d.bits.m >>= n
 		return uint8(v >> 8), nil
 	}
 
@@ -294,11 +338,8 @@ slowPath:
 				return 0, err
 			}
 		}
-		if d.bits.a&d.bits.m != 0 {
-			code |= 1
-		}
 		d.bits.n--
-		d.bits.m >>= 1
+		code |= int32(d.bits.a>>uint32(d.bits.n)) & 1
 		if code <= h.maxCodes[i] {
 			return h.vals[h.valsIndices[i]+code-h.minCodes[i]], nil
 		}
@@ -313,10 +354,8 @@ func (d *decoder) decodeBit() (bool, error) {
 			return false, err
 		}
 	}
-	ret := d.bits.a&d.bits.m != 0
 	d.bits.n--
-	d.bits.m >>= 1
-	return ret, nil
+	return d.bits.a>>uint32(d.bits.n)&1 != 0, nil
 }
 
 func (d *decoder) decodeBits(n int32) (uint32, error) {
@@ -325,9 +364,8 @@ func (d *decoder) decodeBits(n int32) (uint32, error) {
 			return 0, err
 		}
 	}
-	ret := d.bits.a >> uint32(d.bits.n-n)
+	ret := uint32(d.bits.a >> uint32(d.bits.n-n))
 	ret &= (1 << uint32(n)) - 1
 	d.bits.n -= n
-	d.bits.m >>= uint32(n)
 	return ret, nil
 }

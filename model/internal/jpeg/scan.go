@@ -258,14 +258,7 @@ func (d *decoder) processSOS(n int) error {
 						if zig == 0 {
 							zig++
 							// Decode the DC coefficient, as specified in section F.2.2.1.
-							value, err := d.decodeHuffman(&d.huff[dcTable][scan[i].td])
-							if err != nil {
-								return err
-							}
-							if value > 16 {
-								return UnsupportedError("excessive DC component")
-							}
-							dcDelta, err := d.receiveExtend(value)
+							dcDelta, err := d.decodeDC(&d.huff[dcTable][scan[i].td])
 							if err != nil {
 								return err
 							}
@@ -648,25 +641,37 @@ func (d *decoder) findRST(expectedRST uint8) error {
 // stored; hasAC reports whether any was.
 func (d *decoder) decodeAC(b *block, huff *huffman, zig, zigEnd int32, al uint32, qt *block) (hasAC bool, err error) {
 	for ; zig <= zigEnd; zig++ {
-		if d.bits.n < 16 {
-			d.fastFill()
+		// The fast path keeps the bit buffer in locals: through d, the
+		// compiler would reload it after every coefficient stored.
+		a, n := d.bits.a, d.bits.n
+		if n < 32 {
+			a, n = d.fastFill()
 		}
-		if d.bits.n >= lutSize {
+		if n >= fastBits {
 			// The same bits decodeHuffman and receiveExtend below would
-			// take, in one look-up (huffman.fastAC).
-			e := huff.fastAC[(d.bits.a>>uint32(d.bits.n-lutSize))&0xff]
-			if n := int32(e & 0x0f); n != 0 && zig+int32(e>>4&0x0f) <= zigEnd {
-				d.bits.n -= n
-				d.bits.m >>= uint32(n)
-				zig += int32(e >> 4 & 0x0f)
-				ac := int32(int8(e >> 8))
-				if qt == nil {
-					b[unzig[zig]] = ac << al
-				} else {
-					b[unzig[zig]] = (ac << al) * qt[zig]
-					hasAC = true
+			// take, in one look-up (huffman.fast).
+			e := huff.fast[(a>>uint32(n-fastBits))&(1<<fastBits-1)]
+			if l := e.length(); l != 0 {
+				switch {
+				case e&fastEOB != 0:
+					// eobRun is 0 here, and EOB leaves it so.
+					d.bits.n = n - l
+					return hasAC, nil
+				case e&fastZRL != 0:
+					d.bits.n = n - l
+					zig += 0x0f
+					continue
+				case zig+e.run() <= zigEnd:
+					d.bits.n = n - l
+					zig += e.run()
+					if qt == nil {
+						b[unzig[zig]] = e.value() << al
+					} else {
+						b[unzig[zig]] = (e.value() << al) * qt[zig]
+						hasAC = true
+					}
+					continue
 				}
-				continue
 			}
 		}
 		value, err := d.decodeHuffman(huff)
@@ -707,6 +712,30 @@ func (d *decoder) decodeAC(b *block, huff *huffman, zig, zigEnd int32, al uint32
 		}
 	}
 	return hasAC, nil
+}
+
+// decodeDC decodes a DC difference, as specified in section F.2.2.1: a
+// code, then as many bits as its value says, in one look-up of
+// huffman.fast when both fit.
+func (d *decoder) decodeDC(h *huffman) (int32, error) {
+	a, n := d.bits.a, d.bits.n
+	if n < 32 {
+		a, n = d.fastFill()
+	}
+	if n >= fastBits {
+		if e := h.fast[(a>>uint32(n-fastBits))&(1<<fastBits-1)]; e != 0 {
+			d.bits.n = n - e.length()
+			return e.value(), nil
+		}
+	}
+	value, err := d.decodeHuffman(h)
+	if err != nil {
+		return 0, err
+	}
+	if value > 16 {
+		return 0, UnsupportedError("excessive DC component")
+	}
+	return d.receiveExtend(value)
 }
 
 // storeFlat sets the s×s pixels at dst (rows stride apart) to v.
