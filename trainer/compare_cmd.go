@@ -24,7 +24,7 @@ const mflopBudget = 45
 // models are chosen on, and plots accuracy against cost.
 func runCompare(args []string) error {
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
-	fs.Usage = usageFor(fs, "compare", "score candidate models (NAME=FILE.onnx ...) on the seeded validation split and plot accuracy against MFLOP per image",
+	fs.Usage = usageFor(fs, "compare", "score candidate models (NAME=FILE.onnx ..., or NAME=A.onnx+B.onnx for the ensemble of A and B: their probabilities averaged network by network) on the seeded validation split and plot accuracy against MFLOP per image",
 		"trainer compare -data ../shared/data/gz-challenge-5class -out docs/accuracy-mflop.png residual=old.onnx mbconv=runs/mb/model.onnx")
 	data := fs.String("data", realData, "labelled data the candidates were trained on")
 	seed := fs.Int64("seed", training.DefaultConfig().Seed, "split seed")
@@ -44,22 +44,19 @@ func runCompare(args []string) error {
 		if !ok || name == "" || path == "" {
 			return fmt.Errorf("compare: %q: want NAME=FILE.onnx", arg)
 		}
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			return err
+		// NAME=A.onnx+B.onnx is the ensemble of those models: what more
+		// capacity would give, at the sum of their costs.
+		var clfs []*model.Classifier
+		var mflop float64
+		for _, p := range strings.Split(path, "+") {
+			clf, cost, err := loadCandidate(p)
+			if err != nil {
+				return err
+			}
+			clfs = append(clfs, clf)
+			mflop += cost
 		}
-		clf, err := model.Load(raw)
-		if err != nil {
-			return fmt.Errorf("compare: %s: %w", path, err)
-		}
-		if nets := clf.Metadata().Props[training.PropValidationTrainedOn]; nets != "" {
-			return fmt.Errorf("compare: %s: network %s was trained on the validation split; compare the run that held it out", path, nets)
-		}
-		mflop, err := mflopOf(raw)
-		if err != nil {
-			return fmt.Errorf("compare: %s: %w", path, err)
-		}
-		ev, err := evalSplit(clf, *data, *seed, "validation", training.EvalOptions{}, os.Stderr)
+		ev, err := evalSplit(clfs[0], *data, *seed, "validation", training.EvalOptions{Members: clfs[1:]}, os.Stderr)
 		if err != nil {
 			return err
 		}
@@ -93,6 +90,27 @@ func runCompare(args []string) error {
 		return err
 	}
 	return atomicfile.WriteBytes(listed, append(js, '\n'))
+}
+
+// loadCandidate reads a candidate model and its cost, refusing one that
+// saw the validation split.
+func loadCandidate(path string) (*model.Classifier, float64, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	clf, err := model.Load(raw)
+	if err != nil {
+		return nil, 0, fmt.Errorf("compare: %s: %w", path, err)
+	}
+	if nets := clf.Metadata().Props[training.PropValidationTrainedOn]; nets != "" {
+		return nil, 0, fmt.Errorf("compare: %s: network %s was trained on the validation split; compare the run that held it out", path, nets)
+	}
+	mflop, err := mflopOf(raw)
+	if err != nil {
+		return nil, 0, fmt.Errorf("compare: %s: %w", path, err)
+	}
+	return clf, mflop, nil
 }
 
 // keepListed puts the candidates listed in the file at path before the

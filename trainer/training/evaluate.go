@@ -39,6 +39,11 @@ func EvaluateScaled(clf *model.Classifier, samples []gzdata.Sample, scale float6
 type EvalOptions struct {
 	Scale float64 // 0 < Scale <= 1; 0 means 1
 	TTA   bool    // average over the 8 flips and quarter turns
+	// Members are more models whose probabilities are averaged with the
+	// model's, network by network (mean): an ensemble, scored to see what
+	// more capacity would give (`trainer compare NAME=A.onnx+B.onnx`). The
+	// features and maps are the model's.
+	Members []*model.Classifier
 }
 
 // EvaluateWith is Evaluate with options.
@@ -54,16 +59,34 @@ func EvaluateWith(clf *model.Classifier, samples []gzdata.Sample, o EvalOptions,
 		return nil, fmt.Errorf("training: scale %v outside (0, 1]", scale)
 	}
 	classify := clf.ClassifyFile
-	if scale < 1 || o.TTA {
+	if scale < 1 || o.TTA || len(o.Members) > 0 {
+		models := append([]*model.Classifier{clf}, o.Members...)
 		classify = func(path string) (*model.Prediction, error) {
-			img, err := LoadShown(path, scale, clf.InputSize())
-			if err != nil {
-				return nil, err
+			ps := make([]*model.Prediction, len(models))
+			shown := map[int]image.Image{} // by input side: DecodeFor decodes for it
+			for i, m := range models {
+				img := shown[m.InputSize()]
+				if img == nil {
+					var err error
+					if img, err = LoadShown(path, scale, m.InputSize()); err != nil {
+						return nil, err
+					}
+					shown[m.InputSize()] = img
+				}
+				var err error
+				if o.TTA {
+					ps[i], err = classifyTTA(m, img)
+				} else {
+					ps[i], err = m.ClassifyImage(img)
+				}
+				if err != nil {
+					return nil, err
+				}
 			}
-			if o.TTA {
-				return classifyTTA(clf, img)
+			if len(ps) == 1 {
+				return ps[0], nil
 			}
-			return clf.ClassifyImage(img)
+			return mean(ps), nil
 		}
 	}
 	ev := &Evaluation{}

@@ -43,27 +43,15 @@ func Dihedral(x []float32, s int) [][]float32 {
 // its 8x cost.
 func classifyTTA(clf *model.Classifier, img image.Image) (*model.Prediction, error) {
 	s := clf.InputSize()
-	var a [model.NumA]float32
-	var b [model.NumB]float32
-	var first *model.Prediction
+	var ps []*model.Prediction
 	for _, x := range Dihedral(model.Preprocess(img, s), s) {
 		p, err := clf.ClassifyTensor(x)
 		if err != nil {
 			return nil, err
 		}
-		if first == nil {
-			first = p
-		}
-		for i := range a {
-			a[i] += p.A[i] / 8
-		}
-		for i := range b {
-			b[i] += p.B[i] / 8
-		}
+		ps = append(ps, p)
 	}
 	// The averaged decision, on the prediction of the image as it is (its
 	// features and maps are those of the unturned view).
-	first.A, first.B = a, b
-	first.Probabilities, first.Label = model.Combine(a, b), model.Decide(a, b)
-	return first, nil
+	return mean(ps), nil
 }
