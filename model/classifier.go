@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hiwl/hiwl/model/engine"
 	"github.com/owulveryck/onnx-go"
@@ -33,8 +34,12 @@ var ErrBadModel = errors.New("model: not a usable HIWL ONNX model")
 // It is safe for concurrent use and runs in parallel: each run takes its
 // own buffers from a pool, and nothing is locked around a run.
 type Classifier struct {
-	plan      *engine.Plan
-	states    sync.Pool // of *engine.State
+	plan *engine.Plan
+	// spare keeps one run's buffers (the plan's arena, hundreds of kB)
+	// through garbage collections, which empty states: a lone worker, as
+	// in wasm and at the edge, then never builds them again.
+	spare     atomic.Pointer[engine.State]
+	states    sync.Pool // of *engine.State, for concurrent runs
 	inputSize int
 	channelsA int // feature channels of network A
 	channelsB int // of network B, which may be narrower: it only tells two classes apart
@@ -220,7 +225,10 @@ func (c *Classifier) classify(x []float32, sc scene) (p *Prediction, err error) 
 	if len(x) != 3*c.inputSize*c.inputSize {
 		return nil, fmt.Errorf("model: input has %d values, want %d", len(x), 3*c.inputSize*c.inputSize)
 	}
-	st, _ := c.states.Get().(*engine.State)
+	st := c.spare.Swap(nil)
+	if st == nil {
+		st, _ = c.states.Get().(*engine.State)
+	}
 	if st == nil {
 		st = c.plan.NewState()
 	}
@@ -229,7 +237,9 @@ func (c *Classifier) classify(x []float32, sc scene) (p *Prediction, err error) 
 			p, err = nil, fmt.Errorf("model: run failed: %v", r)
 			return // a state a run panicked in is dropped
 		}
-		c.states.Put(st)
+		if !c.spare.CompareAndSwap(nil, st) {
+			c.states.Put(st)
+		}
 	}()
 	copy(st.Input(0), x)
 	st.Run()

@@ -3,6 +3,7 @@ package model
 import (
 	"image"
 	"math"
+	"sync"
 
 	"golang.org/x/image/draw"
 )
@@ -87,7 +88,11 @@ func measure(img image.Image) scene {
 	min0 := image.Pt(b.Min.X+(b.Dx()-short)/2, b.Min.Y+(b.Dy()-short)/2)
 	sq := image.Rectangle{Min: min0, Max: min0.Add(image.Pt(short, short))}
 	n := frameSide
-	lum := make([]float64, n*n)
+	g := grids.Get().(*frameGrids)
+	defer grids.Put(g)
+	lum, label := g.lum, g.label
+	clear(lum)
+	clear(label)
 	if y, ok := img.(*image.YCbCr); !ok || !approxLumYCbCr(lum, n, y, sq) {
 		small := image.NewRGBA(image.Rect(0, 0, n, n))
 		draw.ApproxBiLinear.Scale(small, small.Bounds(), img, sq, draw.Src, nil)
@@ -97,15 +102,15 @@ func measure(img image.Image) scene {
 		}
 	}
 	ring := n / 12
-	var sky []float64
+	var sky hist765
 	for y := 0; y < n; y++ {
 		for x := 0; x < n; x++ {
 			if x < ring || y < ring || x >= n-ring || y >= n-ring {
-				sky = append(sky, lum[y*n+x])
+				sky.add(lum[y*n+x])
 			}
 		}
 	}
-	bg := median765(sky)
+	bg := sky.upperMedian()
 	// The peak is the brightest pixel of the central 10% of the side: the
 	// catalogue centres its galaxy, a bright star elsewhere is not it.
 	c, w := n/2, max(1, n/20)
@@ -120,21 +125,20 @@ func measure(img image.Image) scene {
 	if peak <= bg {
 		return scene{Radius: 0, Crowding: crowdEmpty}
 	}
-	label := make([]int32, n*n)
-	area := fill(lum, n, label, start, 1, bg+frameIsophote*(peak-bg))
+	area := fill(lum, n, label, start, 1, bg+frameIsophote*(peak-bg), &g.stack)
 	radius := math.Sqrt(float64(area)/math.Pi) / float64(n)
 
 	// Crowding: label every object above the brighter isophote; the one
 	// holding the peak is the central one.
 	clear(label)
 	thr := bg + crowdIsophote*(peak-bg)
-	central := fill(lum, n, label, start, 1, thr)
+	central := fill(lum, n, label, start, 1, thr, &g.stack)
 	var others int
 	id := int32(1)
 	for i, v := range lum {
 		if label[i] == 0 && v > thr {
 			id++
-			if a := fill(lum, n, label, i, id, thr); a >= crowdMinArea {
+			if a := fill(lum, n, label, i, id, thr, &g.stack); a >= crowdMinArea {
 				others += a
 			}
 		}
@@ -143,9 +147,11 @@ func measure(img image.Image) scene {
 }
 
 // fill labels with id the 4-connected region of cells brighter than thr
-// around start (which is one), and returns its area in cells.
-func fill(lum []float64, n int, label []int32, start int, id int32, thr float64) int {
-	stack := []int{start}
+// around start (which is one), and returns its area in cells. stack is
+// its work list, kept for the next call.
+func fill(lum []float64, n int, label []int32, start int, id int32, thr float64, work *[]int) int {
+	stack := append((*work)[:0], start)
+	defer func() { *work = stack }()
 	label[start] = id
 	area := 0
 	for len(stack) > 0 {
@@ -176,6 +182,18 @@ func fill(lum []float64, n int, label []int32, start int, id int32, thr float64)
 // framed ones, and the two populations meet only in their tails.
 func Frame(img image.Image) image.Rectangle { return frameOf(img, measure(img)) }
 
+// frameGrids are measure's working grids, kept between calls: after the
+// decoded image, they were a request's largest allocations.
+type frameGrids struct {
+	lum   []float64
+	label []int32
+	stack []int
+}
+
+var grids = sync.Pool{New: func() any {
+	return &frameGrids{lum: make([]float64, frameSide*frameSide), label: make([]int32, frameSide*frameSide)}
+}}
+
 // frameOf is Frame for a scene already measured on img.
 func frameOf(img image.Image, s scene) image.Rectangle {
 	zoom := 1.0
@@ -185,20 +203,26 @@ func frameOf(img image.Image, s scene) image.Rectangle {
 	return CenterCrop(img, EvalCropFraction/zoom)
 }
 
-// median765 is the upper median (sorted[len/2]) of sums of three bytes,
-// whole numbers in [0, 765], counted instead of sorted: the same value
-// without the sort, which was 1 % of a request in wasm.
-func median765(v []float64) float64 {
-	var hist [766]int
-	for _, x := range v {
-		hist[int(x)]++
-	}
-	k := len(v) / 2
-	for i, n := range hist {
-		if k < n {
+// hist765 counts sums of three bytes, whole numbers in [0, 765], for
+// their upper median (sorted[len/2]): the same value as sorting them,
+// without the sort (1 % of a request in wasm) or a slice of them.
+type hist765 struct {
+	count [766]int32
+	n     int
+}
+
+func (h *hist765) add(x float64) {
+	h.count[int(x)]++
+	h.n++
+}
+
+func (h *hist765) upperMedian() float64 {
+	k := int32(h.n / 2)
+	for i, c := range h.count {
+		if k < c {
 			return float64(i)
 		}
-		k -= n
+		k -= c
 	}
 	return 765
 }

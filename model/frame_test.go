@@ -48,23 +48,31 @@ func TestFrame(t *testing.T) {
 	}
 }
 
-// TestMedian765 holds the counting median to sorting, on random sums of
+// TestHist765 holds the counting upper median to sorting, on random sums of
 // three bytes (odd and even lengths) and on one value repeated.
-func TestMedian765(t *testing.T) {
+func TestHist765(t *testing.T) {
 	r := rand.New(rand.NewSource(3))
 	for n := 1; n < 400; n += 7 {
 		v := make([]float64, n)
 		for i := range v {
 			v[i] = float64(r.Intn(256) + r.Intn(256) + r.Intn(256))
 		}
-		got := median765(v)
+		var h hist765
+		for _, x := range v {
+			h.add(x)
+		}
+		got := h.upperMedian()
 		s := slices.Clone(v)
 		slices.Sort(s)
 		if want := s[n/2]; got != want {
 			t.Fatalf("n=%d: %v, sorting gives %v", n, got, want)
 		}
 	}
-	if got := median765([]float64{765, 765, 765}); got != 765 {
+	var h hist765
+	for range 3 {
+		h.add(765)
+	}
+	if got := h.upperMedian(); got != 765 {
 		t.Fatalf("all 765: %v", got)
 	}
 }
