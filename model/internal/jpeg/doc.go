@@ -28,7 +28,10 @@
 //     TestFastTable holds the table to decodeHuffman and receiveExtend on
 //     random tables, and FuzzSameAsImageJPEG's committed corpus holds an
 //     over-full table (an 8-bit window of 32 bits once decoded 3 % faster,
-//     its bulk refills 0.85x natively and about 0.8x in wasm);
+//     its bulk refills 0.85x natively and about 0.8x in wasm). Then decodeAC
+//     keeps the bit buffer in locals on that path, tops it up only when a
+//     look-up lacks bits, and walks an MCU's blocks without dividing:
+//     0.91x in wasm at half size, neutral natively (the same A/B);
 //   - a block without AC coefficients skips the inverse DCT: its output
 //     is one value (dcOnly, tested against idct for every input);
 //   - the level shift and store is a small function of its own, which the

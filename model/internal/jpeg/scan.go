@@ -193,138 +193,143 @@ func (d *decoder) processSOS(n int) error {
 				compIndex := scan[i].compIndex
 				hi := d.comp[compIndex].h
 				vi := d.comp[compIndex].v
-				for j := 0; j < hi*vi; j++ {
-					// The blocks are traversed one MCU at a time. For 4:2:0 chroma
-					// subsampling, there are four Y 8x8 blocks in every 16x16 MCU.
-					//
-					// For a sequential 32x16 pixel image, the Y blocks visiting order is:
-					//	0 1 4 5
-					//	2 3 6 7
-					//
-					// For progressive images, the interleaved scans (those with nComp > 1)
-					// are traversed as above, but non-interleaved scans are traversed left
-					// to right, top to bottom:
-					//	0 1 2 3
-					//	4 5 6 7
-					// Only DC scans (zigStart == 0) can be interleaved. AC scans must have
-					// only one component.
-					//
-					// To further complicate matters, for non-interleaved scans, there is no
-					// data for any blocks that are inside the image at the MCU level but
-					// outside the image at the pixel level. For example, a 24x16 pixel 4:2:0
-					// progressive image consists of two 16x16 MCUs. The interleaved scans
-					// will process 8 Y blocks:
-					//	0 1 4 5
-					//	2 3 6 7
-					// The non-interleaved scans will process only 6 Y blocks:
-					//	0 1 2
-					//	3 4 5
-					if nComp != 1 {
-						bx = hi*mx + j%hi
-						by = vi*my + j/hi
-					} else {
-						q := mxx * hi
-						bx = blockCount % q
-						by = blockCount / q
-						blockCount++
-						if bx*8 >= d.width || by*8 >= d.height {
+				// The MCU's blocks (jx, jy), j = jy*hi+jx below, walked as
+				// two loops: in wasm j%hi and j/hi were each a call to
+				// runtime.wasmDiv.
+				for jy := 0; jy < vi; jy++ {
+					for jx := 0; jx < hi; jx++ {
+						// The blocks are traversed one MCU at a time. For 4:2:0 chroma
+						// subsampling, there are four Y 8x8 blocks in every 16x16 MCU.
+						//
+						// For a sequential 32x16 pixel image, the Y blocks visiting order is:
+						//	0 1 4 5
+						//	2 3 6 7
+						//
+						// For progressive images, the interleaved scans (those with nComp > 1)
+						// are traversed as above, but non-interleaved scans are traversed left
+						// to right, top to bottom:
+						//	0 1 2 3
+						//	4 5 6 7
+						// Only DC scans (zigStart == 0) can be interleaved. AC scans must have
+						// only one component.
+						//
+						// To further complicate matters, for non-interleaved scans, there is no
+						// data for any blocks that are inside the image at the MCU level but
+						// outside the image at the pixel level. For example, a 24x16 pixel 4:2:0
+						// progressive image consists of two 16x16 MCUs. The interleaved scans
+						// will process 8 Y blocks:
+						//	0 1 4 5
+						//	2 3 6 7
+						// The non-interleaved scans will process only 6 Y blocks:
+						//	0 1 2
+						//	3 4 5
+						if nComp != 1 {
+							bx = hi*mx + jx
+							by = vi*my + jy
+						} else {
+							q := mxx * hi
+							bx = blockCount % q
+							by = blockCount / q
+							blockCount++
+							if bx*8 >= d.width || by*8 >= d.height {
+								continue
+							}
+						}
+
+						// hasAC: a baseline block got a (dequantized) AC coefficient.
+						hasAC := false
+						// qt: a baseline block's quantization table, applied as its
+						// coefficients are decoded; progressive blocks are
+						// dequantized in reconstructBlock, after their last scan.
+						var qt *block
+						if !d.progressive {
+							qt = &d.quant[d.comp[compIndex].tq]
+						}
+
+						// Load the previous partially decoded coefficients, if applicable.
+						if d.progressive {
+							b = d.progCoeffs[compIndex][by*mxx*hi+bx]
+						} else {
+							b = block{}
+						}
+
+						if ah != 0 {
+							if err := d.refine(&b, &d.huff[acTable][scan[i].ta], zigStart, zigEnd, 1<<al); err != nil {
+								return err
+							}
+						} else {
+							zig := zigStart
+							if zig == 0 {
+								zig++
+								// Decode the DC coefficient, as specified in section F.2.2.1.
+								dcDelta, err := d.decodeDC(&d.huff[dcTable][scan[i].td])
+								if err != nil {
+									return err
+								}
+								dc[compIndex] += dcDelta
+								b[0] = dc[compIndex] << al
+								if qt != nil {
+									b[0] *= qt[0]
+								}
+							}
+
+							if zig <= zigEnd && d.eobRun > 0 {
+								d.eobRun--
+							} else {
+								// Decode the AC coefficients, as specified in section F.2.2.2.
+								var err error
+								if hasAC, err = d.decodeAC(&b, &d.huff[acTable][scan[i].ta], zig, zigEnd, al, qt); err != nil {
+									return err
+								}
+							}
+						}
+
+						if d.progressive {
+							// Save the coefficients.
+							d.progCoeffs[compIndex][by*mxx*hi+bx] = b
+							// At this point, we could call reconstructBlock to dequantize and perform the
+							// inverse DCT, to save early stages of a progressive image to the *image.YCbCr
+							// buffers (the whole point of progressive encoding), but in Go, the jpeg.Decode
+							// function does not return until the entire image is decoded, so we "continue"
+							// here to avoid wasted computation. Instead, reconstructBlock is called on each
+							// accumulated block by the reconstructProgressiveImage method after all of the
+							// SOS markers are processed.
 							continue
 						}
-					}
-
-					// hasAC: a baseline block got a (dequantized) AC coefficient.
-					hasAC := false
-					// qt: a baseline block's quantization table, applied as its
-					// coefficients are decoded; progressive blocks are
-					// dequantized in reconstructBlock, after their last scan.
-					var qt *block
-					if !d.progressive {
-						qt = &d.quant[d.comp[compIndex].tq]
-					}
-
-					// Load the previous partially decoded coefficients, if applicable.
-					if d.progressive {
-						b = d.progCoeffs[compIndex][by*mxx*hi+bx]
-					} else {
-						b = block{}
-					}
-
-					if ah != 0 {
-						if err := d.refine(&b, &d.huff[acTable][scan[i].ta], zigStart, zigEnd, 1<<al); err != nil {
-							return err
-						}
-					} else {
-						zig := zigStart
-						if zig == 0 {
-							zig++
-							// Decode the DC coefficient, as specified in section F.2.2.1.
-							dcDelta, err := d.decodeDC(&d.huff[dcTable][scan[i].td])
+						if d.blockSide != 8 && !hasAC && !d.progressive {
+							// A flat block at a reduced scale: one value,
+							// level-shifted and clipped once, written s×s
+							// times (idctScaled's and storeScaled's result).
+							dst, stride, err := d.blockDst(bx, by, int(compIndex))
 							if err != nil {
 								return err
 							}
-							dc[compIndex] += dcDelta
-							b[0] = dc[compIndex] << al
-							if qt != nil {
-								b[0] *= qt[0]
-							}
+							storeFlat(dst, stride, d.blockSide, clip(scaledDC(b[0], d.blockSide)))
+							continue
 						}
-
-						if zig <= zigEnd && d.eobRun > 0 {
-							d.eobRun--
-						} else {
-							// Decode the AC coefficients, as specified in section F.2.2.2.
-							var err error
-							if hasAC, err = d.decodeAC(&b, &d.huff[acTable][scan[i].ta], zig, zigEnd, al, qt); err != nil {
+						if d.blockSide == 4 && hasAC && fusedIDCT4 {
+							// The half-size inverse DCT and its store in one
+							// pass (idct4x4Store).
+							dst, stride, err := d.blockDst(bx, by, int(compIndex))
+							if err != nil {
 								return err
 							}
+							idct4x4Store(dst, stride, &b)
+							continue
 						}
-					}
-
-					if d.progressive {
-						// Save the coefficients.
-						d.progCoeffs[compIndex][by*mxx*hi+bx] = b
-						// At this point, we could call reconstructBlock to dequantize and perform the
-						// inverse DCT, to save early stages of a progressive image to the *image.YCbCr
-						// buffers (the whole point of progressive encoding), but in Go, the jpeg.Decode
-						// function does not return until the entire image is decoded, so we "continue"
-						// here to avoid wasted computation. Instead, reconstructBlock is called on each
-						// accumulated block by the reconstructProgressiveImage method after all of the
-						// SOS markers are processed.
-						continue
-					}
-					if d.blockSide != 8 && !hasAC && !d.progressive {
-						// A flat block at a reduced scale: one value,
-						// level-shifted and clipped once, written s×s
-						// times (idctScaled's and storeScaled's result).
-						dst, stride, err := d.blockDst(bx, by, int(compIndex))
-						if err != nil {
+						switch {
+						case d.blockSide != 8:
+							idctScaled(&b, d.blockSide, hasAC)
+						case hasAC:
+							idct(&b)
+						default:
+							b.fill(dcOnly(b[0]))
+						}
+						if err := d.storeBlock(&b, bx, by, int(compIndex)); err != nil {
 							return err
 						}
-						storeFlat(dst, stride, d.blockSide, clip(scaledDC(b[0], d.blockSide)))
-						continue
-					}
-					if d.blockSide == 4 && hasAC && fusedIDCT4 {
-						// The half-size inverse DCT and its store in one
-						// pass (idct4x4Store).
-						dst, stride, err := d.blockDst(bx, by, int(compIndex))
-						if err != nil {
-							return err
-						}
-						idct4x4Store(dst, stride, &b)
-						continue
-					}
-					switch {
-					case d.blockSide != 8:
-						idctScaled(&b, d.blockSide, hasAC)
-					case hasAC:
-						idct(&b)
-					default:
-						b.fill(dcOnly(b[0]))
-					}
-					if err := d.storeBlock(&b, bx, by, int(compIndex)); err != nil {
-						return err
-					}
-				} // for j
+					} // for jx
+				} // for jy
 			} // for i
 			mcu++
 			if d.ri > 0 && mcu%d.ri == 0 && mcu < mxx*myy {
@@ -640,78 +645,103 @@ func (d *decoder) findRST(expectedRST uint8) error {
 // With qt, the baseline case, each coefficient is dequantized as it is
 // stored; hasAC reports whether any was.
 func (d *decoder) decodeAC(b *block, huff *huffman, zig, zigEnd int32, al uint32, qt *block) (hasAC bool, err error) {
+	// The bit buffer stays in locals on the fast path (through d, the
+	// compiler would load and store it for every coefficient) and goes
+	// back to d.bits around everything else. It is topped up only when a
+	// look-up lacks bits: fewer and longer refills, 0.96x in wasm against
+	// topping up under 32 bits. zig is at most zigEnd (63) where it
+	// indexes, so the masks only drop bounds checks.
+	a, n := d.bits.a, d.bits.n
 	for ; zig <= zigEnd; zig++ {
-		// The fast path keeps the bit buffer in locals: through d, the
-		// compiler would reload it after every coefficient stored.
-		a, n := d.bits.a, d.bits.n
-		if n < 32 {
+		if n < fastBits {
+			d.bits.n = n
 			a, n = d.fastFill()
 		}
 		if n >= fastBits {
-			// The same bits decodeHuffman and receiveExtend below would
-			// take, in one look-up (huffman.fast).
+			// The same bits decodeHuffman and receiveExtend would take,
+			// in one look-up (huffman.fast).
 			e := huff.fast[(a>>uint32(n-fastBits))&(1<<fastBits-1)]
 			if l := e.length(); l != 0 {
-				switch {
-				case e&fastEOB != 0:
+				if e&(fastEOB|fastZRL) == 0 {
+					if z := zig + e.run(); z <= zigEnd {
+						n -= l
+						zig = z
+						v := e.value() << al
+						if qt != nil {
+							v *= qt[zig&63]
+							hasAC = true
+						}
+						b[unzig[zig&63]&63] = v
+						continue
+					}
+				} else if e&fastEOB != 0 {
 					// eobRun is 0 here, and EOB leaves it so.
 					d.bits.n = n - l
 					return hasAC, nil
-				case e&fastZRL != 0:
-					d.bits.n = n - l
+				} else {
+					n -= l
 					zig += 0x0f
-					continue
-				case zig+e.run() <= zigEnd:
-					d.bits.n = n - l
-					zig += e.run()
-					if qt == nil {
-						b[unzig[zig]] = e.value() << al
-					} else {
-						b[unzig[zig]] = (e.value() << al) * qt[zig]
-						hasAC = true
-					}
 					continue
 				}
 			}
 		}
-		value, err := d.decodeHuffman(huff)
+		d.bits.n = n
+		done, stored, err := d.decodeACSlow(b, huff, &zig, zigEnd, al, qt)
 		if err != nil {
 			return false, err
 		}
-		val0 := value >> 4
-		val1 := value & 0x0f
-		if val1 != 0 {
-			zig += int32(val0)
-			if zig > zigEnd {
-				break
-			}
-			ac, err := d.receiveExtend(val1)
-			if err != nil {
-				return false, err
-			}
-			if qt == nil {
-				b[unzig[zig]] = ac << al
-			} else {
-				b[unzig[zig]] = (ac << al) * qt[zig]
-				hasAC = true
-			}
-		} else {
-			if val0 != 0x0f {
-				d.eobRun = uint16(1 << val0)
-				if val0 != 0 {
-					bits, err := d.decodeBits(int32(val0))
-					if err != nil {
-						return false, err
-					}
-					d.eobRun |= uint16(bits)
-				}
-				d.eobRun--
-				break
-			}
-			zig += 0x0f
+		hasAC = hasAC || stored
+		if done {
+			return hasAC, nil
 		}
+		a, n = d.bits.a, d.bits.n
 	}
+	d.bits.n = n
 	return hasAC, nil
+}
+
+// decodeACSlow is image/jpeg's decoding of one AC code and its bits,
+// through decodeHuffman and receiveExtend on d.bits, for what
+// huffman.fast does not hold and where the bit-stream runs short. done
+// says the block ends here (EOB, an EOB run, or a run past zigEnd);
+// stored says a dequantized coefficient was stored.
+func (d *decoder) decodeACSlow(b *block, huff *huffman, zig *int32, zigEnd int32, al uint32, qt *block) (done, stored bool, err error) {
+	value, err := d.decodeHuffman(huff)
+	if err != nil {
+		return false, false, err
+	}
+	val0 := value >> 4
+	val1 := value & 0x0f
+	if val1 == 0 {
+		if val0 != 0x0f {
+			d.eobRun = uint16(1 << val0)
+			if val0 != 0 {
+				bits, err := d.decodeBits(int32(val0))
+				if err != nil {
+					return false, false, err
+				}
+				d.eobRun |= uint16(bits)
+			}
+			d.eobRun--
+			return true, false, nil
+		}
+		*zig += 0x0f
+		return false, false, nil
+	}
+	*zig += int32(val0)
+	if *zig > zigEnd {
+		return true, false, nil
+	}
+	ac, err := d.receiveExtend(val1)
+	if err != nil {
+		return false, false, err
+	}
+	if qt == nil {
+		b[unzig[*zig]] = ac << al
+		return false, false, nil
+	}
+	b[unzig[*zig]] = (ac << al) * qt[*zig]
+	return false, true, nil
 }
 
 // decodeDC decodes a DC difference, as specified in section F.2.2.1: a
@@ -719,7 +749,7 @@ func (d *decoder) decodeAC(b *block, huff *huffman, zig, zigEnd int32, al uint32
 // huffman.fast when both fit.
 func (d *decoder) decodeDC(h *huffman) (int32, error) {
 	a, n := d.bits.a, d.bits.n
-	if n < 32 {
+	if n < fastBits {
 		a, n = d.fastFill()
 	}
 	if n >= fastBits {
