@@ -164,31 +164,38 @@ func healthz(ctx context.Context, client *http.Client, base string) (time.Durati
 }
 
 // sequential runs n requests one after the other and returns their
-// latencies and workerd's CPU time per request (0 without a process id).
-func sequential(cpu *harness.CPUMeter, n int, do func(int) (time.Duration, error)) ([]float64, float64, error) {
-	var c0 float64
+// latencies and workerd's CPU time per request, of the whole process and
+// of its main thread, where the isolate runs (0 without a process id).
+func sequential(cpu *harness.CPUMeter, n int, do func(int) (time.Duration, error)) (lat []float64, procMS, mainMS float64, err error) {
+	var c0, m0 float64
 	if cpu != nil {
-		var err error
-		if c0, err = cpu.MS(); err != nil {
-			return nil, 0, err
+		if c0, err = cpu.MS(); err == nil {
+			m0, err = cpu.MainThreadMS()
+		}
+		if err != nil {
+			return nil, 0, 0, err
 		}
 	}
-	lat := make([]float64, 0, n)
+	lat = make([]float64, 0, n)
 	for i := range n {
 		d, err := do(i)
 		if err != nil {
-			return nil, 0, fmt.Errorf("request %d: %w", i, err)
+			return nil, 0, 0, fmt.Errorf("request %d: %w", i, err)
 		}
 		lat = append(lat, harness.MS(d))
 	}
 	if cpu == nil {
-		return lat, 0, nil
+		return lat, 0, 0, nil
 	}
 	c1, err := cpu.MS()
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
-	return lat, round((c1-c0)/float64(n), 2), nil
+	m1, err := cpu.MainThreadMS()
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	return lat, round((c1-c0)/float64(n), 2), round((m1-m0)/float64(n), 2), nil
 }
 
 // median is the median rounded to 0.1 ms, 0 for no samples (the report is
