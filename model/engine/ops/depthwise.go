@@ -128,8 +128,8 @@ func (p *DepthwisePlan) Run(dst, src, w, bias, residual []float32, f act.Func, p
 }
 
 // runRows3 is Run through depthwise3x3Rows or depthwise3x3s2Rows: no
-// phase planes, and the clamp and the pooling done as each output vector
-// is computed.
+// phase planes, and the clamp done as each output vector is computed; a
+// pooling sums each plane just written, while it is in cache.
 func (p *DepthwisePlan) runRows3(dst, src, w, bias []float32, lo, hi float32, pool, scratch []float32) {
 	g := &p.g
 	zero := scratch[:g.W+8]
@@ -144,14 +144,13 @@ func (p *DepthwisePlan) runRows3(dst, src, w, bias []float32, lo, hi float32, po
 				b = bias[m]
 			}
 			out := dst[m*outPlane : (m+1)*outPlane]
-			var s float32
 			if p.s == 2 {
-				s = depthwise3x3s2Rows(out, in, g.W, w[m*9:(m+1)*9], b, lo, hi, zero)
+				depthwise3x3s2Rows(out, in, g.W, w[m*9:(m+1)*9], b, lo, hi, zero)
 			} else {
-				s = depthwise3x3Rows(out, in, w[m*9:(m+1)*9], b, lo, hi, zero)
+				depthwise3x3Rows(out, in, w[m*9:(m+1)*9], b, lo, hi, zero)
 			}
 			if pool != nil {
-				pool[m] = s / float32(outPlane)
+				pool[m] = Sum(out) / float32(outPlane)
 			}
 		}
 	}

@@ -12,9 +12,8 @@ const directRows3 = true
 
 // depthwise3x3Rows computes one plane of a 3×3, stride-1, pad-1 depthwise
 // convolution straight from the input rows into dst (both h×w, w a
-// multiple of 4 and at least 8), clamped to [lo, hi], and returns the
-// sum of dst (a squeeze-excitation's pooling). zero holds w+8 zeros: the
-// padding rows above and below.
+// multiple of 4 and at least 8), clamped to [lo, hi]. zero holds w+8
+// zeros: the padding rows above and below.
 //
 // DepthwisePlan.Run's phase planes cost two extra passes over every
 // channel in wasm, the scatter in and the clamped store out, and at
@@ -23,33 +22,36 @@ const directRows3 = true
 // Here each output vector reads its three input rows at three column
 // shifts; the columns left and right of the plane are zeroed in lanes,
 // not padded in memory.
-func depthwise3x3Rows(dst, src, w []float32, b, lo, hi float32, zero []float32) float32 {
+func depthwise3x3Rows(dst, src, w []float32, b, lo, hi float32, zero []float32) {
 	cols := len(zero) - 8
 	if cols < 8 || cols%4 != 0 || len(dst)%cols != 0 || len(src) != len(dst) || len(w) < 9 || len(dst) == 0 {
 		panic("ops: depthwise3x3Rows operands do not match")
 	}
-	return dw3x3s1(unsafe.Pointer(&dst[0]), unsafe.Pointer(&src[0]), len(dst)/cols, cols, &w[0], b, lo, hi, unsafe.Pointer(&zero[4]))
+	dw3x3s1(unsafe.Pointer(&dst[0]), unsafe.Pointer(&src[0]), len(dst)/cols, cols, &w[0], b, lo, hi, unsafe.Pointer(&zero[4]))
 }
 
 // dw3x3s1 is depthwise3x3Rows on raw pointers, small and out of line like
-// depthwiseTaps64 so that V8 keeps the nine weights in registers. The
+// depthwiseTaps64 so that V8 keeps the nine weights in registers. It keeps
+// no running sum for a pooling (runRows3 sums the plane afterwards): with
+// one, the loop held more vectors than the Go wasm backend's 16 and
+// spilled one every turn. The
 // first vector of a row loads its left neighbours from 4 bytes before the
 // row, which for the first row of a tensor is memory before it: wasm
 // memory below a Go heap pointer is always addressable, and the lane is
 // replaced by zero before any arithmetic, so whatever it holds (a NaN
-// included) never reaches the sum. The last vector builds its right
+// included) never reaches the output. The last vector builds its right
 // neighbours from its own lanes, so no load passes the end of src, which
-// could be the end of wasm memory.
+// could be the end of wasm memory (loading them from the next row where
+// one follows was slower: 1.04x).
 //
 //go:noinline
-func dw3x3s1(dst, src unsafe.Pointer, h, w int, wt *float32, b, lo, hi float32, zero unsafe.Pointer) float32 {
+func dw3x3s1(dst, src unsafe.Pointer, h, w int, wt *float32, b, lo, hi float32, zero unsafe.Pointer) {
 	k := (*[9]float32)(unsafe.Pointer(wt))
 	k0, k1, k2 := archsimd.BroadcastFloat32x4(k[0]), archsimd.BroadcastFloat32x4(k[1]), archsimd.BroadcastFloat32x4(k[2])
 	k3, k4, k5 := archsimd.BroadcastFloat32x4(k[3]), archsimd.BroadcastFloat32x4(k[4]), archsimd.BroadcastFloat32x4(k[5])
 	k6, k7, k8 := archsimd.BroadcastFloat32x4(k[6]), archsimd.BroadcastFloat32x4(k[7]), archsimd.BroadcastFloat32x4(k[8])
 	bv := archsimd.BroadcastFloat32x4(b)
 	lv, hv := archsimd.BroadcastFloat32x4(lo), archsimd.BroadcastFloat32x4(hi)
-	var sum archsimd.Float32x4
 	row := uintptr(4 * w)
 	last := row - 16 // byte offset of a row's last vector
 	for oy := 0; oy < h; oy++ {
@@ -68,7 +70,6 @@ func dw3x3s1(dst, src unsafe.Pointer, h, w int, wt *float32, b, lo, hi float32, 
 		acc = tap3(acc, leftEdge(r2), load4(r2, 0), load4(r2, 1), k6, k7, k8)
 		acc = acc.Max(lv).Min(hv)
 		acc.StoreArray((*[4]float32)(d))
-		sum = sum.Add(acc)
 
 		for q := uintptr(16); q < last; q += 16 {
 			p0, p1, p2 := unsafe.Add(r0, q), unsafe.Add(r1, q), unsafe.Add(r2, q)
@@ -77,7 +78,6 @@ func dw3x3s1(dst, src unsafe.Pointer, h, w int, wt *float32, b, lo, hi float32, 
 			acc = tap3(acc, loadBefore(p2), load4(p2, 0), load4(p2, 1), k6, k7, k8)
 			acc = acc.Max(lv).Min(hv)
 			acc.StoreArray((*[4]float32)(unsafe.Add(d, q)))
-			sum = sum.Add(acc)
 		}
 
 		p0, p1, p2 := unsafe.Add(r0, last), unsafe.Add(r1, last), unsafe.Add(r2, last)
@@ -87,9 +87,7 @@ func dw3x3s1(dst, src unsafe.Pointer, h, w int, wt *float32, b, lo, hi float32, 
 		acc = tap3(acc, loadBefore(p2), c2, rightEdge(c2), k6, k7, k8)
 		acc = acc.Max(lv).Min(hv)
 		acc.StoreArray((*[4]float32)(unsafe.Add(d, last)))
-		sum = sum.Add(acc)
 	}
-	return (sum.GetElem(0) + sum.GetElem(2)) + (sum.GetElem(1) + sum.GetElem(3))
 }
 
 // tap3 is acc + ka·l + kb·c + kc·r: one input row's three taps.
@@ -117,23 +115,22 @@ func rightEdge(c archsimd.Float32x4) archsimd.Float32x4 {
 // shifted by one, built in lanes from two loads: the stride-2 layers'
 // scatter into phase planes (a deinterleave of every row) was most of
 // their time in wasm.
-func depthwise3x3s2Rows(dst, src []float32, w int, k []float32, b, lo, hi float32, zero []float32) float32 {
+func depthwise3x3s2Rows(dst, src []float32, w int, k []float32, b, lo, hi float32, zero []float32) {
 	ow := w / 2
 	if w < 8 || w%8 != 0 || len(src)%w != 0 || len(src)/w%2 != 0 || len(dst)*4 != len(src) || len(k) < 9 || len(zero) < w+8 {
 		panic("ops: depthwise3x3s2Rows operands do not match")
 	}
-	return dw3x3s2(unsafe.Pointer(&dst[0]), unsafe.Pointer(&src[0]), len(dst)/ow, ow, &k[0], b, lo, hi, unsafe.Pointer(&zero[4]))
+	dw3x3s2(unsafe.Pointer(&dst[0]), unsafe.Pointer(&src[0]), len(dst)/ow, ow, &k[0], b, lo, hi, unsafe.Pointer(&zero[4]))
 }
 
 //go:noinline
-func dw3x3s2(dst, src unsafe.Pointer, oh, ow int, wt *float32, b, lo, hi float32, zero unsafe.Pointer) float32 {
+func dw3x3s2(dst, src unsafe.Pointer, oh, ow int, wt *float32, b, lo, hi float32, zero unsafe.Pointer) {
 	k := (*[9]float32)(unsafe.Pointer(wt))
 	k0, k1, k2 := archsimd.BroadcastFloat32x4(k[0]), archsimd.BroadcastFloat32x4(k[1]), archsimd.BroadcastFloat32x4(k[2])
 	k3, k4, k5 := archsimd.BroadcastFloat32x4(k[3]), archsimd.BroadcastFloat32x4(k[4]), archsimd.BroadcastFloat32x4(k[5])
 	k6, k7, k8 := archsimd.BroadcastFloat32x4(k[6]), archsimd.BroadcastFloat32x4(k[7]), archsimd.BroadcastFloat32x4(k[8])
 	bv := archsimd.BroadcastFloat32x4(b)
 	lv, hv := archsimd.BroadcastFloat32x4(lo), archsimd.BroadcastFloat32x4(hi)
-	var sum archsimd.Float32x4
 	inRow := uintptr(8 * ow) // bytes of an input row (2·ow floats)
 	outRow := uintptr(4 * ow)
 	for oy := 0; oy < oh; oy++ {
@@ -159,20 +156,34 @@ func dw3x3s2(dst, src unsafe.Pointer, oh, ow int, wt *float32, b, lo, hi float32
 			acc = tap3(acc, l, c, r, k6, k7, k8)
 			acc = acc.Max(lv).Min(hv)
 			acc.StoreArray((*[4]float32)(unsafe.Add(d, q)))
-			sum = sum.Add(acc)
 		}
 	}
-	return (sum.GetElem(0) + sum.GetElem(2)) + (sum.GetElem(1) + sum.GetElem(3))
 }
 
 // stride2Taps returns, for the eight values x0…x7 at p and x₋₁ = before,
 // the three taps' inputs of four stride-2 outputs: [x₋₁ x1 x3 x5],
 // [x0 x2 x4 x6] and [x1 x3 x5 x7].
 func stride2Taps(p unsafe.Pointer, before float32) (l, c, r archsimd.Float32x4) {
-	a, b := load4(p, 0), load4(p, 4)
-	a1, a3, b1 := a.GetElem(1), a.GetElem(3), b.GetElem(1)
-	c = a.SetElem(1, a.GetElem(2)).SetElem(2, b.GetElem(0)).SetElem(3, b.GetElem(2))
-	r = b.SetElem(0, a1).SetElem(1, a3).SetElem(2, b1)
-	l = a.SetElem(0, before).SetElem(2, a3).SetElem(3, b1)
+	a, b := bytes16(load4(p, 0)), bytes16(load4(p, 4))
+	c = floats4(a.LookupOrZero(evensLo).Or(b.LookupOrZero(evensHi)))
+	oddBytes := a.LookupOrZero(oddsLo).Or(b.LookupOrZero(oddsHi))
+	r = floats4(oddBytes)
+	l = floats4(oddBytes.LookupOrZero(shiftUp)).SetElem(0, before)
 	return l, c, r
+}
+
+// The byte indices of i8x16.swizzle (LookupOrZero) that gather the even
+// or odd float32 lanes of a vector into the low or high half of another;
+// -1 gives a zero byte, which the other half's Or fills.
+var (
+	evensLo = archsimd.LoadInt8x16Array(&[16]int8{0, 1, 2, 3, 8, 9, 10, 11, -1, -1, -1, -1, -1, -1, -1, -1})
+	evensHi = archsimd.LoadInt8x16Array(&[16]int8{-1, -1, -1, -1, -1, -1, -1, -1, 0, 1, 2, 3, 8, 9, 10, 11})
+	oddsLo  = archsimd.LoadInt8x16Array(&[16]int8{4, 5, 6, 7, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1})
+	oddsHi  = archsimd.LoadInt8x16Array(&[16]int8{-1, -1, -1, -1, -1, -1, -1, -1, 4, 5, 6, 7, 12, 13, 14, 15})
+	shiftUp = archsimd.LoadInt8x16Array(&[16]int8{-1, -1, -1, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11})
+)
+
+func bytes16(v archsimd.Float32x4) archsimd.Int8x16 { return v.ToBits().ReshapeToUint8s().BitsToInt8() }
+func floats4(v archsimd.Int8x16) archsimd.Float32x4 {
+	return v.ToBits().ReshapeToUint32s().BitsToFloat32()
 }
