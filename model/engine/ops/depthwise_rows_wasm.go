@@ -112,7 +112,7 @@ func rightEdge(c archsimd.Float32x4) archsimd.Float32x4 {
 // (both even), dst its (h/2)×(w/2) output, w/2 a multiple of 4; zero holds
 // at least w+8 zeros (the padding row above). Each output vector's inputs
 // are, per input row, its even columns, its odd ones and the odd ones
-// shifted by one, built in lanes from two loads: the stride-2 layers'
+// shifted by one, gathered from two loads by byte swizzles: the stride-2 layers'
 // scatter into phase planes (a deinterleave of every row) was most of
 // their time in wasm.
 func depthwise3x3s2Rows(dst, src []float32, w int, k []float32, b, lo, hi float32, zero []float32) {
