@@ -21,7 +21,7 @@ func runEval(args []string) error {
 		"trainer eval -data ../shared/data/gz-challenge-5class -out runs/eval")
 	data := fs.String("data", "", "labelled data (required): Challenge layout or class folders")
 	modelPath := fs.String("model", "", "ONNX model (default: the embedded default model)")
-	out := fs.String("out", "", "directory for metrics.json, confusion.png, reliability.png and embedding.png (default: print only)")
+	out := fs.String("out", "", "directory for metrics.json, confusion.png, reliability.png, embedding.png and mistakes.png, the misclassified images (default: print only)")
 	seed := fs.Int64("seed", training.DefaultConfig().Seed, "split seed (the one the model was trained with)")
 	scale := fs.Float64("scale", 1, "show each image at this scale, padded with its own sky (0.5: galaxies at half size)")
 	tta := fs.Bool("tta", false, "average each network over the 8 flips and quarter turns of the input (8x the cost)")
@@ -86,7 +86,7 @@ func runRealCheck(args []string) error {
 	dir := fs.String("dir", realData, "real labelled class folders")
 	modelPath := fs.String("model", "", "ONNX model (default: the embedded default model)")
 	seed := fs.Int64("seed", training.DefaultConfig().Seed, "split seed (the one the model was trained with)")
-	out := fs.String("out", "", "directory for metrics.json, confusion.png, reliability.png and embedding.png of both scales (default: print only)")
+	out := fs.String("out", "", "directory for metrics.json, confusion.png, reliability.png, embedding.png and mistakes.png of both scales (default: print only)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -19,6 +19,9 @@ type Evaluation struct {
 	Samples     []gzdata.Sample     // the samples that were classified
 	Predictions []*model.Prediction // one per sample
 	Skipped     []error             // unreadable files, with their paths
+
+	scale float64 // how the images were shown (LoadShown), for the gallery
+	input int
 }
 
 // Evaluate classifies each sample's file with clf, through the same
@@ -89,7 +92,7 @@ func EvaluateWith(clf *model.Classifier, samples []gzdata.Sample, o EvalOptions,
 			return mean(ps), nil
 		}
 	}
-	ev := &Evaluation{}
+	ev := &Evaluation{scale: scale, input: clf.InputSize()}
 	var truth, pred []int
 	for i, s := range samples {
 		p, err := classify(s.Path)
@@ -157,10 +160,10 @@ func LoadShown(path string, scale float64, input int) (image.Image, error) {
 // EmbeddingFile is the 2-D embedding of the evaluated images' features.
 const EmbeddingFile = "embedding.png"
 
-// Write stores metrics.json, confusion.png, reliability.png and, when there
-// are predictions to take features from, embedding.png in dir, and prints
-// the table, the comparison with the paper, the calibration and the
-// attention measure.
+// Write stores metrics.json, confusion.png, reliability.png, mistakes.png
+// (when any image was misclassified) and, when there are predictions to
+// take features from, embedding.png in dir, and prints the table, the
+// comparison with the paper, the calibration and the attention measure.
 func (ev *Evaluation) Write(dir string, log io.Writer) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -181,8 +184,15 @@ func (ev *Evaluation) Write(dir string, log io.Writer) error {
 			return err
 		}
 	}
+	shown, total, err := ev.mistakesPNG(filepath.Join(dir, MistakesFile))
+	if err != nil {
+		return err
+	}
 	if log != nil {
 		ev.WriteText(log)
+		if total > 0 {
+			fmt.Fprintf(log, "\n%s: %d of the %d misclassified images, as the network saw them\n", MistakesFile, shown, total)
+		}
 	}
 	return nil
 }
