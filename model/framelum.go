@@ -53,9 +53,19 @@ func approxLumYCbCr(lum []float64, n int, src *image.YCbCr, sr image.Rectangle) 
 	for _, c := range cols {
 		sharedCols = sharedCols && c.c0 == c.c1
 	}
+	// The exactly-twice columns of a 4:2:0 source are regular: output dx
+	// reads Y columns 2dx and 2dx+1 and chroma column dx from the first.
+	regular := sharedCols
+	for dx, c := range cols {
+		regular = regular && c.y0 == cols[0].y0+2*dx && c.y1 == c.y0+1 && c.c0 == cols[0].c0+dx
+	}
 	for dy, r := range rows {
 		if sharedCols && r.c0 == r.c1 {
-			approxLumQuadRow(lum[dy*n:(dy+1)*n], src, cols, r.y0, r.y1, r.c0)
+			row, done := lum[dy*n:(dy+1)*n], 0
+			if regular {
+				done = approxLumQuadFast(row, src, cols[0].y0, cols[0].c0, r.y0, r.y1, r.c0)
+			}
+			approxLumQuadRow(row[done:], src, cols[done:], r.y0, r.y1, r.c0)
 			continue
 		}
 		if half {

@@ -53,6 +53,8 @@ test-wasm: wasm-build
 	GOOS=js GOARCH=wasm go test -exec="$$(go env GOROOT)/lib/wasm/go_js_wasm_exec" ./wasm ./model/engine/...
 	# The JPEG fork's SIMD128 kernel against the scalar code it replaces in wasm.
 	GOOS=js GOARCH=wasm go test -exec="$$(go env GOROOT)/lib/wasm/go_js_wasm_exec" -run 'IDCT4x4Store|TestDecodeScaled$$' ./model/internal/jpeg
+	# The preprocessing's SIMD128 paths (resize, framing grid) against x/image.
+	GOOS=js GOARCH=wasm go test -exec="$$(go env GOROOT)/lib/wasm/go_js_wasm_exec" -run 'TestApproxLumMatchesXImage|TestResizeMatchesXImage' ./model
 	node --test wasm/test/e2e.test.mjs wasm/test/many.test.mjs
 
 run-wasm: wasm-build
