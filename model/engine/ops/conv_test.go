@@ -69,3 +69,35 @@ func TestIm2Col(t *testing.T) {
 }
 
 var nan32 = float32(math.NaN())
+
+// gatherEvens, where it exists, sets what gather at stride 2 sets, and
+// only within src: for every length of dst and src around its four-value
+// steps, with NaN past src's end in the memory it must not read.
+func TestGatherEvens(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for n := 0; n <= 21; n++ {
+		for extra := 0; extra <= 2; extra++ {
+			srcLen := max(0, 2*n-1+extra)
+			mem := randSlice(r, srcLen+8)
+			for i := srcLen; i < len(mem); i++ {
+				mem[i] = float32(math.NaN())
+			}
+			src := mem[:srcLen]
+			want := make([]float32, n)
+			if n > 0 {
+				gather(want, src, 2)
+			}
+			got := make([]float32, n)
+			k := gatherEvens(got, src)
+			if k%4 != 0 || k > n || 2*k > len(src) {
+				t.Fatalf("n=%d src=%d: set %d values", n, len(src), k)
+			}
+			gather(got[k:], src[2*k:], 2)
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("n=%d src=%d: dst[%d] = %v, want %v", n, len(src), i, got[i], want[i])
+				}
+			}
+		}
+	}
+}

@@ -23,3 +23,6 @@ func depthwise3x3Rows(dst, src, w []float32, b, lo, hi float32, zero []float32) 
 func depthwise3x3s2Rows(dst, src []float32, w int, k []float32, b, lo, hi float32, zero []float32) {
 	panic("ops: no depthwise3x3s2Rows here")
 }
+
+// gatherEvens: only wasm has a vector one (depthwise_rows_wasm.go).
+func gatherEvens(dst, src []float32) int { return 0 }

@@ -183,6 +183,19 @@ var (
 	shiftUp = archsimd.LoadInt8x16Array(&[16]int8{-1, -1, -1, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11})
 )
 
+// gatherEvens sets dst[k] = src[2k] four values at a time, from two loads
+// and two swizzles, for as long as the loads stay within src, and returns
+// how many it set; the caller gathers the rest.
+func gatherEvens(dst, src []float32) int {
+	k := 0
+	for ; k+4 <= len(dst) && 2*k+8 <= len(src); k += 4 {
+		p := unsafe.Pointer(&src[2*k])
+		a, b := bytes16(load4(p, 0)), bytes16(load4(p, 4))
+		floats4(a.LookupOrZero(evensLo).Or(b.LookupOrZero(evensHi))).StoreArray((*[4]float32)(dst[k:]))
+	}
+	return k
+}
+
 func bytes16(v archsimd.Float32x4) archsimd.Int8x16 { return v.ToBits().ReshapeToUint8s().BitsToInt8() }
 func floats4(v archsimd.Int8x16) archsimd.Float32x4 {
 	return v.ToBits().ReshapeToUint32s().BitsToFloat32()
