@@ -121,7 +121,7 @@ func differ(got, want image.Image) string {
 
 // TestDamagedSameAsImageJPEG: truncated and corrupted copies of real
 // images give the same error or the same pixels as image/jpeg, so the
-// shortcuts (fastAC, dcOnly) also agree where the bit-stream ends early or
+// shortcuts (huffman.fast, dcOnly) also agree where the bit-stream ends early or
 // holds codes a valid file would not.
 func TestDamagedSameAsImageJPEG(t *testing.T) {
 	checked := 0

@@ -193,9 +193,9 @@ func (d *decoder) processSOS(n int) error {
 				compIndex := scan[i].compIndex
 				hi := d.comp[compIndex].h
 				vi := d.comp[compIndex].v
-				// The MCU's blocks (jx, jy), j = jy*hi+jx below, walked as
-				// two loops: in wasm j%hi and j/hi were each a call to
-				// runtime.wasmDiv.
+				// The MCU's hi×vi blocks, row jy and column jx, walked as
+				// two loops: image/jpeg's one loop over j took jx = j%hi
+				// and jy = j/hi, each a call to runtime.wasmDiv in wasm.
 				for jy := 0; jy < vi; jy++ {
 					for jx := 0; jx < hi; jx++ {
 						// The blocks are traversed one MCU at a time. For 4:2:0 chroma
