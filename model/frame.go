@@ -147,8 +147,8 @@ func measure(img image.Image) scene {
 }
 
 // fill labels with id the 4-connected region of cells brighter than thr
-// around start (which is one), and returns its area in cells. stack is
-// its work list, kept for the next call.
+// around start (which is one), and returns its area in cells. work holds
+// its work list's storage between calls.
 func fill(lum []float64, n int, label []int32, start int, id int32, thr float64, work *[]int) int {
 	stack := append((*work)[:0], start)
 	defer func() { *work = stack }()
