@@ -24,8 +24,9 @@ import (
 // MistakesFile is the gallery of an evaluation's misclassified images.
 const MistakesFile = "mistakes.png"
 
-// MaxMistakesShown bounds the gallery: an evaluation of thousands of
-// images from another survey can miss thousands.
+// MaxMistakesShown bounds the gallery (give or take one tile per class,
+// so that every class with a mistake keeps one): an evaluation of
+// thousands of images from another survey can miss thousands.
 const MaxMistakesShown = 160
 
 const (
