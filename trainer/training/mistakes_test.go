@@ -91,3 +91,73 @@ func lum(img image.Image, x, y int) int {
 	r, g, b, _ := img.At(x, y).RGBA()
 	return int(r>>8 + g>>8 + b>>8)
 }
+
+// Past MaxMistakesShown the gallery keeps the most confident of each true
+// class, every class with a mistake at least once, and no more than the
+// bound and a tile per class.
+func TestMistakesPNGBounded(t *testing.T) {
+	clf, err := model.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var samples []gzdata.Sample
+	for _, c := range []string{"round", "cigar"} {
+		files, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "data", "gz-challenge-5class", c, "*.jpg"))
+		if len(files) < 2 {
+			t.Fatalf("no real %s images (the repository expects shared/ beside it)", c)
+		}
+		for _, f := range files[:2] {
+			samples = append(samples, gzdata.Sample{Path: f})
+		}
+	}
+	one, err := Evaluate(clf, samples, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 200 mistakes: 199 labelled with the class after the model's answer,
+	// the last with a class none of those has (a share of 1/200 would
+	// round to no tile).
+	ev := &Evaluation{scale: one.scale, input: one.input}
+	used := map[model.Class]bool{}
+	for i := range 199 {
+		s, p := one.Samples[i%len(samples)], one.Predictions[i%len(samples)]
+		s.Class = (p.Label + 1) % model.NumClasses
+		used[s.Class] = true
+		ev.Samples = append(ev.Samples, s)
+		ev.Predictions = append(ev.Predictions, p)
+	}
+	rare := model.Class(0)
+	for used[rare] || rare == one.Predictions[0].Label {
+		if rare++; int(rare) == model.NumClasses {
+			t.Fatalf("no class left for a rare one: the four images' answers %v cover them", used)
+		}
+	}
+	s := one.Samples[0]
+	s.Class = rare
+	ev.Samples = append(ev.Samples, s)
+	ev.Predictions = append(ev.Predictions, one.Predictions[0])
+	shown, total, err := ev.mistakesPNG(filepath.Join(t.TempDir(), MistakesFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	classes := map[model.Class]bool{}
+	for _, s := range ev.Samples {
+		classes[s.Class] = true
+	}
+	if total != 200 || shown < MaxMistakesShown-len(classes) || shown > MaxMistakesShown+len(classes) {
+		t.Fatalf("%d shown of %d, want about %d", shown, total, MaxMistakesShown)
+	}
+	var idx []int
+	for i := range ev.Samples {
+		idx = append(idx, i)
+	}
+	kept := map[model.Class]int{}
+	for _, i := range keepPerClass(idx, ev, MaxMistakesShown) {
+		kept[ev.Samples[i].Class]++
+	}
+	for c := range classes {
+		if kept[c] == 0 {
+			t.Fatalf("class %v lost from the gallery: %v", c, kept)
+		}
+	}
+}
