@@ -1,9 +1,8 @@
-//go:build !goexperiment.simd || !wasm
+//go:build !goexperiment.simd || !(wasm || amd64)
 
 package jpeg
 
-// fusedIDCT4: only wasm has a fused kernel (idct4_simd_wasm.go); natively
-// the scalar pair is already fast.
+// fusedIDCT4: only wasm and amd64 have a fused kernel (idct4_simd.go).
 const fusedIDCT4 = false
 
 func idct4x4Store(dst []byte, stride int, b *block) {

@@ -1,4 +1,4 @@
-//go:build goexperiment.simd
+//go:build goexperiment.simd && (wasm || amd64)
 
 package jpeg
 
@@ -7,11 +7,12 @@ import (
 	"unsafe"
 )
 
-// fusedIDCT4: wasm has idct4x4Store in SIMD128.
-const fusedIDCT4 = true
+// The fused kernel's 128-bit integer vectors are wasm's SIMD128 and,
+// natively, AVX's; fusedIDCT4 (idct4_wasm.go, idct4_amd64.go) says
+// whether it runs.
 
 // idct4x4Store is idct4x4 then storeScaled(dst, stride, b, 4) in one pass,
-// in SIMD128: each row's four outputs are a vector, the sum of the row's
+// in 128-bit vectors: each row's four outputs are a vector, the sum of the row's
 // four coefficients times a column of the transform's matrix; the second
 // pass sums those row vectors times the matrix's constants; the level
 // shift and clip run on the vectors. The sums are the butterfly's, term
