@@ -30,7 +30,8 @@ type DepthwisePlan struct {
 	channels int
 	mult     int
 	// rows3: a 3×3 convolution padded by one that the row kernels compute
-	// from the input rows where there are some (wasm), for the activations
+	// from the input rows where there are some (wasm; amd64 with AVX2 at
+	// stride 2, where rowsFit says so), for the activations
 	// that are a clamp and without a residual: at stride 1 "same" over rows
 	// of a multiple of 4 values, at least 8 (depthwise3x3Rows); at stride 2
 	// over even sides with output rows of a multiple of 4 values
@@ -91,7 +92,7 @@ func (p *DepthwisePlan) Scratch() int { return p.s*p.s*p.plane + p.span + vector
 // plane is in cache.
 func (p *DepthwisePlan) Run(dst, src, w, bias, residual []float32, f act.Func, pool, scratch []float32) {
 	g := &p.g
-	if lo, hi, ok := clampRange(f); ok && directRows3 && p.rows3 && residual == nil {
+	if lo, hi, ok := clampRange(f); ok && directRows3 && p.rows3 && residual == nil && rowsFit(p.s, g.W, g.OW) {
 		p.runRows3(dst, src, w, bias, lo, hi, pool, scratch)
 		return
 	}

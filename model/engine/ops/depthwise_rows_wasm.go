@@ -10,6 +10,9 @@ import (
 // directRows3: wasm has depthwise3x3Rows.
 const directRows3 = true
 
+// rowsFit: every rows3 plan fits wasm's four-float vectors.
+func rowsFit(s, w, ow int) bool { return true }
+
 // depthwise3x3Rows computes one plane of a 3×3, stride-1, pad-1 depthwise
 // convolution straight from the input rows into dst (both h×w, w a
 // multiple of 4 and at least 8), clamped to [lo, hi]. zero holds w+8
