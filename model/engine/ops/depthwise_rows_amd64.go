@@ -40,9 +40,9 @@ var (
 // depthwise3x3s2Rows is depthwise3x3Rows at stride 2: src is an h×w plane
 // (both even), dst its (h/2)×(w/2) output, w/2 a multiple of 8; zero
 // holds at least w+8 zeros (the padding row above). Each output vector's
-// even and odd input columns come from two loads and two permutes; the
-// odd ones shifted by one take the value before them (the padding's zero
-// at a row's start).
+// even and odd input columns come from two loads and two permutes, the
+// odd ones shifted by one from two more (at a row's start, from a lane
+// shift of the odd ones and the padding's zero).
 func depthwise3x3s2Rows(dst, src []float32, w int, k []float32, b, lo, hi float32, zero []float32) {
 	ow := w / 2
 	if w < 16 || ow%8 != 0 || len(src)%w != 0 || len(src)/w%2 != 0 || len(dst)*4 != len(src) || len(k) < 9 || len(zero) < w+8 {
