@@ -3,12 +3,10 @@ package training
 import (
 	"context"
 	"math"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/hiwl/hiwl/model"
-	"github.com/hiwl/hiwl/trainer/gzdata"
 )
 
 // An ensemble's answer is the mean of its models' answers, network by
@@ -25,16 +23,7 @@ func TestEvaluateEnsemble(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var samples []gzdata.Sample
-	for _, c := range []model.Class{model.Round, model.InBetween, model.Cigar, model.EdgeOn, model.Spiral} {
-		files, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "data", "gz-challenge-5class", c.Slug(), "*.jpg"))
-		if len(files) < 2 {
-			t.Fatalf("no real %s images (the repository expects shared/ beside it)", c.Slug())
-		}
-		for _, f := range files[:2] {
-			samples = append(samples, gzdata.Sample{Path: f, Class: c})
-		}
-	}
+	samples := realSamples(t, 2, model.Round, model.InBetween, model.Cigar, model.EdgeOn, model.Spiral)
 	ens, err := EvaluateWith(def, samples, EvalOptions{Members: []*model.Classifier{tiny}}, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/hiwl/hiwl/model"
-	"github.com/hiwl/hiwl/trainer/gzdata"
 )
 
 // The gallery has one captioned tile per misclassified image, drawn from
@@ -21,16 +20,7 @@ func TestMistakesPNG(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var samples []gzdata.Sample
-	for _, c := range []string{"round", "spiral", "edge-on"} {
-		files, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "data", "gz-challenge-5class", c, "*.jpg"))
-		if len(files) < 3 {
-			t.Fatalf("no real %s images (the repository expects shared/ beside it)", c)
-		}
-		for _, f := range files[:3] {
-			samples = append(samples, gzdata.Sample{Path: f})
-		}
-	}
+	samples := realSamples(t, 3, model.Round, model.Spiral, model.EdgeOn)
 	ev, err := Evaluate(clf, samples, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -100,16 +90,7 @@ func TestMistakesPNGBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var samples []gzdata.Sample
-	for _, c := range []string{"round", "cigar"} {
-		files, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "data", "gz-challenge-5class", c, "*.jpg"))
-		if len(files) < 2 {
-			t.Fatalf("no real %s images (the repository expects shared/ beside it)", c)
-		}
-		for _, f := range files[:2] {
-			samples = append(samples, gzdata.Sample{Path: f})
-		}
-	}
+	samples := realSamples(t, 2, model.Round, model.Cigar)
 	one, err := Evaluate(clf, samples, nil)
 	if err != nil {
 		t.Fatal(err)
