@@ -5,26 +5,11 @@ import { spawn, execFileSync } from "node:child_process";
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 
 export const root = fileURLToPath(new URL("../../", import.meta.url));
 
-// Debian's chromium with the flags from shared/RECIPES.md (Playwright makes
-// its own --user-data-dir).
-export const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
-export const chromiumArgs = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
-
-export function launch() {
-  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
-}
+// Headless Chromium: scripts/headless-chromium.mjs has its flags and why.
+export { chromiumArgs, chromiumPath, launch } from "../../scripts/headless-chromium.mjs";
 
 // goBuild builds a native command of this repo into build/wasm and returns
 // its path; running the binary (not `go run`) means killing it stops it.

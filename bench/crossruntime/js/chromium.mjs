@@ -1,6 +1,6 @@
 // chromium.mjs measures the in-browser runtimes in headless Chromium
-// (Debian's /usr/bin/chromium driven by playwright-core, the flags of
-// shared/RECIPES.md): onnxruntime-web and hiwl.wasm, each in its own
+// (scripts/headless-chromium.mjs: Debian's /usr/bin/chromium driven by
+// playwright-core): onnxruntime-web and hiwl.wasm, each in its own
 // browser so that one's memory does not count against the other.
 //
 //   node chromium.mjs --manifest M --out R
@@ -14,20 +14,11 @@ import { createServer } from "node:http";
 import { createReadStream, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, resolve, sep } from "node:path";
 import { chromium } from "playwright-core";
+import { launch } from "../../../scripts/headless-chromium.mjs";
 import { args, peakRSSkB, run } from "./node_lib.mjs";
 
 const { manifest: m, out } = args();
 const here = new URL(".", import.meta.url).pathname;
-
-const chromiumArgs = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 
 const types = {
   ".html": "text/html; charset=utf-8",
@@ -104,11 +95,7 @@ function rendererPeakkB(browserPid) {
 }
 
 async function measureIn(kind, origin) {
-  const server = await chromium.launchServer({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: chromiumArgs,
-    headless: true,
-  });
+  const server = await launch({ server: true });
   const browser = await chromium.connect(server.wsEndpoint());
   const bench = async (cfg) => {
     const context = await browser.newContext();

@@ -1,0 +1,90 @@
+// headless-chromium.mjs launches the headless Chromium that the page's
+// tests and benchmarks use: Debian's /usr/bin/chromium (or $CHROMIUM),
+// driven by playwright-core, with the flags of shared/RECIPES.md and
+// without the browser's own toolbar and omnibox pages.
+//
+// Why those pages go: headless Chromium 156 never shows a toolbar or an
+// omnibox, yet for every new tab it starts the omnibox popup's WebUI in a
+// renderer of its own (chrome://omnibox-popup.top-chrome, with its
+// scripts parsed and compiled). A Chromium trace of one second visit of
+// the page showed that renderer's main thread busy 440 ms and its
+// thread pool 700 ms within the 640 ms traced, on a two-core host where
+// the page's worker needs one core. A visitor's browser opens that popup
+// once per window, not once per visit. Turning it off moved the page's
+// second-visit "ready" from 247-276 ms to 173-191 ms (medians of 8,
+// Intel Xeon, 2 cores; wasm/README.md).
+//
+// Chromium keeps only the last value of a repeated switch, so a second
+// --disable-features would undo Playwright's own list: both go in one
+// switch. Playwright's list is copied here (playwright-core 1.65.1, as
+// package-lock.json pins it); every launch reads the command line that
+// Playwright actually ran (from /proc: Debian is where these run) and
+// fails if its list has an entry this copy lacks, so an upgrade cannot
+// drop one silently.
+import { readdirSync, readFileSync } from "node:fs";
+import { chromium } from "playwright-core";
+
+export const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
+
+const playwrightDisabled = [
+  "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
+  "HttpsFirstBalancedModeAutoEnable", "LensOverlay", "MediaRouter", "PaintHolding",
+  "ThirdPartyStoragePartitioning", "AvoidCorsURLLoaderRestartOnRedirect", "TcpPortRandomizationWin",
+  "OptimizationHints", "NetworkTimeServiceQuerying", "AimEnabled", "PreconnectToSearch",
+  "msForceBrowserSignIn", "msEdgeUpdateLaunchServicesPreferredVersion",
+];
+
+// The toolbar's and the omnibox popup's WebUI, and their preloading.
+export const browserUIFeatures = [
+  "InitialWebUI", "WebUIToolbarProcessOverheadExperiment", "PreloadTopChromeWebUI",
+  "WebUIOmniboxPopup", "WebUIOmniboxAimPopup",
+];
+
+export const chromiumArgs = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  `--disable-features=${[...playwrightDisabled, ...browserUIFeatures].join(",")}`,
+];
+
+/**
+ * launch starts headless Chromium (chromium.launch, or chromium.launchServer
+ * with {server: true}); extraArgs come after chromiumArgs.
+ */
+export async function launch({ server = false, extraArgs = [] } = {}) {
+  const options = { executablePath: chromiumPath, args: [...chromiumArgs, ...extraArgs], headless: true };
+  const browser = await (server ? chromium.launchServer(options) : chromium.launch(options));
+  const argv = server ? browser.process().spawnargs : browserArgs();
+  // The first --disable-features is Playwright's, ours comes after it.
+  const theirs = argv.find((a) => a.startsWith("--disable-features="));
+  const missing = theirs === undefined ? ["(no --disable-features on Chromium's command line)"]
+    : theirs.slice("--disable-features=".length).split(",").filter((f) => f && !playwrightDisabled.includes(f));
+  if (missing.length) {
+    await browser.close();
+    throw new Error(`Playwright now disables features that scripts/headless-chromium.mjs does not pass on: ${missing.join(", ")}; add them to playwrightDisabled`);
+  }
+  return browser;
+}
+
+// browserArgs is the command line of the browser that chromium.launch
+// started (it does not expose the process): this process's child that
+// Playwright talks to over a pipe. /usr/bin/chromium is a script that
+// execs the browser, so the child's pid stays the same.
+function browserArgs() {
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      if (ppid === process.pid && argv.includes("--remote-debugging-pipe")) return argv;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return [];
+}
