@@ -4,15 +4,17 @@
 // without the browser's own toolbar and omnibox pages.
 //
 // Why those pages go: headless Chromium 156 never shows a toolbar or an
-// omnibox, yet for every new tab it starts the omnibox popup's WebUI in a
-// renderer of its own (chrome://omnibox-popup.top-chrome, with its
+// omnibox, yet as a test opens a tab it starts the omnibox popup's WebUI
+// in a renderer of its own (chrome://omnibox-popup.top-chrome, with its
 // scripts parsed and compiled). A Chromium trace of one second visit of
 // the page showed that renderer's main thread busy 440 ms and its
 // thread pool 700 ms within the 640 ms traced, on a two-core host where
-// the page's worker needs one core. A visitor's browser opens that popup
-// once per window, not once per visit. Turning it off moved the page's
-// second-visit "ready" from 247-276 ms to 173-191 ms (medians of 8,
-// Intel Xeon, 2 cores; wasm/README.md).
+// the page's worker needs one core. The page has no part in it, and a
+// visitor's omnibox is already running when they navigate. Turning it
+// off moved the page's
+// second-visit "ready" from 258-311 ms to 173-188 ms (the two launch
+// configurations alternated three times, medians of 6 visits each; AMD
+// EPYC, 2 cores; wasm/README.md).
 //
 // Chromium keeps only the last value of a repeated switch, so a second
 // --disable-features would undo Playwright's own list: both go in one

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 export const root = fileURLToPath(new URL("../../", import.meta.url));
 
 // Headless Chromium: scripts/headless-chromium.mjs has its flags and why.
-export { chromiumArgs, chromiumPath, launch } from "../../scripts/headless-chromium.mjs";
+export { launch } from "../../scripts/headless-chromium.mjs";
 
 // goBuild builds a native command of this repo into build/wasm and returns
 // its path; running the binary (not `go run`) means killing it stops it.
