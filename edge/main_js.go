@@ -4,6 +4,7 @@ package main
 
 import (
 	"net/http"
+	"runtime/debug"
 
 	"github.com/syumai/workers"
 
@@ -16,6 +17,17 @@ import (
 // (glue/entry.mjs) starts one instance per isolate and calls
 // binding.handleRequest for every fetch.
 func main() {
+	// Go's collector runs on the isolate's thread, inside whichever
+	// request trips it, so its work is CPU per request. With Go's default
+	// (GOGC=100) and a live heap of about 5 MiB it ran every dozen or so
+	// classifications (311 kB allocated each); at 400 the worker took
+	// 0.948, 0.963 and 0.936 of the CPU per request (make
+	// bench-edge-against, 300 pairs, three runs, AMD EPYC). The limit keeps
+	// a burst of batches from growing the wasm memory, which never
+	// shrinks and counts against the isolate's 128 MB, past about 48 MiB:
+	// near it the collector runs as often as it must.
+	debug.SetGCPercent(400)
+	debug.SetMemoryLimit(48 << 20)
 	cfg := config
 	cfg.Env = cfbind.Env
 	cfg.Cache = cfbind.NewCache(nil)
