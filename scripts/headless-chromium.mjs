@@ -20,13 +20,13 @@
 // --disable-features would undo Playwright's own list: both go in one
 // switch. Playwright's list is copied here (playwright-core 1.65.1, as
 // package-lock.json pins it); every launch reads the command line that
-// Playwright actually ran (from /proc: Debian is where these run) and
-// fails if its list has an entry this copy lacks, so an upgrade cannot
-// drop one silently.
+// Playwright actually ran (from /proc, where there is one) and fails if
+// its list has an entry this copy lacks, so an upgrade cannot drop one
+// silently.
 import { readdirSync, readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
 
-export const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
+const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
 
 const playwrightDisabled = [
   "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
@@ -37,12 +37,12 @@ const playwrightDisabled = [
 ];
 
 // The toolbar's and the omnibox popup's WebUI, and their preloading.
-export const browserUIFeatures = [
+const browserUIFeatures = [
   "InitialWebUI", "WebUIToolbarProcessOverheadExperiment", "PreloadTopChromeWebUI",
   "WebUIOmniboxPopup", "WebUIOmniboxAimPopup",
 ];
 
-export const chromiumArgs = [
+const chromiumArgs = [
   "--no-sandbox",
   "--disable-gpu",
   "--disable-dev-shm-usage",
@@ -54,13 +54,14 @@ export const chromiumArgs = [
 ];
 
 /**
- * launch starts headless Chromium (chromium.launch, or chromium.launchServer
- * with {server: true}); extraArgs come after chromiumArgs.
+ * launch starts headless Chromium: chromium.launch, or chromium.launchServer
+ * with {server: true}.
  */
-export async function launch({ server = false, extraArgs = [] } = {}) {
-  const options = { executablePath: chromiumPath, args: [...chromiumArgs, ...extraArgs], headless: true };
+export async function launch({ server = false } = {}) {
+  const options = { executablePath: chromiumPath, args: chromiumArgs, headless: true };
   const browser = await (server ? chromium.launchServer(options) : chromium.launch(options));
   const argv = server ? browser.process().spawnargs : browserArgs();
+  if (argv === null) return browser; // no /proc: nothing to check against
   // The first --disable-features is Playwright's, ours comes after it.
   const theirs = argv.find((a) => a.startsWith("--disable-features="));
   const missing = theirs === undefined ? ["(no --disable-features on Chromium's command line)"]
@@ -75,9 +76,16 @@ export async function launch({ server = false, extraArgs = [] } = {}) {
 // browserArgs is the command line of the browser that chromium.launch
 // started (it does not expose the process): this process's child that
 // Playwright talks to over a pipe. /usr/bin/chromium is a script that
-// execs the browser, so the child's pid stays the same.
+// execs the browser, so the child's pid stays the same. null where there
+// is no /proc to read (not Linux).
 function browserArgs() {
-  for (const pid of readdirSync("/proc")) {
+  let pids;
+  try {
+    pids = readdirSync("/proc");
+  } catch {
+    return null;
+  }
+  for (const pid of pids) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
