@@ -11,10 +11,9 @@
 // thread pool 700 ms within the 640 ms traced, on a two-core host where
 // the page's worker needs one core. The page has no part in it, and a
 // visitor's omnibox is already running when they navigate. Turning it
-// off moved the page's
-// second-visit "ready" from 258-311 ms to 173-188 ms (the two launch
-// configurations alternated three times, medians of 6 visits each; AMD
-// EPYC, 2 cores; wasm/README.md).
+// off moved the page's second-visit "ready" from 258-311 ms to 173-188 ms
+// (the two launch configurations alternated three times, medians of 6
+// visits each; AMD EPYC, 2 cores; wasm/README.md).
 //
 // Chromium keeps only the last value of a repeated switch, so a second
 // --disable-features would undo Playwright's own list: both go in one
@@ -79,22 +78,41 @@ export async function launch({ server = false } = {}) {
 // execs the browser, so the child's pid stays the same. null where there
 // is no /proc to read (not Linux).
 function browserArgs() {
+  const parent = parentPids();
+  if (parent === null) return null;
+  for (const [pid, ppid] of parent) {
+    if (ppid !== process.pid) continue;
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      if (argv.includes("--remote-debugging-pipe")) return argv;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return [];
+}
+
+/**
+ * parentPids maps each running process's pid to its parent's, from /proc;
+ * null where there is none (not Linux). The browser's own processes are
+ * found through it (here, and for the benchmarks' renderer memory).
+ */
+export function parentPids() {
   let pids;
   try {
     pids = readdirSync("/proc");
   } catch {
     return null;
   }
+  const parent = new Map();
   for (const pid of pids) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-      if (ppid === process.pid && argv.includes("--remote-debugging-pipe")) return argv;
+      parent.set(Number(pid), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
     } catch {
       // gone meanwhile
     }
   }
-  return [];
+  return parent;
 }

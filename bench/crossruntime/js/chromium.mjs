@@ -11,10 +11,10 @@
 // page is still open (a page's JS heap alone, performance.memory, would
 // leave out wasm memory).
 import { createServer } from "node:http";
-import { createReadStream, readdirSync, readFileSync, statSync } from "node:fs";
+import { createReadStream, readFileSync, statSync } from "node:fs";
 import { extname, join, resolve, sep } from "node:path";
 import { chromium } from "playwright-core";
-import { launch } from "../../../scripts/headless-chromium.mjs";
+import { launch, parentPids } from "../../../scripts/headless-chromium.mjs";
 import { args, peakRSSkB, run } from "./node_lib.mjs";
 
 const { manifest: m, out } = args();
@@ -71,14 +71,7 @@ function serve() {
 // rendererPeakkB is the largest VmHWM among the renderer processes that
 // descend from the browser process.
 function rendererPeakkB(browserPid) {
-  const parent = new Map();
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {}
-  }
+  const parent = parentPids() || new Map();
   const descends = (pid) => {
     for (let p = pid, i = 0; p > 1 && i < 64; p = parent.get(p), i++) if (p === browserPid) return true;
     return false;
