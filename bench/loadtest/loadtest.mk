@@ -3,7 +3,8 @@
 # edge-build, EDGE_GO, EDGE_BUILD and EDGE_WORKERD it uses; every path is
 # relative to the repository root.
 #
-#   bench-edge  cold start, one-at-a-time latency and CPU, the bounded load
+#   bench-edge  cold start, one-at-a-time latency and CPU (early, and steady after
+#               1,000 classifications, V8's tier-up over), the bounded load
 #               test (10,000 requests at 32 concurrent, every 32nd a batch of 16
 #               images; memory from the process, /healthz and V8 through workerd's
 #               inspector) in workerd, then 3,000 over 2 workerd processes (one

@@ -61,6 +61,7 @@ type config struct {
 	pid          int
 	n, c         int
 	warmup       int
+	steadyAfter  int
 	images       int
 	maxDuration  time.Duration
 	timeout      time.Duration // per request
@@ -95,6 +96,7 @@ func main() {
 	flag.StringVar(&cfg.workerd, "workerd", "node_modules/.bin/workerd", "workerd binary, for the cold starts")
 	flag.StringVar(&cfg.wdConfig, "config", "edge/config.capnp", "workerd configuration, for the cold starts")
 	flag.IntVar(&cfg.warmup, "warmup", 16, "requests one at a time before the measured ones (the first decodes the model)")
+	flag.IntVar(&cfg.steadyAfter, "steady-after", 1000, "after the first measured requests, classify one at a time until this many, then measure again: the steady state, V8's tier-up over (0: not measured)")
 	flag.IntVar(&cfg.images, "images", 32, "distinct real images to cycle through")
 	flag.DurationVar(&cfg.maxDuration, "max-duration", 60*time.Minute, "time limit for the whole test")
 	flag.DurationVar(&cfg.timeout, "timeout", 2*time.Minute, "client timeout per request: an unanswered one counts as an error after this")
@@ -136,6 +138,31 @@ func nativeOneAtATime(c *model.Classifier, imgs []image, n int) ([]float64, erro
 		return time.Since(start), err
 	})
 	return lat, err
+}
+
+// oneAtATime classifies cfg.seq images one at a time, the isolate having
+// classified after before them, with the native reference half before
+// and half after.
+func oneAtATime(ctx context.Context, client *http.Client, cfg config, cpu *harness.CPUMeter, c *model.Classifier, imgs []image, after int) (Classify, error) {
+	r := Classify{After: after}
+	before, err := nativeOneAtATime(c, imgs, cfg.seq/2)
+	if err != nil {
+		return r, fmt.Errorf("native reference: %w", err)
+	}
+	lat, cpuMS, mainMS, err := sequential(cpu, cfg.seq, func(i int) (time.Duration, error) {
+		return classify(ctx, client, cfg.url, imgs[(after+i)%len(imgs)])
+	})
+	if err != nil {
+		return r, fmt.Errorf("one at a time: %w", err)
+	}
+	later, err := nativeOneAtATime(c, imgs, cfg.seq-cfg.seq/2)
+	if err != nil {
+		return r, fmt.Errorf("native reference: %w", err)
+	}
+	r.ClassifyMS, r.ClassifyCPUMS, r.ClassifyMainCPUMS = summarize(lat), cpuMS, mainMS
+	r.NativeMS = summarize(append(before, later...))
+	r.PerNative = round(r.ClassifyMS.P50/r.NativeMS.P50, 2)
+	return r, nil
 }
 
 // Report is the JSON written to -out.
@@ -181,7 +208,26 @@ type Sequential struct {
 	Warmup int `json:"warmup_requests"`
 	// FirstMS is the first classification of the long-lived workerd (its
 	// instance was started by with-workerd.sh's /healthz).
-	FirstMS    float64 `json:"first_classify_ms"`
+	FirstMS float64 `json:"first_classify_ms"`
+	// The classifications right after the warm-up, while V8 still
+	// compiles the hot wasm functions with TurboFan on its helper threads.
+	Classify
+	HealthzMS    Summary `json:"healthz_latency_ms"`
+	HealthzCPUMS float64 `json:"healthz_cpu_per_request_ms"`
+	// Steady is the same measure once the isolate has classified
+	// SteadyAfter images: V8's tier-up is over (its helper threads fall
+	// from about 0.8 to under 0.1 ms per request after some 700
+	// classifications; edge/README.md, "Early and steady"), which is the
+	// state a Worker's isolate serves nearly all of its requests in.
+	Steady *Classify `json:"steady,omitempty"`
+}
+
+// Classify is a run of classifications one at a time, with the native
+// reference measured around it.
+type Classify struct {
+	// After is how many classifications the isolate had served before
+	// the first of these.
+	After      int     `json:"after_classifications"`
 	ClassifyMS Summary `json:"classify_latency_ms"`
 	// CPU per request from /proc/PID/stat (utime+stime of all of
 	// workerd's threads) over the requests above.
@@ -191,8 +237,6 @@ type Sequential struct {
 	// counts, which leaves out V8's helper threads (concurrent garbage
 	// collection, compiling).
 	ClassifyMainCPUMS float64 `json:"classify_main_thread_cpu_per_request_ms"`
-	HealthzMS         Summary `json:"healthz_latency_ms"`
-	HealthzCPUMS      float64 `json:"healthz_cpu_per_request_ms"`
 	// NativeMS is the host's speed at the time of the requests above: the
 	// same classifications by package model in this process, natively and
 	// one at a time, half just before those requests and half just after.
@@ -370,34 +414,37 @@ func run(cfg config) (*Report, error) {
 	if cfg.pid > 0 {
 		cpu = &harness.CPUMeter{Pid: cfg.pid}
 	}
+	classified := cfg.warmup
 	if cfg.seq > 0 {
-		before, err := nativeOneAtATime(c, imgs, cfg.seq/2)
+		seq.Classify, err = oneAtATime(ctx, client, cfg, cpu, c, imgs, classified)
 		if err != nil {
-			return rep, fmt.Errorf("native reference: %w", err)
+			return rep, err
 		}
-		lat, cpuMS, mainMS, err := sequential(cpu, cfg.seq, func(i int) (time.Duration, error) {
-			return classify(ctx, client, cfg.url, imgs[i%len(imgs)])
-		})
-		if err != nil {
-			return rep, fmt.Errorf("one at a time: %w", err)
-		}
-		after, err := nativeOneAtATime(c, imgs, cfg.seq-cfg.seq/2)
-		if err != nil {
-			return rep, fmt.Errorf("native reference: %w", err)
-		}
-		native := append(before, after...)
-		seq.ClassifyMS, seq.ClassifyCPUMS, seq.ClassifyMainCPUMS = summarize(lat), cpuMS, mainMS
-		seq.NativeMS = summarize(native)
-		seq.PerNative = round(seq.ClassifyMS.P50/seq.NativeMS.P50, 2)
-		lat, cpuMS, _, err = sequential(cpu, cfg.seq, func(int) (time.Duration, error) {
+		classified += cfg.seq
+		lat, cpuMS, _, err := sequential(cpu, cfg.seq, func(int) (time.Duration, error) {
 			return healthz(ctx, client, cfg.url)
 		})
 		if err != nil {
 			return rep, fmt.Errorf("one at a time: %w", err)
 		}
 		seq.HealthzMS, seq.HealthzCPUMS = summarize(lat), cpuMS
-		log.Printf("one at a time (%d each): /classify p50 %.1f ms, CPU %.1f ms per request (%.1f of it on the isolate's thread); /healthz p50 %.1f ms, CPU %.2f ms per request; the same classifications natively (host reference): p50 %.2f ms, workerd %.2fx that",
-			cfg.seq, seq.ClassifyMS.P50, seq.ClassifyCPUMS, seq.ClassifyMainCPUMS, seq.HealthzMS.P50, seq.HealthzCPUMS, seq.NativeMS.P50, seq.PerNative)
+		log.Printf("one at a time (%d each, after %d classifications): /classify p50 %.1f ms, CPU %.1f ms per request (%.1f of it on the isolate's thread); /healthz p50 %.1f ms, CPU %.2f ms per request; the same classifications natively (host reference): p50 %.2f ms, workerd %.2fx that",
+			cfg.seq, seq.After, seq.ClassifyMS.P50, seq.ClassifyCPUMS, seq.ClassifyMainCPUMS, seq.HealthzMS.P50, seq.HealthzCPUMS, seq.NativeMS.P50, seq.PerNative)
+		if cfg.steadyAfter > 0 {
+			for ; classified < cfg.steadyAfter; classified++ {
+				if _, err := classify(ctx, client, cfg.url, imgs[classified%len(imgs)]); err != nil {
+					return rep, fmt.Errorf("warm-up to the steady state, request %d: %w", classified, err)
+				}
+			}
+			st, err := oneAtATime(ctx, client, cfg, cpu, c, imgs, classified)
+			if err != nil {
+				return rep, err
+			}
+			classified += cfg.seq
+			seq.Steady = &st
+			log.Printf("steady (%d after %d classifications, V8's tier-up over): /classify p50 %.1f ms, CPU %.1f ms per request (%.1f of it on the isolate's thread); natively p50 %.2f ms, workerd %.2fx that",
+				cfg.seq, st.After, st.ClassifyMS.P50, st.ClassifyCPUMS, st.ClassifyMainCPUMS, st.NativeMS.P50, st.PerNative)
+		}
 	}
 
 	if cfg.against != "" && cfg.pairs > 0 {
@@ -437,7 +484,7 @@ func run(cfg config) (*Report, error) {
 	if mem != nil {
 		rep.Memory = mem.finish(int64(cfg.n))
 	}
-	sent := int64(cfg.warmup+2*cfg.seq) + done.Load() + 1 // + the /healthz below
+	sent := int64(classified+cfg.seq) + done.Load() + 1 // + cfg.seq /healthz, + the /healthz below
 	if rep.Isolate, err = isolateFetches(ctx, client, cfg.url, sent); err != nil {
 		log.Printf("isolate counts: %v", err)
 	} else {
