@@ -29,6 +29,7 @@ commands:
   eval       evaluate an ONNX model on a dataset's test split
   realcheck  score a model on the real five-class test split, at full and half scale
   compare    score candidate models on the validation split, plot accuracy against MFLOP
+  curve      score a learning curve's runs (train -train-fraction), fit accuracy against training images
   calibrate  fit each network's temperature on the validation split, write the calibrated model
   standin    write an untrained model of given backbones (random weights), for engine work
   pretrained write a starting model whose backbones hold MobileNetV2's ImageNet weights (for train -init-from)
@@ -57,6 +58,8 @@ func main() {
 		err = runRealCheck(args)
 	case "compare":
 		err = runCompare(args)
+	case "curve":
+		err = runCurve(args)
 	case "calibrate":
 		err = runCalibrate(args)
 	case "standin":

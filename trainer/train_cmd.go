@@ -44,6 +44,7 @@ func runTrain(ctx context.Context, args []string) error {
 	fs.StringVar(&cfg.SelectB, "select-b", cfg.SelectB, "how network B's best epoch is chosen on validation: accuracy, or balanced (mean recall of cigar and edge-on); an epoch that calls every image one class is never chosen")
 	fs.StringVar(&cfg.InitFrom, "init-from", "", "start networks A and B from this exported model's weights (same widths), e.g. one trained on procedural galaxies, instead of random ones")
 	fs.Float64Var(&cfg.Attention, "attention", 0, "weight of the attention penalty in the loss: the share of the target class's positive activation map outside the central disc that eval counts as the galaxy (0: none)")
+	fs.Float64Var(&cfg.TrainFraction, "train-fraction", 1, "keep this share of each class of the labelled training split (nested subsets for one -init-seed), for a learning curve; validation and test stay whole, and -extra-data is added in full")
 	fs.BoolVar(&cfg.FitValidation, "fit-validation", false, "also train on the validation split, once a recipe is chosen; each network trained keeps its last epoch (nothing is chosen on validation), and the test split stays the same")
 	fs.StringVar(&cfg.Unlabelled, "unlabelled", "", "folder of unlabelled images (e.g. ../shared/data/gz-challenge-unlabelled): pseudo-labelled by -teacher, the confident ones join the training split with the teachers' probabilities as targets; and/or the images of -consistency")
 	fs.StringVar(&cfg.Teachers, "teacher", "", "with -unlabelled: comma-separated ONNX models whose averaged probabilities label the images (\"default\": the embedded model)")
@@ -63,6 +64,9 @@ func runTrain(ctx context.Context, args []string) error {
 	if cfg.DataDir == "" {
 		fs.Usage()
 		return fmt.Errorf("train: -data is required")
+	}
+	if !(cfg.TrainFraction > 0) { // Config reads 0 as all, for old checkpoints
+		return fmt.Errorf("train: -train-fraction %g: want a share in (0, 1]", cfg.TrainFraction)
 	}
 	cfg.Weighted = !*noWeighted
 	opt.Progress = os.Stderr

@@ -49,3 +49,32 @@ func splitSizes(n int) (nVal, nTest int) {
 	k := int(math.Round(float64(n) * HeldOutFraction))
 	return k, k
 }
+
+// Subsample keeps a fraction of each class of train (at least one sample
+// of a class that has any), for a learning curve: how accuracy grows with
+// the number of labelled images. For one seed the subsets are nested, a
+// smaller fraction's samples all within a larger one's, so that the
+// points of a curve differ by data added and not by data swapped. The
+// result is sorted as Split's parts are; fraction 1 returns train's
+// samples, and the input is not modified.
+func Subsample(train []Sample, fraction float64, seed int64) []Sample {
+	var byClass [model.NumClasses][]Sample
+	for _, s := range train {
+		if s.Class >= 0 && int(s.Class) < model.NumClasses {
+			byClass[s.Class] = append(byClass[s.Class], s)
+		}
+	}
+	byID := func(a, b Sample) int { return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(a.Path, b.Path)) }
+	// Another stream than Split's, so that which samples are kept does not
+	// follow from which went to validation and test.
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x2545f4914f6cdd1d))
+	var kept []Sample
+	for _, group := range byClass {
+		slices.SortFunc(group, byID)
+		rng.Shuffle(len(group), func(i, j int) { group[i], group[j] = group[j], group[i] })
+		n := min(len(group), max(1, int(math.Ceil(fraction*float64(len(group))))))
+		kept = append(kept, group[:n]...)
+	}
+	slices.SortFunc(kept, byID)
+	return kept
+}

@@ -1,8 +1,11 @@
 package gzdata
 
 import (
+	"cmp"
+	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/hiwl/hiwl/model"
@@ -95,5 +98,57 @@ func TestSplitEmpty(t *testing.T) {
 	a, b, c := Split(nil, 1)
 	if len(a)+len(b)+len(c) != 0 {
 		t.Fatal("samples from nothing")
+	}
+}
+
+func TestSubsample(t *testing.T) {
+	train, _, _ := Split(testSamples(), 42)
+	orig := append([]Sample(nil), train...)
+	count := func(s []Sample) (n [model.NumClasses]int) {
+		for _, x := range s {
+			n[x.Class]++
+		}
+		return n
+	}
+	all := count(train)
+	ids := func(s []Sample) map[int64]bool {
+		m := map[int64]bool{}
+		for _, x := range s {
+			m[x.ID] = true
+		}
+		return m
+	}
+	var larger map[int64]bool
+	for _, f := range []float64{1, 0.5, 0.25, 0.01} {
+		sub := Subsample(train, f, 3)
+		if !reflect.DeepEqual(train, orig) {
+			t.Fatal("Subsample modified its input")
+		}
+		got := count(sub)
+		for c := range model.NumClasses {
+			want := min(all[c], max(1, int(math.Ceil(f*float64(all[c])))))
+			if got[c] != want {
+				t.Errorf("fraction %g, class %d: %d samples, want %d of %d", f, c, got[c], want, all[c])
+			}
+		}
+		if f == 1 && !reflect.DeepEqual(sub, train) {
+			t.Error("fraction 1 is not the training split itself")
+		}
+		if !slices.IsSortedFunc(sub, func(a, b Sample) int { return cmp.Compare(a.ID, b.ID) }) {
+			t.Errorf("fraction %g: not sorted by ID", f)
+		}
+		now := ids(sub)
+		for id := range now {
+			if larger != nil && !larger[id] {
+				t.Fatalf("fraction %g keeps %d, which the larger fraction left out: not nested", f, id)
+			}
+		}
+		larger = now
+	}
+	if !reflect.DeepEqual(Subsample(train, 0.5, 3), Subsample(train, 0.5, 3)) {
+		t.Error("not deterministic")
+	}
+	if reflect.DeepEqual(Subsample(train, 0.5, 3), Subsample(train, 0.5, 4)) {
+		t.Error("another seed kept the same samples")
 	}
 }

@@ -40,6 +40,7 @@ var settings = []struct {
 	{"-init-b-from-a", func(c Config) any { return c.InitBFromA }},
 	{"-init-from", func(c Config) any { return c.InitFrom }},
 	{"-fit-validation", func(c Config) any { return c.FitValidation }},
+	{"-train-fraction", func(c Config) any { return c.trainFraction() }},
 	{"-attention", func(c Config) any { return c.Attention }},
 	{"-unlabelled", func(c Config) any { return c.Unlabelled }},
 	{"-teacher", func(c Config) any { return c.Teachers }},

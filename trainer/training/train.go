@@ -122,6 +122,11 @@ type Config struct {
 	// stopped by validation: each network trained keeps its last epoch.
 	// The test split is the same as without it.
 	FitValidation bool
+	// TrainFraction keeps that share of each class of the labelled
+	// training split (gzdata.Subsample, seeded by the init seed), before
+	// ExtraData joins it, for a learning curve; validation and test stay
+	// whole. 0 (and old checkpoints) and 1 keep all of it.
+	TrainFraction float64
 	// Attention weighs hiwlnet.AttentionPenalty in each network's loss:
 	// the share of the target class's positive activation map that falls
 	// off the central disc the attention measure counts as the galaxy
@@ -161,6 +166,15 @@ func (c Config) initSeed() int64 {
 		return c.InitSeed
 	}
 	return c.Seed
+}
+
+// trainFraction is the share of the training split kept: TrainFraction,
+// or all of it for 0 (old checkpoints).
+func (c Config) trainFraction() float64 {
+	if c.TrainFraction == 0 {
+		return 1
+	}
+	return c.TrainFraction
 }
 
 // widthsB is network B's effective widths.
@@ -331,6 +345,9 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 	if cfg.SWA < 0 || cfg.SWA > cfg.Epochs || (cfg.SWA > 0 && cfg.FitValidation) {
 		return nil, fmt.Errorf("training: -swa %d: want 0 to -epochs (%d), and not with -fit-validation (the average is chosen on validation)", cfg.SWA, cfg.Epochs)
 	}
+	if !(cfg.TrainFraction >= 0 && cfg.TrainFraction <= 1) {
+		return nil, fmt.Errorf("training: -train-fraction %g: want a share in (0, 1]", cfg.TrainFraction)
+	}
 	if cfg.SelectB != "balanced" && cfg.SelectB != "accuracy" {
 		return nil, fmt.Errorf("training: -select-b %q: want balanced or accuracy", cfg.SelectB)
 	}
@@ -382,6 +399,11 @@ func Run(ctx context.Context, cfg Config, opt Options) (*Result, error) {
 	ds.Report(log)
 	trainS, valS, testS := gzdata.Split(ds.Samples, cfg.Seed)
 	fmt.Fprintf(log, "split (seed %d): %d train, %d validation, %d test\n", cfg.Seed, len(trainS), len(valS), len(testS))
+	if f := cfg.trainFraction(); f < 1 {
+		all := len(trainS)
+		trainS = gzdata.Subsample(trainS, f, cfg.initSeed())
+		fmt.Fprintf(log, "-train-fraction %g: training on %d of the %d labelled training images (each class kept in proportion)\n", f, len(trainS), all)
+	}
 	if cfg.ExtraData != "" {
 		extra, err := extraSamples(cfg.ExtraData, ds.Samples)
 		if err != nil {

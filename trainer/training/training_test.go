@@ -833,3 +833,41 @@ func modelProps(t *testing.T, path string) map[string]string {
 	}
 	return md.Props
 }
+
+// A learning curve's point trains on a share of each class of the training
+// split; validation and test stay whole, and a resume must keep the share.
+func TestTrainFraction(t *testing.T) {
+	cfg := tinyConfig(t.TempDir())
+	cfg.Epochs = 1
+	full, err := Run(context.Background(), cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	half := tinyConfig(t.TempDir())
+	half.Epochs, half.TrainFraction = 1, 0.5
+	var log strings.Builder
+	res, err := Run(context.Background(), half, Options{Progress: &log})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	s, f := res.Summary.Split, full.Summary.Split
+	if s["validation"] != f["validation"] || s["test"] != f["test"] {
+		t.Fatalf("split %v, the whole run's %v: validation and test must not change", s, f)
+	}
+	if s["train"] >= f["train"] || s["train"] < f["train"]/2 || s["train"] > f["train"]/2+model.NumClasses {
+		t.Fatalf("trained on %d of %d images with -train-fraction 0.5", s["train"], f["train"])
+	}
+	if want := fmt.Sprintf("-train-fraction 0.5: training on %d of the %d", s["train"], f["train"]); !strings.Contains(log.String(), want) {
+		t.Fatalf("progress does not say %q:\n%s", want, log.String())
+	}
+	resumed := half
+	resumed.TrainFraction = 1
+	if _, err := Run(context.Background(), resumed, Options{Resume: true}); err == nil || !strings.Contains(err.Error(), "-train-fraction") {
+		t.Fatalf("resuming with another -train-fraction: %v", err)
+	}
+	bad := tinyConfig(t.TempDir())
+	bad.TrainFraction = 1.5
+	if _, err := Run(context.Background(), bad, Options{}); err == nil || !strings.Contains(err.Error(), "-train-fraction") {
+		t.Fatalf("-train-fraction 1.5: %v", err)
+	}
+}
