@@ -17,17 +17,8 @@ import (
 // depends only on the seed and the set of samples, not on their order; each
 // part is sorted by GalaxyID, then path. The input is not modified.
 func Split(samples []Sample, seed int64) (train, val, test []Sample) {
-	var byClass [model.NumClasses][]Sample
-	for _, s := range samples {
-		if s.Class >= 0 && int(s.Class) < model.NumClasses {
-			byClass[s.Class] = append(byClass[s.Class], s)
-		}
-	}
-	byID := func(a, b Sample) int { return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(a.Path, b.Path)) }
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15))
-	for _, group := range byClass {
-		slices.SortFunc(group, byID)
-		rng.Shuffle(len(group), func(i, j int) { group[i], group[j] = group[j], group[i] })
+	for _, group := range shuffledByClass(samples, rng) {
 		nVal, nTest := splitSizes(len(group))
 		val = append(val, group[:nVal]...)
 		test = append(test, group[nVal:nVal+nTest]...)
@@ -38,6 +29,24 @@ func Split(samples []Sample, seed int64) (train, val, test []Sample) {
 	slices.SortFunc(test, byID)
 	return train, val, test
 }
+
+// shuffledByClass groups the samples of each known class, each group put
+// in GalaxyID order and then shuffled by rng, so that the result depends
+// on the set of samples and the seed, not on the samples' order.
+func shuffledByClass(samples []Sample, rng *rand.Rand) (groups [model.NumClasses][]Sample) {
+	for _, s := range samples {
+		if s.Class >= 0 && int(s.Class) < model.NumClasses {
+			groups[s.Class] = append(groups[s.Class], s)
+		}
+	}
+	for _, group := range groups {
+		slices.SortFunc(group, byID)
+		rng.Shuffle(len(group), func(i, j int) { group[i], group[j] = group[j], group[i] })
+	}
+	return groups
+}
+
+func byID(a, b Sample) int { return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(a.Path, b.Path)) }
 
 // HeldOutFraction is the share of each class in the validation part, and
 // again in the test part.
@@ -58,20 +67,11 @@ func splitSizes(n int) (nVal, nTest int) {
 // result is sorted as Split's parts are; fraction 1 returns train's
 // samples, and the input is not modified.
 func Subsample(train []Sample, fraction float64, seed int64) []Sample {
-	var byClass [model.NumClasses][]Sample
-	for _, s := range train {
-		if s.Class >= 0 && int(s.Class) < model.NumClasses {
-			byClass[s.Class] = append(byClass[s.Class], s)
-		}
-	}
-	byID := func(a, b Sample) int { return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(a.Path, b.Path)) }
 	// Another stream than Split's, so that which samples are kept does not
 	// follow from which went to validation and test.
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x2545f4914f6cdd1d))
 	var kept []Sample
-	for _, group := range byClass {
-		slices.SortFunc(group, byID)
-		rng.Shuffle(len(group), func(i, j int) { group[i], group[j] = group[j], group[i] })
+	for _, group := range shuffledByClass(train, rng) {
 		n := min(len(group), max(1, int(math.Ceil(fraction*float64(len(group))))))
 		kept = append(kept, group[:n]...)
 	}

@@ -1,9 +1,7 @@
 package report
 
 import (
-	"image/png"
 	"math"
-	"os"
 	"path/filepath"
 	"testing"
 )
@@ -48,18 +46,7 @@ func TestCurvePNG(t *testing.T) {
 	if err := CurvePNG(path, "learning curve", pts, fit, 0.955); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b := img.Bounds(); b.Dx() != 820 || b.Dy() != 520 {
-		t.Fatalf("%v", b)
-	}
+	decodePNG(t, path, 820, 520)
 	if err := CurvePNG(path, "x", []CurvePoint{{Name: "bad", Images: 10, Validation: 90, Test: 0.9}}, fit, 0.955); err == nil {
 		t.Fatal("accuracy in percent accepted")
 	}
