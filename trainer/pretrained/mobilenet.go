@@ -19,8 +19,13 @@ var mobileNetV2Strides = map[int]int{1: 2, 3: 2, 6: 2, 13: 2}
 // parameters of backbone a: the stem from Conv1, and a's MBConv blocks in
 // order from MobileNetV2's first blocks (expanded_conv, block_1, ...),
 // batch normalisation included. a must use ReLU6 and follow MobileNetV2's
-// widths, expansions, 3x3 kernels and strides without squeeze-excitation,
-// as far as it goes: "INPUT:relu6:s32k3/2,m16e1k3,m24e6k3/2,m24e6k3,...".
+// widths, expansions and 3x3 kernels without squeeze-excitation, as far
+// as it goes: "INPUT:relu6:s32k3/2,m16e1k3,m24e6k3/2,m24e6k3,...". Its
+// blocks may take their strides of 2 elsewhere than MobileNetV2's, as
+// long as as many of them do: a depthwise kernel's weights do not depend
+// on its stride, and moving a stride earlier is how a network gets the
+// same depth and output side for less (network B at 80 px, s32k3/2,
+// m16e1k3/2, m24e6k3/2, m24e6k3, m32e6k3, ...: 15 MFLOP instead of 24).
 // The Top layer and the head keep p's values. It returns how many numbers
 // it copied.
 func MobileNetV2(w map[string]Tensor, a hiwlnet.Arch, p hiwlnet.Params) (int, error) {
@@ -28,7 +33,7 @@ func MobileNetV2(w map[string]Tensor, a hiwlnet.Arch, p hiwlnet.Params) (int, er
 		return 0, fmt.Errorf("pretrained: MobileNetV2's blocks use ReLU6; the backbone %s does not", a)
 	}
 	c := copier{w: w, p: p, varShift: float32(kerasEpsilon - a.BNEpsilon())}
-	block := 0
+	block, halvings, theirs := 0, 0, 0
 	for i, l := range a.Layers {
 		switch {
 		case l.Kind == hiwlnet.Stem && i == 0:
@@ -38,9 +43,15 @@ func MobileNetV2(w map[string]Tensor, a hiwlnet.Arch, p hiwlnet.Params) (int, er
 			c.conv("Conv1/kernel", l.Name+".w", false)
 			c.bn("bn_Conv1", l.Name)
 		case l.Kind == hiwlnet.MBConv:
-			if stride := max(1, mobileNetV2Strides[block]); l.Kernel != 3 || l.Squeeze != 0 || l.Stride != stride {
-				return 0, fmt.Errorf("pretrained: block %s is k%d/%d q%d; MobileNetV2's block %d is 3x3 at stride %d without squeeze-excitation",
-					l.Name, l.Kernel, l.Stride, l.Squeeze, block, stride)
+			if l.Kernel != 3 || l.Squeeze != 0 || (l.Stride != 1 && l.Stride != 2) {
+				return 0, fmt.Errorf("pretrained: block %s is k%d/%d q%d; MobileNetV2's block %d is 3x3 without squeeze-excitation, at stride 1 or 2",
+					l.Name, l.Kernel, l.Stride, l.Squeeze, block)
+			}
+			if l.Stride == 2 {
+				halvings++
+			}
+			if mobileNetV2Strides[block] == 2 {
+				theirs++
 			}
 			k := fmt.Sprintf("block_%d", block)
 			if block == 0 {
@@ -64,6 +75,10 @@ func MobileNetV2(w map[string]Tensor, a hiwlnet.Arch, p hiwlnet.Params) (int, er
 		if c.err != nil {
 			return 0, c.err
 		}
+	}
+	if halvings != theirs {
+		return 0, fmt.Errorf("pretrained: %d of the backbone's %d blocks have stride 2; MobileNetV2's first %d have %d",
+			halvings, block, block, theirs)
 	}
 	return c.copied, nil
 }

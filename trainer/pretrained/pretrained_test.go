@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -193,7 +194,8 @@ func TestMobileNetV2RefusesOtherBackbones(t *testing.T) {
 		"32:relu6:s32k3/1,m16e1k3,t40",               // stem stride
 		"32:relu6:s32k3/2,m16e1k3q4,t40",             // squeeze-excitation
 		"32:relu6:s32k3/2,m16e1k5,t40",               // 5x5
-		"32:relu6:s32k3/2,m16e1k3,m24e6k3,t40",       // block_1 has stride 2
+		"32:relu6:s32k3/2,m16e1k3,m24e6k3,t40",       // block_1 has stride 2, and no block here does
+		"32:relu6:s32k3/2,m16e1k3/2,m24e6k3/2,t40",   // two strides of 2 where MobileNetV2 has one
 		"32:relu6:s32k3/2,m16e1k3,m24e4k3/2,t40",     // expansion 4
 		"32:relu6:s32k3/2,m16e1k3,m24e6k3/2,m24e6k3", // block_2's weights are missing
 		"32:relu6:s16k3/2,m16e1k3,t40",               // stem width
@@ -204,6 +206,31 @@ func TestMobileNetV2RefusesOtherBackbones(t *testing.T) {
 		}
 		if _, err := MobileNetV2(mobileNetStart(), a, hiwlnet.NewParams(a, 4, 1)); err == nil {
 			t.Errorf("%s: accepted", spec)
+		}
+	}
+}
+
+// A block may take MobileNetV2's stride of 2 earlier: its weights do not
+// depend on the stride, so the same numbers are copied.
+func TestMobileNetV2MovedStride(t *testing.T) {
+	copied := func(spec string) hiwlnet.Params {
+		t.Helper()
+		a, err := hiwlnet.ParseArch(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := hiwlnet.NewParams(a, 4, 1)
+		if _, err := MobileNetV2(mobileNetStart(), a, p); err != nil {
+			t.Fatalf("%s: %v", spec, err)
+		}
+		return p
+	}
+	theirs := copied("32:relu6:s32k3/2,m16e1k3,m24e6k3/2,t40")
+	moved := copied("32:relu6:s32k3/2,m16e1k3/2,m24e6k3,t40")
+	for _, name := range []string{"stem.w", "mb1.dw.w", "mb2.expand.w", "mb2.dw.w", "mb2.project.w", "mb2.project.bn.var"} {
+		a, b := theirs[name].Float32s(), moved[name].Float32s()
+		if len(a) == 0 || !slices.Equal(a, b) {
+			t.Errorf("%s differs with the stride moved", name)
 		}
 	}
 }

@@ -67,9 +67,10 @@ func FitLog(ns []int, acc []float64) (LogFit, error) {
 }
 
 // CurvePNG plots a learning curve: each point's validation and test
-// accuracy against its training images on a log2 axis, the test fit drawn
-// on to where it would reach target (when that is within 64 times the
-// largest run's images), and target as a line.
+// accuracy against its training images on a log axis, the test fit drawn
+// on to where it would reach target when that is within 64 times the
+// largest run's images (and only over the runs' range otherwise), and
+// target as a line.
 func CurvePNG(path, title string, points []CurvePoint, fit LogFit, target float64) error {
 	if len(points) == 0 {
 		return ErrEmpty
@@ -78,7 +79,6 @@ func CurvePNG(path, title string, points []CurvePoint, fit LogFit, target float6
 	p.X.Label.Text = "labelled training images (log scale)"
 	p.Y.Label.Text = "five-class accuracy (%)"
 	p.X.Scale = plot.LogScale{}
-	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
 	p.Add(plotter.NewGrid())
 	var val, test plotter.XYs
 	lo, hi, most := 100.0, 0.0, 0
@@ -92,6 +92,17 @@ func CurvePNG(path, title string, points []CurvePoint, fit LogFit, target float6
 		lo, hi = min(lo, 100*c.Validation, 100*c.Test), max(hi, 100*c.Validation, 100*c.Test)
 		most = max(most, c.Images)
 	}
+	// A tick at each run's image count (a log axis over two or three
+	// doublings has at most one power of ten to mark).
+	var ticks []plot.Tick
+	seen := map[int]bool{}
+	for _, c := range points {
+		if !seen[c.Images] {
+			seen[c.Images] = true
+			ticks = append(ticks, plot.Tick{Value: float64(c.Images), Label: fmt.Sprint(c.Images)})
+		}
+	}
+	p.X.Tick.Marker = plot.ConstantTicks(ticks)
 	sv, err := plotter.NewScatter(val)
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
@@ -103,16 +114,23 @@ func CurvePNG(path, title string, points []CurvePoint, fit LogFit, target float6
 	}
 	st.Color, st.Shape, st.Radius = color.RGBA{R: 200, G: 60, B: 30, A: 255}, draw.CrossGlyph{}, vg.Points(5)
 	p.Add(sv, st)
-	p.Legend.Add("validation", sv)
-	p.Legend.Add("test", st)
-	// The fit runs from the smallest run to where it meets the target,
-	// or to 64 times the largest run if it meets it later or never.
+	// The legend goes under the plot, where it covers no point.
+	leg := plot.NewLegend()
+	leg.TextStyle.Font = p.Legend.TextStyle.Font
+	leg.Top, leg.Left = true, true
+	leg.Add("validation (five classes, the pair)", sv)
+	leg.Add("test", st)
+	// The fit runs from the smallest run to where it meets the target, if
+	// that is within 64 times the largest run; a fit that meets it later
+	// or never is not extrapolated.
 	first := float64(most)
 	for _, c := range points {
 		first = min(first, float64(c.Images))
 	}
-	end := min(fit.ImagesFor(target), 64*float64(most))
-	end = max(end, float64(most))
+	end := float64(most)
+	if n := fit.ImagesFor(target); n <= 64*float64(most) {
+		end = max(end, n)
+	}
 	var line plotter.XYs
 	for x := first; ; x *= 1.25 {
 		x = min(x, end)
@@ -127,16 +145,24 @@ func CurvePNG(path, title string, points []CurvePoint, fit LogFit, target float6
 	}
 	fl.Color, fl.Dashes = color.RGBA{R: 200, G: 60, B: 30, A: 255}, []vg.Length{vg.Points(5), vg.Points(3)}
 	p.Add(fl)
-	p.Legend.Add(fmt.Sprintf("test fit: %+.2f points per doubling", 100*fit.PerDoubling), fl)
+	leg.Add(fmt.Sprintf("test fit: %+.2f points per doubling", 100*fit.PerDoubling), fl)
 	tl, err := plotter.NewLine(plotter.XYs{{X: first, Y: 100 * target}, {X: end, Y: 100 * target}})
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	tl.Color = color.Gray{Y: 110}
 	p.Add(tl)
-	p.Legend.Add(fmt.Sprintf("target %.1f %%", 100*target), tl)
-	p.Legend.Top, p.Legend.Left = true, true
+	leg.Add(fmt.Sprintf("target %.1f %%", 100*target), tl)
 	p.Y.Min, p.Y.Max = min(lo, 100*fit.At(first))-1, max(hi, 100*target, 100*fit.At(end))+1
 	p.X.Min, p.X.Max = first/1.2, end*1.2
-	return savePNG(path, 820, 520, func(c draw.Canvas) { p.Draw(c) })
+	const plotHeight, legendHeight = 480, 4*16 + 16
+	return savePNG(path, 820, plotHeight+legendHeight, func(c draw.Canvas) {
+		split := c.Max.Y - px(plotHeight)
+		top, bottom := c, c
+		top.Min.Y, bottom.Max.Y = split, split
+		p.Draw(top)
+		bottom.Min.X += px(16)
+		bottom.Max.Y -= px(4)
+		leg.Draw(bottom)
+	})
 }

@@ -46,7 +46,7 @@ func TestCurvePNG(t *testing.T) {
 	if err := CurvePNG(path, "learning curve", pts, fit, 0.955); err != nil {
 		t.Fatal(err)
 	}
-	decodePNG(t, path, 820, 520)
+	decodePNG(t, path, 820, 560)
 	if err := CurvePNG(path, "x", []CurvePoint{{Name: "bad", Images: 10, Validation: 90, Test: 0.9}}, fit, 0.955); err == nil {
 		t.Fatal("accuracy in percent accepted")
 	}
