@@ -236,6 +236,13 @@ func (c *Config) checkArchs() error {
 	if a.Input != b.Input {
 		return fmt.Errorf("training: -arch and -arch-b take %d and %d pixels; one model has one input", a.Input, b.Input)
 	}
+	// The runtimes draw both networks' attention maps on one grid and
+	// refuse a model whose feature maps differ; found here, not after
+	// hours of training at the export.
+	if !c.Flat && a.FeatureSide() != b.FeatureSide() {
+		return fmt.Errorf("training: -arch ends at %dx%d features and -arch-b at %dx%d; both networks must reach the same side (give B as many strides of 2 as A)",
+			a.FeatureSide(), a.FeatureSide(), b.FeatureSide(), b.FeatureSide())
+	}
 	c.Input = a.Input
 	return nil
 }

@@ -871,3 +871,19 @@ func TestTrainFraction(t *testing.T) {
 		t.Fatalf("-train-fraction 1.5: %v", err)
 	}
 }
+
+// Networks whose feature maps differ in side are refused before training:
+// the runtimes draw both attention maps on one grid and would refuse the
+// exported file.
+func TestArchsFeatureSides(t *testing.T) {
+	cfg := tinyConfig(t.TempDir())
+	cfg.Backbone, cfg.BackboneB = "16:s8k3/2,m8e1k3/2,t8", "16:s8k3/2,m8e1k3,t8"
+	_, err := Run(context.Background(), cfg, Options{})
+	if err == nil || !strings.Contains(err.Error(), "same side") {
+		t.Fatalf("A at 4x4 features and B at 8x8: %v", err)
+	}
+	cfg.BackboneB = "16:s8k3/2,m8e1k3/2,m8e1k3,t8"
+	if err := cfg.checkArchs(); err != nil {
+		t.Fatalf("both at 4x4: %v", err)
+	}
+}
