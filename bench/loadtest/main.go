@@ -140,9 +140,9 @@ func nativeOneAtATime(c *model.Classifier, imgs []image, n int) ([]float64, erro
 	return lat, err
 }
 
-// oneAtATime classifies cfg.seq images one at a time, the isolate having
-// classified after before them, with the native reference half before
-// and half after.
+// oneAtATime classifies cfg.seq images one at a time, once the isolate
+// has classified after images, with the native reference measured half
+// before and half after.
 func oneAtATime(ctx context.Context, client *http.Client, cfg config, cpu *harness.CPUMeter, c *model.Classifier, imgs []image, after int) (Classify, error) {
 	r := Classify{After: after}
 	before, err := nativeOneAtATime(c, imgs, cfg.seq/2)
@@ -217,7 +217,7 @@ type Sequential struct {
 	// Steady is the same measure once the isolate has classified
 	// SteadyAfter images: V8's tier-up is over (its helper threads fall
 	// from about 0.8 to under 0.1 ms per request after some 700
-	// classifications; edge/README.md, "Early and steady"), which is the
+	// classifications; edge/README.md, "Measured", stop 41), which is the
 	// state a Worker's isolate serves nearly all of its requests in.
 	Steady *Classify `json:"steady,omitempty"`
 }

@@ -25,7 +25,7 @@ var mobileNetV2Strides = map[int]int{1: 2, 3: 2, 6: 2, 13: 2}
 // long as as many of them do: a depthwise kernel's weights do not depend
 // on its stride, and moving a stride earlier is how a network gets the
 // same depth and output side for less (network B at 80 px, s32k3/2,
-// m16e1k3/2, m24e6k3/2, m24e6k3, m32e6k3, ...: 15 MFLOP instead of 24).
+// m16e1k3/2, m24e6k3/2, m24e6k3, m32e6k3, ...: 15 MFLOP instead of 29).
 // The Top layer and the head keep p's values. It returns how many numbers
 // it copied.
 func MobileNetV2(w map[string]Tensor, a hiwlnet.Arch, p hiwlnet.Params) (int, error) {
