@@ -111,16 +111,5 @@ func CostPNG(path, title string, budget float64, cs []Candidate) error {
 		p.Add(line)
 		leg.Add(fmt.Sprintf("budget %g MFLOP", budget), line)
 	}
-	const plotHeight, rowHeight = 480, 16
-	rows := len(cs) + 2
-	height := plotHeight + rows*rowHeight + 16
-	return savePNG(path, 820, height, func(c draw.Canvas) {
-		split := c.Max.Y - px(plotHeight)
-		top, bottom := c, c
-		top.Min.Y, bottom.Max.Y = split, split
-		p.Draw(top)
-		bottom.Min.X += px(16)
-		bottom.Max.Y -= px(4)
-		leg.Draw(bottom)
-	})
+	return savePlotAndLegend(path, p, &leg, len(cs)+2)
 }

@@ -155,14 +155,5 @@ func CurvePNG(path, title string, points []CurvePoint, fit LogFit, target float6
 	leg.Add(fmt.Sprintf("target %.1f %%", 100*target), tl)
 	p.Y.Min, p.Y.Max = min(lo, 100*fit.At(first))-1, max(hi, 100*target, 100*fit.At(end))+1
 	p.X.Min, p.X.Max = first/1.2, end*1.2
-	const plotHeight, legendHeight = 480, 4*16 + 16
-	return savePNG(path, 820, plotHeight+legendHeight, func(c draw.Canvas) {
-		split := c.Max.Y - px(plotHeight)
-		top, bottom := c, c
-		top.Min.Y, bottom.Max.Y = split, split
-		p.Draw(top)
-		bottom.Min.X += px(16)
-		bottom.Max.Y -= px(4)
-		leg.Draw(bottom)
-	})
+	return savePlotAndLegend(path, p, &leg, 4)
 }

@@ -76,6 +76,21 @@ func savePNG(path string, w, h int, render func(draw.Canvas)) error {
 	return atomicfile.Write(path, func(wr io.Writer) error { return encodePNG(wr, img) })
 }
 
+// savePlotAndLegend writes p, 480 pixels high, above leg and its rows
+// entries, 820 pixels wide: a legend under the plot covers no point.
+func savePlotAndLegend(path string, p *plot.Plot, leg *plot.Legend, rows int) error {
+	const plotHeight, rowHeight = 480, 16
+	return savePNG(path, 820, plotHeight+rows*rowHeight+16, func(c draw.Canvas) {
+		split := c.Max.Y - px(plotHeight)
+		top, bottom := c, c
+		top.Min.Y, bottom.Max.Y = split, split
+		p.Draw(top)
+		bottom.Min.X += px(16)
+		bottom.Max.Y -= px(4)
+		leg.Draw(bottom)
+	})
+}
+
 func encodePNG(w io.Writer, img image.Image) error {
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
 	return enc.Encode(w, img)
