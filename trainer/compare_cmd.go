@@ -51,7 +51,7 @@ func runCompare(args []string) error {
 		for _, p := range strings.Split(path, "+") {
 			clf, cost, err := loadCandidate(p)
 			if err != nil {
-				return err
+				return fmt.Errorf("compare: %w", err)
 			}
 			clfs = append(clfs, clf)
 			mflop += cost
@@ -93,7 +93,7 @@ func runCompare(args []string) error {
 }
 
 // loadCandidate reads a candidate model and its cost, refusing one that
-// saw the validation split.
+// saw the validation split (compare and curve score on it).
 func loadCandidate(path string) (*model.Classifier, float64, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -101,14 +101,14 @@ func loadCandidate(path string) (*model.Classifier, float64, error) {
 	}
 	clf, err := model.Load(raw)
 	if err != nil {
-		return nil, 0, fmt.Errorf("compare: %s: %w", path, err)
+		return nil, 0, fmt.Errorf("%s: %w", path, err)
 	}
 	if nets := clf.Metadata().Props[training.PropValidationTrainedOn]; nets != "" {
-		return nil, 0, fmt.Errorf("compare: %s: network %s was trained on the validation split; compare the run that held it out", path, nets)
+		return nil, 0, fmt.Errorf("%s: network %s was trained on the validation split; score the run that held it out", path, nets)
 	}
 	mflop, err := mflopOf(raw)
 	if err != nil {
-		return nil, 0, fmt.Errorf("compare: %s: %w", path, err)
+		return nil, 0, fmt.Errorf("%s: %w", path, err)
 	}
 	return clf, mflop, nil
 }

@@ -48,7 +48,7 @@ func runCurve(args []string) error {
 		}
 		clf, _, err := loadCandidate(filepath.Join(dir, training.ModelFile))
 		if err != nil {
-			return err
+			return fmt.Errorf("curve: %w", err)
 		}
 		pt := report.CurvePoint{Name: filepath.Base(dir), Images: n}
 		for _, split := range []string{"validation", "test"} {
