@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -95,11 +94,11 @@ func runCurve(args []string) error {
 	if !math.IsInf(need, 1) {
 		doc.ImagesForTarget = &need
 	}
-	if err := atomicfile.Write(listed, func(w io.Writer) error {
-		e := json.NewEncoder(w)
-		e.SetIndent("", "  ")
-		return e.Encode(doc)
-	}); err != nil {
+	js, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := atomicfile.WriteBytes(listed, append(js, '\n')); err != nil {
 		return err
 	}
 	fmt.Printf("wrote %s and %s\n", *out, listed)

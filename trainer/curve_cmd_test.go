@@ -9,17 +9,13 @@ import (
 	"testing"
 
 	"github.com/hiwl/hiwl/model"
-	"github.com/hiwl/hiwl/trainer/galaxygen"
 	"github.com/hiwl/hiwl/trainer/training"
 )
 
 // curve reads each run's training images from its summary, scores its
 // model on both splits as eval does, and writes the points and the fit.
 func TestCurve(t *testing.T) {
-	data := t.TempDir()
-	if _, err := galaxygen.Generate(data, galaxygen.Config{N: 60, Seed: 3, Mix: [model.NumClasses]float64{1, 1, 1, 1, 1}}); err != nil {
-		t.Fatal(err)
-	}
+	data := fiveClassSet(t)
 	var runs []string
 	for _, n := range []int{100, 400} {
 		dir := filepath.Join(t.TempDir(), fmt.Sprintf("f%d", n))
